@@ -1,0 +1,69 @@
+/**
+ * Middleware 3: keeps a poison delivery where a person can find it and ends the invocation without a retry.
+ *
+ * A retry cannot fix poison input, so the invocation succeeds once the rejection is kept: one ERROR log line with
+ * the reason and the head of the message, one `RejectedEvents` metric, and one message in the rejected-deliveries
+ * queue with the whole delivery. If the queue cannot be reached, the invocation fails instead, so that Lambda
+ * retries and, at worst, the dead-letter queue keeps it: a rejection is never dropped.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { Category } from '../catalog.js';
+import { countOutcome, logger } from '../observability.js';
+import type { RejectedDeliveryStore } from '../rejected-deliveries.js';
+import { type InvocationResult, Outcome } from '../types.js';
+import type { DecodedInvocation } from './decode-delivery.js';
+
+/** How much of a rejected message the log line shows; the queue keeps all of it. */
+export const LOGGED_MESSAGE_HEAD_CHARACTERS = 2_048;
+
+/** The keep-rejected step of the function that owns `category`. */
+export function keepRejected(category: Category, store: RejectedDeliveryStore): MiddlewareObj<DecodedInvocation> {
+  const keepRejectedBefore = async (request: {
+    event: DecodedInvocation;
+    context: Context;
+  }): Promise<InvocationResult | undefined> => {
+    const { rejection, lambdaEvent } = request.event;
+    if (rejection === undefined) return undefined;
+    const snsMessageId = readMessageId(lambdaEvent);
+    logger.error('Rejected a poison delivery; it is kept in the rejected-deliveries queue and not retried', {
+      category,
+      reason: rejection.reason,
+      detail: rejection.message,
+      ...(rejection.eventType === undefined ? {} : { eventType: rejection.eventType }),
+      ...(snsMessageId === undefined ? {} : { snsMessageId }),
+      messageHead: readMessage(lambdaEvent)?.slice(0, LOGGED_MESSAGE_HEAD_CHARACTERS),
+    });
+    await store.keep(
+      {
+        category,
+        reason: rejection.reason,
+        detail: rejection.message,
+        eventType: rejection.eventType,
+        snsMessageId,
+        lambdaEvent,
+      },
+      request.context,
+    );
+    countOutcome(category, Outcome.Rejected);
+    return { outcome: Outcome.Rejected, category, type: rejection.eventType ?? null, reason: rejection.reason };
+  };
+  return { name: 'keepRejected', before: keepRejectedBefore };
+}
+
+function snsOf(lambdaEvent: unknown): Record<string, unknown> | undefined {
+  const record = (lambdaEvent as { Records?: unknown })?.Records;
+  const first = Array.isArray(record) ? (record[0] as { Sns?: unknown } | undefined) : undefined;
+  const sns = first?.Sns;
+  return typeof sns === 'object' && sns !== null ? (sns as Record<string, unknown>) : undefined;
+}
+
+function readMessageId(lambdaEvent: unknown): string | undefined {
+  const id = snsOf(lambdaEvent)?.MessageId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function readMessage(lambdaEvent: unknown): string | undefined {
+  const message = snsOf(lambdaEvent)?.Message;
+  return typeof message === 'string' ? message : undefined;
+}
