@@ -81,7 +81,7 @@ export function decodeMessageText(message: string): { text: string; encoding: Me
   }
   const trimmed = message.trim();
   if (trimmed.startsWith('{')) {
-    return { text: trimmed, encoding: MessageEncoding.Json };
+    return { text: trimmed, encoding: MessageEncoding.RawJson };
   }
   if (trimmed.length % 4 !== 0 || !STRICT_BASE64.test(trimmed)) {
     throw rawJsonRejection(trimmed) ??

@@ -13,7 +13,7 @@
  * event), rejections are kept by their owner only, and the idempotent step wraps only the customer's code, so a
  * foreign or poison delivery never touches DynamoDB.
  */
-import middy from '@middy/core';
+import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import { type IdempotencyOptions, type IdempotentRunner, createIdempotentRunner } from './idempotency.js';
@@ -62,12 +62,13 @@ export function streamEventFunction<C extends Category>(
   category: C,
   handlers: CategoryHandlers<C>,
   options: Partial<StreamEventFunctionOptions> = {},
-) {
+): MiddyfiedHandler<unknown, InvocationResult> {
   const { rejectedDeliveries, idempotency } = { ...defaultFunctionOptions(), ...options };
   const runIdempotently = createIdempotentRunner(category, idempotency);
   const dispatch = dispatchByType(handlers);
 
-  return middy()
+  // The event is the raw Lambda event until step 1 replaces it with the decoded invocation, hence `any` here.
+  return middy<any, InvocationResult>()
     .use(decodeDelivery())
     .use(categoryGuard(category))
     .use(keepRejected(category, rejectedDeliveries))

@@ -19,7 +19,7 @@ export type StreamEvent<T extends string = string> = Omit<Event, 'type' | 'creat
 /** How Stream encoded the SNS message: the decoder accepts all three. */
 export const MessageEncoding = {
   /** Plain JSON (compression off, as the Go SDK describes it). */
-  Json: 'json',
+  RawJson: 'raw-json',
   /** base64 of JSON (compression off, as the JS SDK describes it). */
   Base64Json: 'base64-json',
   /** base64 of gzip(JSON): compression on (`enable_hook_payload_compression`). */

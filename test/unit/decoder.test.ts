@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { decodeSnsDelivery } from '../../shared/decoder.js';
+import { DECODE_LIMITS, PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';
+import { MessageEncoding } from '../../shared/types.js';
+import { sampleJson, samples } from '../support/samples.js';
+
+const ENCODINGS = Object.values(MessageEncoding);
+
+function delivery(message: string, messageId = 'm-1') {
+  return snsLambdaEvent(message, { messageId });
+}
+
+function rejectionOf(lambdaEvent: unknown): PoisonDeliveryError {
+  try {
+    decodeSnsDelivery(lambdaEvent);
+  } catch (error) {
+    if (error instanceof PoisonDeliveryError) return error;
+    throw error;
+  }
+  throw new Error('the delivery was accepted');
+}
+
+describe('decodeSnsDelivery: every sample in every encoding', () => {
+  for (const sample of samples()) {
+    for (const encoding of ENCODINGS) {
+      it(`decodes ${sample.type} sent as ${encoding}`, () => {
+        // Prepare
+        const lambdaEvent = delivery(encodeMessage(sample.json, encoding), `id-${encoding}`);
+
+        // Act
+        const decoded = decodeSnsDelivery(lambdaEvent);
+
+        // Assess
+        expect(decoded.event).toEqual(sample.event);
+        expect(decoded.sns.encoding).toBe(encoding);
+        expect(decoded.sns.messageId).toBe(`id-${encoding}`);
+        expect(decoded.sns.topicArn).toMatch(/^arn:aws:sns:/);
+        expect(decoded.sns.timestamp).toBe('2026-07-14T12:00:00.000Z');
+        expect(decoded.createdAt).toBeInstanceOf(Date);
+      });
+    }
+  }
+
+  it('gives the same event hash whatever the encoding and MessageId', () => {
+    // Prepare
+    const json = sampleJson('message.new');
+
+    // Act
+    const hashes = ENCODINGS.map((encoding, i) => decodeSnsDelivery(delivery(encodeMessage(json, encoding), `m${i}`)).eventHash);
+
+    // Assess
+    expect(new Set(hashes).size).toBe(1);
+  });
+
+  it('gives distinct events distinct hashes', () => {
+    // Prepare
+    const first = JSON.stringify({ type: 'reaction.new', reaction: { type: 'like', user_id: 'a' } });
+    const second = JSON.stringify({ type: 'reaction.new', reaction: { type: 'like', user_id: 'b' } });
+
+    // Act
+    const [a, b] = [first, second].map((json) => decodeSnsDelivery(delivery(json)).eventHash);
+
+    // Assess
+    expect(a).not.toBe(b);
+  });
+
+  it('decodes the SNS envelope captured in the Stream notes (base64 of gzip)', () => {
+    // Prepare
+    const fixture = JSON.parse(
+      readFileSync(new URL('../fixtures/sns-envelope.message.new.base64-gzip.json', import.meta.url), 'utf8'),
+    ) as { envelope: { Message: string; MessageId: string } };
+    const lambdaEvent = delivery(fixture.envelope.Message, fixture.envelope.MessageId);
+
+    // Act
+    const decoded = decodeSnsDelivery(lambdaEvent);
+
+    // Assess
+    expect(decoded.event.type).toBe('message.new');
+    expect(decoded.sns.encoding).toBe(MessageEncoding.Base64Gzip);
+    expect(decoded.sns.messageId).toBe(fixture.envelope.MessageId);
+  });
+
+  it('keeps SNS message attributes beside the event', () => {
+    // Prepare
+    const lambdaEvent = delivery('{"type":"message.new"}');
+    lambdaEvent.Records[0]!.Sns.MessageAttributes = { origin: { Type: 'String', Value: 'stream' } };
+
+    // Act
+    const decoded = decodeSnsDelivery(lambdaEvent);
+
+    // Assess
+    expect(decoded.sns.attributes).toEqual({ origin: { Type: 'String', Value: 'stream' } });
+  });
+});
+
+describe('decodeSnsDelivery: created_at', () => {
+  const cases: Array<[string, unknown, string | undefined]> = [
+    ['RFC 3339 with microseconds', '2026-07-14T09:58:31.221904Z', '2026-07-14T09:58:31.221Z'],
+    ['RFC 3339 with nanoseconds and an offset', '2026-07-14T11:58:31.221904123+02:00', '2026-07-14T09:58:31.221Z'],
+    ['integer nanoseconds', 1784023111221904000, '2026-07-14T09:58:31.221Z'],
+    ['integer nanoseconds as a string', '1784023111221904123', '2026-07-14T09:58:31.221Z'],
+    ['absent', undefined, undefined],
+  ];
+  for (const [name, createdAt, expected] of cases) {
+    it(`accepts ${name}`, () => {
+      // Prepare
+      const json = JSON.stringify({ type: 'message.new', created_at: createdAt });
+
+      // Act
+      const decoded = decodeSnsDelivery(delivery(json));
+
+      // Assess
+      expect(decoded.createdAt?.toISOString()).toBe(expected);
+    });
+  }
+
+  for (const bad of ['yesterday', '2026-13-45', -5, 1.5, true, {}]) {
+    it(`rejects ${JSON.stringify(bad)}, naming the type`, () => {
+      // Prepare
+      const json = JSON.stringify({ type: 'message.new', created_at: bad });
+
+      // Act
+      const rejection = rejectionOf(delivery(json));
+
+      // Assess
+      expect(rejection.reason).toBe(RejectionReason.InvalidCreatedAt);
+      expect(rejection.eventType).toBe('message.new');
+    });
+  }
+});
+
+describe('decodeSnsDelivery: poison input', () => {
+  const gzipBase64 = (text: string | Buffer) => gzipSync(text).toString('base64');
+  const cases: Array<[string, unknown, RejectionReason]> = [
+    ['no Records array', {}, RejectionReason.NotOneRecord],
+    ['an empty Records array', { Records: [] }, RejectionReason.NotOneRecord],
+    ['two records', { Records: [delivery('{"type":"a"}').Records[0], delivery('{"type":"b"}').Records[0]] }, RejectionReason.NotOneRecord],
+    ['a record from SQS', { Records: [{ EventSource: 'aws:sqs', body: '{}' }] }, RejectionReason.NotSnsRecord],
+    ['an SNS record without a Message', { Records: [{ EventSource: 'aws:sns', Sns: {} }] }, RejectionReason.NotSnsRecord],
+    ['a Lambda event that is not an object', 'hello', RejectionReason.NotOneRecord],
+    ['bad base64', delivery('not base64 at all!'), RejectionReason.BadBase64],
+    ['base64 of a truncated gzip', delivery(gzipBase64('{"type":"message.new"}').slice(0, 24)), RejectionReason.BadGzip],
+    ['base64 of bytes that are not UTF-8', delivery(Buffer.from([0xff, 0xfe, 0x7b, 0x00]).toString('base64')), RejectionReason.InvalidUtf8],
+    ['raw text that is not JSON', delivery('{"type": "message.new",'), RejectionReason.InvalidJson],
+    ['base64 of text that is not JSON', delivery(Buffer.from('hello world').toString('base64')), RejectionReason.InvalidJson],
+    ['gzip of text that is not JSON', delivery(gzipBase64('<xml/>')), RejectionReason.InvalidJson],
+    ['a JSON array', delivery(Buffer.from('[1,2]').toString('base64')), RejectionReason.NotAnObject],
+    ['JSON null, raw', delivery('null'), RejectionReason.NotAnObject],
+    ['a JSON string, raw', delivery('"message.new"'), RejectionReason.NotAnObject],
+    ['a JSON number, raw', delivery('42'), RejectionReason.NotAnObject],
+    ['an event without type', delivery('{"cid":"messaging:x"}'), RejectionReason.MissingType],
+    ['an empty type', delivery('{"type":""}'), RejectionReason.InvalidType],
+    ['a blank type', delivery('{"type":"   "}'), RejectionReason.InvalidType],
+    ['a numeric type', delivery('{"type":42}'), RejectionReason.InvalidType],
+    ['a null type', delivery('{"type":null}'), RejectionReason.InvalidType],
+    ['an object type', delivery('{"type":{"name":"message.new"}}'), RejectionReason.InvalidType],
+    ['a message over 256 KiB', delivery(`{"type":"message.new","text":"${'x'.repeat(DECODE_LIMITS.maxMessageBytes)}"}`), RejectionReason.MessageTooLarge],
+    ['a gzip bomb', delivery(gzipBase64(Buffer.alloc(64 * 1024 * 1024, 0x20))), RejectionReason.InflatedTooLarge],
+    ['raw JSON nested 100,000 levels', delivery(`{"type":"message.new","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), RejectionReason.TooDeep],
+    ['JSON nested past the depth limit', delivery(`{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`), RejectionReason.TooDeep],
+  ];
+  for (const [name, lambdaEvent, reason] of cases) {
+    it(`rejects ${name} as ${reason}`, () => {
+      // Act
+      const rejection = rejectionOf(lambdaEvent);
+
+      // Assess
+      expect(rejection.reason).toBe(reason);
+      expect(rejection.message.length).toBeGreaterThan(reason.length + 2);
+    });
+  }
+
+  it('rejects gzip-compressed JSON nested 100,000 levels without overflowing the stack', () => {
+    // Prepare
+    const deep = `{"type":"message.new","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+
+    // Act
+    const rejection = rejectionOf(delivery(gzipBase64(deep)));
+
+    // Assess
+    expect(rejection.reason).toBe(RejectionReason.TooDeep);
+    expect(rejection.eventType).toBe('message.new');
+  });
+});
+
+describe('decodeSnsDelivery: hostile keys', () => {
+  it('keeps __proto__ and constructor as plain data, polluting nothing', () => {
+    // Prepare
+    const json = '{"type":"message.new","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}';
+
+    // Act
+    const decoded = decodeSnsDelivery(delivery(gzipSync(json).toString('base64')));
+
+    // Assess
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(decoded.event)).toBe(Object.prototype);
+    expect(Object.hasOwn(decoded.event, '__proto__')).toBe(true);
+    expect((decoded.event as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('hashes events that differ only inside __proto__ differently', () => {
+    // Prepare
+    const a = '{"type":"message.new","__proto__":{"a":1}}';
+    const b = '{"type":"message.new","__proto__":{"a":2}}';
+
+    // Act
+    const [hashA, hashB] = [a, b].map((json) => decodeSnsDelivery(delivery(json)).eventHash);
+
+    // Assess
+    expect(hashA).not.toBe(hashB);
+  });
+});

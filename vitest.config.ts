@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+import { LOCAL_AWS_ENV } from './scripts/local/dynamodb-local.js';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // One DynamoDB Local for the whole run (test/support/global-setup.ts); each test file makes its own table.
+    globalSetup: ['test/support/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: {
+      ...LOCAL_AWS_ENV,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  },
+});
