@@ -1,0 +1,189 @@
+/**
+ * The middleware chain as a whole: guard, poison handling, logs and metrics, on the real chain against
+ * DynamoDB Local.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { RejectionReason } from '../../shared/errors.js';
+import { flushSkippedCounts, logger } from '../../shared/observability.js';
+import { MessageEncoding } from '../../shared/types.js';
+import { testFunction } from '../support/category-function.js';
+import { sampleJson } from '../support/samples.js';
+
+// Metrics are off for the rest of the suite; this file checks them. vi.hoisted runs before the imports.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
+
+/** What the Powertools Logger and Metrics write, as parsed JSON lines. */
+let written: string[] = [];
+const output = {
+  lines: (): Array<Record<string, any>> =>
+    written
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line)),
+};
+
+beforeEach(() => {
+  written = [];
+  // Powertools writes INFO lines and metrics to stdout, WARN and ERROR lines to stderr.
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+  }
+});
+
+afterEach(() => {
+  flushSkippedCounts();
+  vi.restoreAllMocks();
+  logger.setLogLevel('SILENT');
+});
+
+describe('category guard', () => {
+  it('hands each sample to exactly one function, the owner of its type', async () => {
+    // Prepare
+    const categories = ['messages', 'channels', 'users', 'moderation', 'other'] as const;
+    const functions = await Promise.all(categories.map((category) => testFunction(category)));
+    const delivery = snsLambdaEvent(encodeMessage(sampleJson('user.banned'), MessageEncoding.Base64Gzip), { messageId: 'b' });
+
+    // Act
+    const results = await Promise.all(functions.map((fn) => fn.invoke(delivery)));
+
+    // Assess
+    expect(results.map((result) => result.outcome)).toEqual(['skipped', 'skipped', 'skipped', 'processed', 'skipped']);
+    expect(functions.map((fn) => fn.runs.length)).toEqual([0, 0, 0, 1, 0]);
+  });
+
+  it('gives custom and unknown types to other', async () => {
+    // Prepare
+    const other = await testFunction('other');
+    const messages = await testFunction('messages');
+    const delivery = snsLambdaEvent('{"type":"my_app.order_shipped","order":7}', { messageId: 'c' });
+
+    // Act
+    const [fromOther, fromMessages] = [await other.invoke(delivery), await messages.invoke(delivery)];
+
+    // Assess
+    expect(fromOther.outcome).toBe('processed');
+    expect(fromMessages.outcome).toBe('skipped');
+  });
+});
+
+describe('poison deliveries', () => {
+  it('are kept once, by other, when no type can be read; with no retry and no DynamoDB request', async () => {
+    // Prepare
+    const other = await testFunction('other');
+    const messages = await testFunction('messages');
+    const delivery = snsLambdaEvent('bm90IGpzb24=', { messageId: 'poison-1' });
+
+    // Act
+    const [fromOther, fromMessages] = [await other.invoke(delivery), await messages.invoke(delivery)];
+
+    // Assess
+    expect(fromOther).toEqual({ outcome: 'rejected', category: 'other', type: null, reason: RejectionReason.InvalidJson });
+    expect(fromMessages.outcome).toBe('skipped');
+    expect(other.rejections).toHaveLength(1);
+    expect(other.rejections[0]).toMatchObject({ reason: 'invalid_json', snsMessageId: 'poison-1', lambdaEvent: delivery });
+    expect(messages.rejections).toHaveLength(0);
+    expect(other.requests() + messages.requests()).toBe(0);
+  });
+
+  it('are kept by the owner of their type when the type could be read', async () => {
+    // Prepare
+    const other = await testFunction('other');
+    const messages = await testFunction('messages');
+    const delivery = snsLambdaEvent('{"type":"message.new","created_at":"yesterday"}', { messageId: 'poison-2' });
+
+    // Act
+    const [fromOther, fromMessages] = [await other.invoke(delivery), await messages.invoke(delivery)];
+
+    // Assess
+    expect(fromMessages).toMatchObject({ outcome: 'rejected', reason: RejectionReason.InvalidCreatedAt, type: 'message.new' });
+    expect(fromOther.outcome).toBe('skipped');
+    expect(messages.rejections).toHaveLength(1);
+  });
+
+  it('fail the invocation when they cannot be kept, so that Lambda retries instead of dropping them', async () => {
+    // Prepare
+    const other = await testFunction('other');
+    const { streamEventFunction } = await import('../../shared/middleware.js');
+    const handler = streamEventFunction('other', { fallback: async () => undefined }, {
+      rejectedDeliveries: { keep: async () => Promise.reject(new Error('queue unreachable')) },
+      idempotency: { dynamoDB: undefined },
+    });
+    const { lambdaContext } = await import('../support/lambda.js');
+
+    // Act
+    const failure = await handler(snsLambdaEvent('###', { messageId: 'p' }), lambdaContext()).catch((e: unknown) => e);
+
+    // Assess
+    expect((failure as Error).message).toBe('queue unreachable');
+    expect(other.rejections).toHaveLength(0);
+  });
+
+  it('are logged once at ERROR with their reason and the head of the message', async () => {
+    // Prepare
+    const other = await testFunction('other');
+    logger.setLogLevel('INFO');
+
+    // Act
+    await other.invoke(snsLambdaEvent('{"type": 42}', { messageId: 'poison-3' }));
+
+    // Assess
+    const errors = output.lines().filter((line) => line.level === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ reason: 'invalid_type', snsMessageId: 'poison-3', messageHead: '{"type": 42}', category: 'other' });
+  });
+});
+
+describe('observability', () => {
+  it('tags every log line of an event with its type, category, cid and SNS MessageId', async () => {
+    // Prepare
+    const messages = await testFunction('messages', {
+      work: async () => {
+        throw new Error('first attempt fails');
+      },
+    });
+    logger.setLogLevel('INFO');
+    const delivery = snsLambdaEvent(sampleJson('message.new'), { messageId: 'tagged' });
+
+    // Act
+    await messages.invoke(delivery).catch(() => undefined);
+
+    // Assess
+    const lines = output.lines().filter((line) => line.message !== undefined);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        category: 'messages',
+        eventType: 'message.new',
+        cid: 'messaging:proj-atlas-7f3c',
+        snsMessageId: 'tagged',
+      });
+    }
+  });
+
+  it('writes one metric per owned event and aggregates skipped events into one line', async () => {
+    // Prepare
+    const users = await testFunction('users');
+    const foreign = snsLambdaEvent(sampleJson('message.new'), { messageId: 'f' });
+    const owned = snsLambdaEvent(sampleJson('user.deleted'), { messageId: 'o' });
+
+    // Act
+    for (let i = 0; i < 20; i += 1) await users.invoke(foreign);
+    await users.invoke(owned);
+    const beforeFlush = output.lines().filter((line) => line._aws);
+    flushSkippedCounts();
+
+    // Assess
+    const metricLines = output.lines().filter((line) => line._aws);
+    expect(beforeFlush).toHaveLength(1);
+    expect(beforeFlush[0]).toMatchObject({ category: 'users', ProcessedEvents: 1 });
+    expect(metricLines).toHaveLength(2);
+    expect(metricLines[1]).toMatchObject({ category: 'users', SkippedEvents: 20 });
+  });
+});

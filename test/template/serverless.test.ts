@@ -1,0 +1,309 @@
+/**
+ * The real `serverless package` and `serverless invoke local`, offline: the CloudFormation template they
+ * produce is what `sls deploy` would submit. Both commands share the project's .esbuild folder, so they run in
+ * this one file, one after the other.
+ */
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { createIdempotencyTable, LOCAL_AWS_ENV } from '../../scripts/local/dynamodb-local.js';
+import { CATEGORIES } from '../../shared/catalog.js';
+import { validateTemplate } from '../support/cloudformation-spec.js';
+import { PROJECT_DIR, serverless } from '../support/serverless-cli.js';
+
+type Resource = { Type: string; Properties: Record<string, any>; Condition?: string };
+type Template = { Resources: Record<string, Resource>; Outputs: Record<string, any>; Conditions: Record<string, unknown> };
+
+const STREAM_ACCOUNT = 'arn:aws:iam::185583345998:root';
+const capitalized = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+let template: Template;
+let packageDir: string;
+
+const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const statementsOf = (resource: Resource): Array<Record<string, any>> =>
+  (resource.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
+const asList = (value: unknown) => (Array.isArray(value) ? value : [value]);
+
+beforeAll(async () => {
+  packageDir = mkdtempSync(join(tmpdir(), 'sls-package-'));
+  await serverless(['package', '--stage', 'dev', '--package', packageDir]);
+  template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 180_000);
+
+describe('serverless package: the topic', () => {
+  it('lets only Stream publish, only SNS:Publish, only to this topic', () => {
+    // Prepare
+    const [, policy] = resourcesOfType('AWS::SNS::TopicPolicy')[0]!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+
+    // Act
+    const allow = statements.find((s: any) => s['Fn::If'])['Fn::If'];
+
+    // Assess
+    expect(policy.Properties.Topics).toEqual([{ Ref: 'StreamEventsTopic' }]);
+    expect(allow[0]).toBe('ResourceAuth');
+    expect(allow[1]).toEqual({
+      Sid: 'StreamPublishes',
+      Effect: 'Allow',
+      Principal: { AWS: STREAM_ACCOUNT },
+      Action: 'SNS:Publish',
+      Resource: { Ref: 'StreamEventsTopic' },
+    });
+    expect(allow[2]).toEqual({ Ref: 'AWS::NoValue' });
+  });
+
+  it('denies publishing over plain HTTP', () => {
+    // Prepare
+    const [, policy] = resourcesOfType('AWS::SNS::TopicPolicy')[0]!;
+
+    // Act
+    const deny = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Effect === 'Deny');
+
+    // Assess
+    expect(deny).toMatchObject({
+      Principal: '*',
+      Action: 'SNS:Publish',
+      Resource: { Ref: 'StreamEventsTopic' },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  });
+
+  it('creates the keys-auth publisher only under keys auth, with publish rights on the topic alone', () => {
+    // Prepare
+    const user = template.Resources.StreamPublisherUser!;
+
+    // Act
+    const statements = statementsOf(user);
+
+    // Assess
+    for (const id of ['StreamPublisherUser', 'StreamPublisherAccessKey', 'StreamPublisherSecret']) {
+      expect(template.Resources[id]?.Condition).toBe('KeysAuth');
+    }
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'SNS:Publish', Resource: { Ref: 'StreamEventsTopic' } }]);
+    expect(JSON.stringify(template.Outputs)).not.toMatch(/SecretAccessKey|StreamPublisherAccessKey/);
+  });
+});
+
+describe('serverless package: the functions agree with the catalog', () => {
+  it('has one function per category, and no other subscribed function', () => {
+    // Act
+    const functions = resourcesOfType('AWS::Lambda::Function').map(([, r]) => r.Properties.FunctionName as string);
+
+    // Assess
+    expect(functions.sort()).toEqual(CATEGORIES.map((c) => `stream-chat-events-dev-${c}`).sort());
+  });
+
+  it("points each category's function at its own handler, built on the category's name", () => {
+    for (const category of CATEGORIES) {
+      // Prepare
+      const fn = template.Resources[`${capitalized(category)}LambdaFunction`]!;
+      const source = readFileSync(join(PROJECT_DIR, 'functions', category, 'handler.ts'), 'utf8');
+
+      // Assess
+      expect(fn.Properties.Handler).toBe(`functions/${category}/handler.handler`);
+      expect(source).toContain(`streamEventFunction('${category}'`);
+    }
+  });
+
+  it('subscribes each function to the topic once, with one invoke permission and a redrive policy', () => {
+    for (const category of CATEGORIES) {
+      // Prepare
+      const name = `${capitalized(category)}LambdaFunction`;
+
+      // Act
+      const subscriptions = resourcesOfType('AWS::SNS::Subscription').filter(
+        ([, r]) => r.Properties.Endpoint['Fn::GetAtt'][0] === name,
+      );
+      const permissions = resourcesOfType('AWS::Lambda::Permission').filter(
+        ([, r]) => r.Properties.FunctionName['Fn::GetAtt'][0] === name,
+      );
+
+      // Assess
+      expect(subscriptions).toHaveLength(1);
+      expect(subscriptions[0]![1].Properties).toMatchObject({
+        Protocol: 'lambda',
+        TopicArn: { Ref: 'StreamEventsTopic' },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] } },
+      });
+      expect(permissions).toHaveLength(1);
+      expect(permissions[0]![1].Properties).toMatchObject({ Principal: 'sns.amazonaws.com', SourceArn: { Ref: 'StreamEventsTopic' } });
+    }
+  });
+
+  it('bounds async retries and sends failures to the function’s dead-letter queue', () => {
+    for (const category of CATEGORIES) {
+      // Act
+      const [, config] = resourcesOfType('AWS::Lambda::EventInvokeConfig').find(
+        ([, r]) => r.Properties.FunctionName.Ref === `${capitalized(category)}LambdaFunction`,
+      )!;
+
+      // Assess
+      expect(config.Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] } } },
+      });
+    }
+  });
+
+  it('keeps dead letters 14 days at the maximum message size, with an alarm on each queue', () => {
+    // Prepare
+    const queues = resourcesOfType('AWS::SQS::Queue');
+    const alarmed = resourcesOfType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.Dimensions[0].Value);
+
+    // Assess
+    expect(queues).toHaveLength(CATEGORIES.length + 1);
+    for (const [, queue] of queues) {
+      expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, MaximumMessageSize: 1048576 });
+      expect(alarmed).toContain(queue.Properties.QueueName);
+    }
+  });
+
+  it('runs nodejs22.x on arm64 with JSON logs and the platform lines suppressed', () => {
+    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      // Assess
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN' },
+      });
+    }
+  });
+
+  it('keeps every environment value literal, so invoke local needs no AWS', () => {
+    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      // Assess
+      for (const value of Object.values(fn.Properties.Environment.Variables)) expect(typeof value).toBe('string');
+    }
+  });
+});
+
+describe('serverless package: least privilege', () => {
+  it('grants no Action or Resource "*" beyond logs, and no managed policies', () => {
+    // Prepare
+    const principals = [...resourcesOfType('AWS::IAM::Role'), ...resourcesOfType('AWS::IAM::User')];
+
+    // Act
+    const wide = principals.flatMap(([id, r]) =>
+      statementsOf(r)
+        .filter((s) => asList(s.Action).some((a) => a === '*' || a.endsWith(':*')) || asList(s.Resource).includes('*'))
+        .filter((s) => !asList(s.Action).every((a: string) => a.startsWith('logs:')))
+        .map((s) => `${id}: ${JSON.stringify(s)}`),
+    );
+
+    // Assess
+    expect(wide).toEqual([]);
+    for (const [, r] of principals) expect(r.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it("gives each function its own role: its log group, the three item actions on the table, its queues", () => {
+    for (const category of CATEGORIES) {
+      // Prepare
+      const fn = template.Resources[`${capitalized(category)}LambdaFunction`]!;
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+
+      // Act
+      const statements = statementsOf(template.Resources[roleId]!);
+
+      // Assess
+      expect(roleId).toBe(`${capitalized(category)}Role`);
+      expect(statements).toHaveLength(4);
+      expect(statements[0]!.Resource['Fn::Sub']).toMatch(new RegExp(`/aws/lambda/stream-chat-events-dev-${category}:\\*$`));
+      expect(statements[1]).toEqual({
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+      });
+      expect(statements[2]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['RejectedDeliveriesQueue', 'Arn'] } });
+      expect(statements[3]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] } });
+    }
+  });
+});
+
+describe('serverless package: the idempotency table', () => {
+  it('has partition key id, TTL on expiration, on-demand billing and PITR by parameter', () => {
+    // Act
+    const table = template.Resources.IdempotencyTable!.Properties;
+
+    // Assess
+    expect(table.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled['Fn::If'][0]).toBe('PointInTimeRecovery');
+  });
+});
+
+describe('serverless package: CloudFormation resource specification', () => {
+  it('uses only known resource types and properties, with every required property', async () => {
+    // Act
+    const problems = await validateTemplate(template);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('catches a misspelt property (the validator can fail)', async () => {
+    // Prepare
+    const broken = structuredClone(template);
+    broken.Resources.IdempotencyTable!.Properties.BillingMod = 'PAY_PER_REQUEST';
+    delete broken.Resources.StreamEventsTopicPolicy!.Properties.Topics;
+
+    // Act
+    const problems = await validateTemplate(broken);
+
+    // Assess
+    expect(problems).toEqual([
+      'StreamEventsTopicPolicy.Properties: missing required property Topics',
+      'IdempotencyTable.Properties: unknown property BillingMod',
+    ]);
+  });
+});
+
+describe('serverless package: artifacts', () => {
+  it('builds one zip per function, each at most 150 KB with the AWS SDK left to the runtime', () => {
+    for (const category of CATEGORIES) {
+      // Act
+      const zip = join(packageDir, `${category}.zip`);
+
+      // Assess
+      expect(existsSync(zip)).toBe(true);
+      expect(statSync(zip).size).toBeLessThanOrEqual(150 * 1024);
+    }
+  });
+});
+
+describe('serverless invoke local', () => {
+  it('runs a sample event through the built function against DynamoDB Local, then sees the duplicate', async () => {
+    // Prepare
+    const endpoint = inject('dynamoDBEndpoint');
+    await createIdempotencyTable(endpoint, 'stream-chat-events-dev-idempotency');
+    const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
+    const invoke = (fn: string) =>
+      serverless(['invoke', 'local', '-f', fn, '-p', 'events/message.new.base64-gzip.json'], env);
+
+    // Act
+    const first = await invoke('messages');
+    const second = await invoke('messages');
+    const foreign = await invoke('users');
+
+    // Assess
+    expect(first.stdout).toMatch(/"message":"New message".*"category":"messages","eventType":"message.new","cid":"messaging:proj-atlas-7f3c"/);
+    expect(first.stdout).toMatch(/"outcome": "processed"/);
+    expect(second.stdout).toMatch(/"outcome": "duplicate"/);
+    expect(foreign.stdout).toMatch(/"outcome": "skipped"/);
+  });
+
+  it('says clearly that no DynamoDB is reachable', async () => {
+    // Prepare
+    const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' };
+
+    // Act
+    const failure = await serverless(['invoke', 'local', '-f', 'messages', '-p', 'events/message.new.raw-json.json'], env)
+      .then(() => undefined, (error: { stdout: string }) => error);
+
+    // Assess
+    expect(failure?.stdout).toMatch(/IdempotencyStoreUnavailableError/);
+    expect(failure?.stdout).toMatch(/is DynamoDB Local running there\?/);
+  });
+});
