@@ -1,20 +1,7 @@
 /** The bare Stream samples in events/samples/, as the tests use them. */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { samples } from '../../scripts/local/samples.js';
 
-export const SAMPLES_DIR = fileURLToPath(new URL('../../events/samples/', import.meta.url));
-
-/** Each sample: its event type and its compact JSON, as Stream sends it. */
-export function samples(): Array<{ type: string; json: string; event: Record<string, unknown> }> {
-  return readdirSync(SAMPLES_DIR)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => {
-      const event = JSON.parse(readFileSync(join(SAMPLES_DIR, name), 'utf8')) as Record<string, unknown>;
-      return { type: String(event.type), json: JSON.stringify(event), event };
-    });
-}
+export { SAMPLES_DIR, samples } from '../../scripts/local/samples.js';
 
 /** One sample's compact JSON. */
 export function sampleJson(type: string): string {

@@ -1,0 +1,116 @@
+/**
+ * Builds the functions exactly as `sls deploy` does (the real `serverless package`, serverless-esbuild included)
+ * and unpacks each function's zip, so that the local run executes the very bundles that would deploy.
+ */
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import yauzl from 'yauzl';
+
+const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A function as the packaged CloudFormation template defines it. */
+export interface BuiltFunction {
+  /** The function's key in serverless.yml (`messages`). */
+  name: string;
+  /** The unpacked handler module (`.../functions/messages/handler.cjs`). */
+  handlerFile: string;
+  /** The exported handler's name (`handler`). */
+  handlerExport: string;
+  /** Its environment, as deployed. */
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  /** How many times Lambda retries a failed asynchronous invocation. */
+  maximumRetryAttempts: number;
+}
+
+/** The result of a build: the functions subscribed to the topic, in template order. */
+export interface Build {
+  functions: BuiltFunction[];
+  /** Removes the unpacked build. */
+  remove(): void;
+}
+
+/** Runs `serverless package` into a folder of its own and unpacks the functions subscribed to the topic. */
+export async function buildSubscribedFunctions(stage = 'dev'): Promise<Build> {
+  // Unpacked inside the project, as `invoke local` does: the bundles leave the AWS SDK to the runtime, and here
+  // the project's node_modules plays the runtime's part.
+  mkdirSync(join(PROJECT_DIR, '.local'), { recursive: true });
+  const root = mkdtempSync(join(PROJECT_DIR, '.local', 'build-'));
+  const packageDir = join(root, 'package');
+  // serverless-esbuild joins its work folder to the project folder: a relative name keeps builds apart.
+  const workFolder = `.esbuild-local-${process.pid}-${Date.now()}`;
+  try {
+    await promisify(execFile)(join(PROJECT_DIR, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', packageDir], {
+      cwd: PROJECT_DIR,
+      timeout: 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: {
+        ...process.env,
+        ESBUILD_WORK_FOLDER: workFolder,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`serverless package failed:\n${stdout}${stderr}`);
+  } finally {
+    rmSync(join(PROJECT_DIR, workFolder), { recursive: true, force: true });
+  }
+
+  const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+  };
+  const resources = Object.entries(template.Resources);
+  const subscribed = resources
+    .filter(([, r]) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'lambda')
+    .map(([, r]) => r.Properties.Endpoint['Fn::GetAtt'][0] as string);
+  const functions: BuiltFunction[] = [];
+  for (const logicalId of subscribed) {
+    const properties = template.Resources[logicalId]!.Properties;
+    const name = logicalId.replace(/LambdaFunction$/, '').replace(/^./, (c) => c.toLowerCase());
+    const unpacked = join(root, 'functions', name);
+    await unzip(join(packageDir, `${name}.zip`), unpacked);
+    const [handlerPath, handlerExport] = splitHandler(properties.Handler);
+    const invokeConfig = resources.find(
+      ([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === logicalId,
+    )?.[1];
+    functions.push({
+      name,
+      handlerFile: join(unpacked, `${handlerPath}.cjs`),
+      handlerExport,
+      environment: properties.Environment?.Variables ?? {},
+      timeoutSeconds: properties.Timeout ?? 6,
+      maximumRetryAttempts: invokeConfig?.Properties.MaximumRetryAttempts ?? 2,
+    });
+  }
+  return { functions, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+function splitHandler(handler: string): [string, string] {
+  const dot = handler.lastIndexOf('.');
+  return [handler.slice(0, dot), handler.slice(dot + 1)];
+}
+
+async function unzip(zipFile: string, into: string): Promise<void> {
+  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(zipFile, { lazyEntries: true });
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', resolve);
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const target = join(into, entry.fileName);
+      if (relative(into, target).startsWith('..')) return reject(new Error(`unsafe path in ${zipFile}: ${entry.fileName}`));
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      mkdirSync(dirname(target), { recursive: true });
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        stream.pipe(createWriteStream(target)).on('finish', () => zip.readEntry()).on('error', reject);
+      });
+    });
+    zip.readEntry();
+  });
+}

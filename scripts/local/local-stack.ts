@@ -1,0 +1,182 @@
+/**
+ * The local run's engine, shared by `npm start`, `npm run replay`, the soak and the benchmarks: DynamoDB Local
+ * (or an existing endpoint), the idempotency table from serverless.yml, the functions built as deploy builds
+ * them, and the local SNS fan-out in front of them.
+ */
+import { categoryOf } from '../../shared/catalog.js';
+import { decodeSnsDelivery } from '../../shared/decoder.js';
+import type { Category } from '../../shared/catalog.js';
+import { buildSubscribedFunctions, type Build } from './build.js';
+import { createIdempotencyTable, type DynamoDBLocal, LOCAL_AWS_ENV, startDynamoDBLocal } from './dynamodb-local.js';
+import { type FunctionReport, LocalFanOut } from './fanout.js';
+
+/** One delivery to make: where it came from, and the Lambda event as JSON text. */
+export interface Delivery {
+  source: string;
+  lambdaEvent: string;
+}
+
+/** What became of one delivery, read from the function that owned it. */
+export interface DeliveryResult {
+  source: string;
+  type: string | null;
+  category: Category | null;
+  outcome: 'processed' | 'duplicate' | 'rejected' | 'failed';
+  /** Why, for `rejected` (the rejection reason) and `failed` (the last error). */
+  reason?: string;
+}
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  /** Use this DynamoDB instead of starting DynamoDB Local. */
+  endpoint: string | undefined;
+  /** Keep DynamoDB Local's tables in this folder (a restart is then an outage, not a loss). */
+  dataDir: string | undefined;
+  /** Fixed port for DynamoDB Local (0: any free port). */
+  port: number;
+  retryDelaysMs: readonly number[];
+  /** Receives every line the functions log. */
+  onLogLine: (functionName: string, line: string) => void;
+  /** Environment for the functions, on top of the one serverless.yml gives them. */
+  environment: Record<string, string>;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  endpoint: string;
+  fanOut: LocalFanOut;
+  /** The DynamoDB Local this stack started, if it started one. */
+  dynamoDB: DynamoDBLocal | undefined;
+  /** Delivers one event to every function and reads the owner's outcome. */
+  deliver(delivery: Delivery): Promise<DeliveryResult>;
+  /** Delivers many, `concurrency` at a time; results in input order. */
+  deliverAll(deliveries: readonly Delivery[], concurrency: number, onDone?: () => void): Promise<DeliveryResult[]>;
+  stop(): Promise<void>;
+}
+
+/** Starts DynamoDB Local (unless given an endpoint), creates the table, builds the functions, opens the fan-out. */
+export async function startLocalStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  const { endpoint: given, dataDir, port, retryDelaysMs, onLogLine, environment } = {
+    endpoint: undefined,
+    dataDir: undefined,
+    port: 0,
+    retryDelaysMs: [250, 500],
+    onLogLine: () => undefined,
+    environment: {},
+    ...options,
+  };
+  let dynamoDB: DynamoDBLocal | undefined;
+  let build: Build | undefined;
+  try {
+    const [started, built] = await Promise.all([
+      given === undefined ? startDynamoDBLocal({ dataDir, port }) : Promise.resolve(undefined),
+      buildSubscribedFunctions(),
+    ]);
+    dynamoDB = started;
+    build = built;
+    const endpoint = given ?? started!.endpoint;
+    const tableName = build.functions[0]?.environment.IDEMPOTENCY_TABLE;
+    if (tableName === undefined) throw new Error('the built functions have no IDEMPOTENCY_TABLE in their environment');
+    await createIdempotencyTable(endpoint, tableName).catch((error: Error) => {
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
+    const fanOut = new LocalFanOut(build.functions, {
+      environment: {
+        ...LOCAL_AWS_ENV,
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        STREAM_LOCAL_RUN: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        ...environment,
+      },
+      retryDelaysMs,
+      onLogLine,
+    });
+    const deliver = async (delivery: Delivery) =>
+      ownerResult(delivery, await fanOut.deliver(delivery.lambdaEvent));
+    const stack: LocalStack = {
+      endpoint,
+      fanOut,
+      dynamoDB,
+      deliver,
+      async deliverAll(deliveries, concurrency, onDone) {
+        const results = new Array<DeliveryResult>(deliveries.length);
+        let next = 0;
+        const lane = async () => {
+          while (next < deliveries.length) {
+            const index = next++;
+            results[index] = await deliver(deliveries[index]!);
+            onDone?.();
+          }
+        };
+        await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+        return results;
+      },
+      async stop() {
+        await fanOut.close();
+        await dynamoDB?.stop();
+        build?.remove();
+      },
+    };
+    return stack;
+  } catch (error) {
+    await dynamoDB?.stop();
+    build?.remove();
+    throw error;
+  }
+}
+
+/** The owner's outcome: every function but the owner skips a delivery. */
+export function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly FunctionReport[]): DeliveryResult {
+  const failed = reports.find((report) => report.error !== undefined);
+  if (failed?.error !== undefined) {
+    const type = typeOf(lambdaEvent);
+    return {
+      source,
+      type,
+      category: failed.function as Category,
+      outcome: 'failed',
+      reason: `${failed.error.name}: ${failed.error.message}`,
+    };
+  }
+  const owner = reports.find((report) => report.result !== undefined && report.result.outcome !== 'skipped');
+  if (owner?.result === undefined) {
+    const type = reports[0]?.result?.type ?? null;
+    return { source, type, category: type === null ? null : categoryOf(type), outcome: 'failed', reason: 'no function owned the event' };
+  }
+  const { outcome, type, category, reason } = owner.result;
+  return {
+    source,
+    type,
+    category,
+    outcome: outcome as DeliveryResult['outcome'],
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+function typeOf(lambdaEvent: string): string | null {
+  try {
+    return decodeSnsDelivery(JSON.parse(lambdaEvent)).event.type;
+  } catch {
+    return null;
+  }
+}
+
+/** Counts per category and outcome, the rejections with their reasons, and the failures. */
+export function summarize(results: readonly DeliveryResult[]) {
+  const byCategory: Record<string, Record<DeliveryResult['outcome'], number>> = {};
+  const byOutcome: Record<DeliveryResult['outcome'], number> = { processed: 0, duplicate: 0, rejected: 0, failed: 0 };
+  for (const result of results) {
+    const key = result.category ?? 'unowned';
+    byCategory[key] ??= { processed: 0, duplicate: 0, rejected: 0, failed: 0 };
+    byCategory[key][result.outcome] += 1;
+    byOutcome[result.outcome] += 1;
+  }
+  return {
+    deliveries: results.length,
+    byOutcome,
+    byCategory,
+    rejected: results.filter((r) => r.outcome === 'rejected').map(({ source, reason }) => ({ source, reason })),
+    failed: results.filter((r) => r.outcome === 'failed').map(({ source, reason }) => ({ source, reason })),
+  };
+}

@@ -1,0 +1,30 @@
+/** The human-readable summary of a local run. */
+import { CATEGORIES } from '../../shared/catalog.js';
+import type { DeadLetter } from './fanout.js';
+import type { summarize } from './local-stack.js';
+
+const OUTCOMES = ['processed', 'duplicate', 'rejected', 'failed'] as const;
+
+/** Renders the summary as a table per category and outcome, then rejections and failures with their reasons. */
+export function renderSummary(summary: ReturnType<typeof summarize>, durationMs: number, deadLetters: readonly DeadLetter[]): string {
+  const rows = [...CATEGORIES, ...Object.keys(summary.byCategory).filter((c) => !(CATEGORIES as string[]).includes(c))];
+  const lines = [
+    `${summary.deliveries} deliveries in ${(durationMs / 1000).toFixed(1)} s, each fanned out to ${CATEGORIES.length} functions`,
+    '',
+    `${'category'.padEnd(12)}${OUTCOMES.map((o) => o.padStart(11)).join('')}`,
+  ];
+  for (const category of rows) {
+    const counts = summary.byCategory[category] ?? { processed: 0, duplicate: 0, rejected: 0, failed: 0 };
+    lines.push(`${category.padEnd(12)}${OUTCOMES.map((o) => String(counts[o]).padStart(11)).join('')}`);
+  }
+  lines.push(`${'total'.padEnd(12)}${OUTCOMES.map((o) => String(summary.byOutcome[o]).padStart(11)).join('')}`);
+  if (summary.rejected.length > 0) {
+    lines.push('', 'rejected (poison, kept and not retried):');
+    for (const { source, reason } of summary.rejected) lines.push(`  ${source}: ${reason}`);
+  }
+  if (summary.failed.length > 0) {
+    lines.push('', `failed after retries (${deadLetters.length} dead letters):`);
+    for (const { source, reason } of summary.failed) lines.push(`  ${source}: ${reason}`);
+  }
+  return lines.join('\n');
+}
