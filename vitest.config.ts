@@ -7,6 +7,8 @@ export default defineConfig({
     // One DynamoDB Local for the whole run (test/support/global-setup.ts); each test file makes its own table.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    // Files run one at a time: several of them run `serverless package`, which shares the project's .serverless folder.
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: {

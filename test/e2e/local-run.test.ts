@@ -1,0 +1,121 @@
+/**
+ * The local run end to end: the real commands (`npm start`, `npm run replay`), which start DynamoDB Local,
+ * build the functions with `serverless package` and deliver through the local SNS fan-out.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../support/serverless-cli.js';
+
+type Report = {
+  results: Array<{ source: string; type: string | null; category: string | null; outcome: string; reason?: string }>;
+  summary: { deliveries: number; byOutcome: Record<string, number>; byCategory: Record<string, Record<string, number>> };
+};
+
+async function npm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npm', args, {
+      cwd: PROJECT_DIR,
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, CI: 'true' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+const bySource = (report: Report) => Object.fromEntries(report.results.map((r) => [r.source, r]));
+
+describe('npm start', () => {
+  it('delivers every sample in three encodings: each processed once, twice a duplicate; the poison rejected', async () => {
+    // Act
+    const { code, stdout, stderr } = await npm(['start', '--silent']);
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^29 deliveries in [\d.]+ s, each fanned out to 5 functions$/m);
+    expect(stdout).toMatch(/^messages\s+2\s+4\s+0\s+0$/m);
+    expect(stdout).toMatch(/^channels\s+3\s+6\s+0\s+0$/m);
+    expect(stdout).toMatch(/^users\s+2\s+4\s+0\s+0$/m);
+    expect(stdout).toMatch(/^moderation\s+2\s+4\s+0\s+0$/m);
+    expect(stdout).toMatch(/^other\s+0\s+0\s+2\s+0$/m);
+    expect(stdout).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
+    expect(stdout).toMatch(/events\/poison\/missing-type\.json: missing_type/);
+    expect(readdirSync(join(PROJECT_DIR, '.local')).filter((name) => name.startsWith('build-'))).toEqual([]);
+  });
+});
+
+describe('npm run replay', () => {
+  it('reports samples, SNS events, malformed files and duplicates, one result per delivery in input order', async () => {
+    // Act
+    const { code, stdout, stderr } = await npm([
+      'run', 'replay', '--silent', '--', '--json', '--concurrency', '1',
+      'events/samples', 'test/fixtures/malformed', 'test/fixtures/duplicates',
+    ]);
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    const results = bySource(report);
+    expect(report.results).toHaveLength(9 + 12 + 4);
+    expect(report.results[0]?.source).toBe('events/samples/channel.deleted.json');
+    for (const result of report.results.slice(0, 9)) expect(result.outcome).toBe('processed');
+    expect(results['events/samples/user.banned.json']).toMatchObject({ type: 'user.banned', category: 'moderation' });
+    const reasons = Object.fromEntries(
+      report.results.filter((r) => r.source.includes('malformed')).map((r) => [r.source.split('/').pop(), [r.outcome, r.reason]]),
+    );
+    expect(reasons).toEqual({
+      'bad-created-at.json': ['rejected', 'invalid_created_at'],
+      'bad-gzip.json': ['rejected', 'bad_gzip'],
+      'empty-type.json': ['rejected', 'invalid_type'],
+      'empty.json': ['rejected', 'invalid_json'],
+      'from-sqs.json': ['rejected', 'not_sns_record'],
+      'gzip-bomb.json': ['rejected', 'inflated_too_large'],
+      'json-array.json': ['rejected', 'not_an_object'],
+      'no-records.json': ['rejected', 'not_one_record'],
+      'no-type.json': ['rejected', 'missing_type'],
+      'not-json.json': ['rejected', 'invalid_json'],
+      'numeric-type.json': ['rejected', 'invalid_type'],
+      'two-records.json': ['rejected', 'not_one_record'],
+    });
+    expect(results['test/fixtures/malformed/bad-created-at.json']?.category).toBe('messages');
+    expect(
+      ['1-original', '2-sns-redelivery', '3-republished-raw', '4-other-user'].map(
+        (name) => results[`test/fixtures/duplicates/${name}.json`]?.outcome,
+      ),
+    ).toEqual(['processed', 'duplicate', 'duplicate', 'processed']);
+    expect(report.summary.byOutcome).toEqual({ processed: 11, duplicate: 2, rejected: 12, failed: 0 });
+  });
+
+  it('wraps bare events in the chosen encoding and synthesises load with duplicates', async () => {
+    // Act
+    const raw = await npm(['run', 'replay', '--silent', '--', '--json', '--encoding', 'raw-json', 'events/samples/message.new.json']);
+    const generated = await npm(['run', 'replay', '--silent', '--', '--json', '--generate', '60', '--duplicates', '0.3']);
+
+    // Assess
+    expect(raw.code, raw.stderr).toBe(0);
+    expect((JSON.parse(raw.stdout) as Report).results).toEqual([
+      { source: 'events/samples/message.new.json', type: 'message.new', category: 'messages', outcome: 'processed' },
+    ]);
+    expect(generated.code, generated.stderr).toBe(0);
+    const summary = (JSON.parse(generated.stdout) as Report).summary;
+    expect(summary.deliveries).toBe(60);
+    expect(summary.byOutcome.processed + summary.byOutcome.duplicate).toBe(60);
+    expect(summary.byOutcome.duplicate).toBeGreaterThan(0);
+  });
+
+  it('stops with a clear message and status 2 when a path does not exist', async () => {
+    // Act
+    const { code, stderr, stdout } = await npm(['run', 'replay', '--silent', '--', '--json', 'no/such/file.json']);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no such file or folder: no\/such\/file\.json/);
+    expect(stdout).toBe('');
+  });
+});
