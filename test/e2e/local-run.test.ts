@@ -11,7 +11,7 @@ import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 type Report = {
   results: Array<{ source: string; type: string | null; category: string | null; outcome: string; reason?: string }>;
-  summary: { deliveries: number; byOutcome: Record<string, number>; byCategory: Record<string, Record<string, number>> };
+  summary: { deliveries: number; byOutcome: Record<'processed' | 'duplicate' | 'rejected' | 'failed', number> };
 };
 
 async function npm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
