@@ -22,6 +22,13 @@ export async function validateTemplate(template: { Resources: Record<string, { T
   const db = await loadAwsServiceSpec();
   const problems: string[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    // A custom resource's properties are its own; CloudFormation only requires the ServiceToken.
+    if (resource.Type.startsWith('Custom::')) {
+      if (!(resource.Properties as Record<string, unknown> | undefined)?.ServiceToken) {
+        problems.push(`${logicalId}.Properties: missing required property ServiceToken`);
+      }
+      continue;
+    }
     const found = db.lookup('resource', 'cloudFormationType', 'equals', resource.Type);
     if (found.length === 0) {
       problems.push(`${logicalId}: unknown resource type ${resource.Type}`);

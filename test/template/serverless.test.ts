@@ -21,8 +21,11 @@ let template: Template;
 let packageDir: string;
 
 const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+/** A principal's statements; a conditional one (Fn::If) counts with its statement when the condition holds. */
 const statementsOf = (resource: Resource): Array<Record<string, any>> =>
-  (resource.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
+  (resource.Properties.Policies ?? [])
+    .flatMap((policy: any) => policy.PolicyDocument.Statement)
+    .map((statement: any) => (statement['Fn::If'] ? statement['Fn::If'][1] : statement));
 const asList = (value: unknown) => (Array.isArray(value) ? value : [value]);
 
 beforeAll(async () => {
@@ -86,12 +89,14 @@ describe('serverless package: the topic', () => {
 });
 
 describe('serverless package: the functions agree with the catalog', () => {
-  it('has one function per category, and no other subscribed function', () => {
+  it('has one function per category subscribed to the topic, and the setup function besides', () => {
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, r]) => r.Properties.FunctionName as string);
+    const subscribed = resourcesOfType('AWS::SNS::Subscription').map(([, r]) => r.Properties.Endpoint['Fn::GetAtt'][0]);
 
     // Assess
-    expect(functions.sort()).toEqual(CATEGORIES.map((c) => `stream-chat-events-dev-${c}`).sort());
+    expect(functions.sort()).toEqual([...CATEGORIES, 'setup'].map((c) => `stream-chat-events-dev-${c}`).sort());
+    expect(subscribed.sort()).toEqual(CATEGORIES.map((c) => `${capitalized(c)}LambdaFunction`).sort());
   });
 
   it("points each category's function at its own handler, built on the category's name", () => {
@@ -208,6 +213,7 @@ describe('serverless package: least privilege', () => {
 
       // Assess
       expect(roleId).toBe(`${capitalized(category)}Role`);
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('STREAM_API_SECRET_PARAMETER');
       expect(statements).toHaveLength(4);
       expect(statements[0]!.Resource['Fn::Sub']).toMatch(new RegExp(`/aws/lambda/stream-chat-events-dev-${category}:\\*$`));
       expect(statements[1]).toEqual({
@@ -218,6 +224,57 @@ describe('serverless package: least privilege', () => {
       expect(statements[2]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['RejectedDeliveriesQueue', 'Arn'] } });
       expect(statements[3]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] } });
     }
+  });
+});
+
+describe('serverless package: the setup', () => {
+  it('registers the hook on deploy through a custom resource, after every subscription', () => {
+    // Act
+    const hook = template.Resources.StreamHook!;
+
+    // Assess
+    expect(hook.Type).toBe('Custom::StreamSnsHook');
+    expect(hook.Condition).toBe('RegisterHook');
+    expect(hook.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': ['SetupLambdaFunction', 'Arn'] },
+      TopicArn: { Ref: 'StreamEventsTopic' },
+      AuthType: 'resource',
+      EventTypes: '',
+    });
+    const dependsOn = (hook as Resource & { DependsOn: string[] }).DependsOn;
+    for (const [id] of resourcesOfType('AWS::SNS::Subscription')) expect(dependsOn).toContain(id);
+  });
+
+  it('lets the setup read its two SSM parameters and, under keys auth, its secret; nothing else', () => {
+    // Prepare
+    const role = template.Resources.SetupRole!;
+
+    // Act
+    const statements = statementsOf(role);
+    const conditional = role.Properties.Policies[0].PolicyDocument.Statement.find((s: any) => s['Fn::If']);
+
+    // Assess
+    expect(statements.map((s) => s.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'ssm:GetParameter', 'secretsmanager:GetSecretValue']);
+    expect(statements[1]!.Resource.map((r: any) => r['Fn::Sub'])).toEqual([
+      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/stream-chat/dev/api-key',
+      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/stream-chat/dev/api-secret',
+    ]);
+    expect(conditional['Fn::If'][0]).toBe('KeysAuth');
+    expect(statements[2]!.Resource).toEqual({ Ref: 'StreamPublisherSecret' });
+  });
+
+  it('gives the setup function only the names of its secrets, never a value, and no retries', () => {
+    // Act
+    const fn = template.Resources.SetupLambdaFunction!;
+    const invokeConfig = resourcesOfType('AWS::Lambda::EventInvokeConfig').find(([, r]) => r.Properties.FunctionName.Ref === 'SetupLambdaFunction');
+
+    // Assess
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      STREAM_API_KEY_PARAMETER: '/stream-chat/dev/api-key',
+      STREAM_API_SECRET_PARAMETER: '/stream-chat/dev/api-secret',
+      SNS_PUBLISHER_SECRET: 'stream-chat-events-dev/sns-publisher',
+    });
+    expect(invokeConfig?.[1].Properties.MaximumRetryAttempts).toBe(0);
   });
 });
 

@@ -1,0 +1,155 @@
+/**
+ * The setup function as CloudFormation calls it: each request gets exactly one answer at its response URL (a
+ * local server here), with the right status, whatever happens.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSetupHandler } from '../../functions/setup/handler.js';
+import { runSetup } from '../../functions/setup/stream-hook.js';
+import { type FakeStream, startFakeStream } from '../support/fake-stream.js';
+import { lambdaContext } from '../support/lambda.js';
+
+const API_KEY = 'cfn-api-key';
+const API_SECRET = 'cfn-api-secret-5b1e';
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events';
+
+let stream: FakeStream;
+let answers: Array<Record<string, any>>;
+let responseUrl: string;
+let closeResponses: () => Promise<void>;
+
+beforeEach(async () => {
+  stream = await startFakeStream({ apiKey: API_KEY, apiSecret: API_SECRET });
+  answers = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk)).on('end', () => {
+      answers.push({ method: request.method, ...JSON.parse(body) });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/presigned?X-Amz-Signature=abc`;
+  closeResponses = () => new Promise((resolve) => server.close(() => resolve()));
+});
+afterEach(async () => {
+  await stream.close();
+  await closeResponses();
+});
+
+function handlerWith(apiSecret = API_SECRET) {
+  return createSetupHandler({
+    streamCredentials: async () => ({ apiKey: API_KEY, apiSecret }),
+    snsKeys: async () => ({ snsKey: 'AKIAKEYS', snsSecret: 'keys-secret' }),
+    run: (action, settings, credentials) => runSetup(action, settings, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
+  });
+}
+
+function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string, string> = {}, physicalResourceId?: string): CloudFormationCustomResourceEvent {
+  return {
+    RequestType: type,
+    ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:stream-chat-events-dev-setup',
+    ResponseURL: responseUrl,
+    StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/stream-chat-events-dev/1',
+    RequestId: randomUUID(),
+    LogicalResourceId: 'StreamHook',
+    ResourceType: 'Custom::StreamSnsHook',
+    ResourceProperties: { ServiceToken: 'x', TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties },
+    ...(physicalResourceId === undefined ? {} : { PhysicalResourceId: physicalResourceId }),
+    ...(type === 'Update' ? { OldResourceProperties: {} } : {}),
+  } as CloudFormationCustomResourceEvent;
+}
+
+describe('setup custom resource', () => {
+  it('Create registers the hook and answers SUCCESS once', async () => {
+    // Act
+    await handlerWith()(request('Create'), lambdaContext());
+
+    // Assess
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ method: 'PUT', Status: 'SUCCESS', PhysicalResourceId: `stream-sns-hook:${TOPIC}`, LogicalResourceId: 'StreamHook', Data: { Changed: 'true', Check: 'ok' } });
+    expect(stream.hooks).toHaveLength(1);
+  });
+
+  it('Update applies the new settings in place and answers SUCCESS once', async () => {
+    // Prepare
+    await handlerWith()(request('Create'), lambdaContext());
+
+    // Act
+    await handlerWith()(request('Update', { EventTypes: 'message.new,user.banned' }, `stream-sns-hook:${TOPIC}`), lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(stream.hooks).toHaveLength(1);
+    expect(stream.hooks[0]?.event_types).toEqual(['message.new', 'user.banned']);
+  });
+
+  it('Delete removes only our hook and answers SUCCESS once', async () => {
+    // Prepare
+    stream.hooks.push({ id: 'keep-me', hook_type: 'webhook', webhook_url: 'https://example.org' });
+    await handlerWith()(request('Create'), lambdaContext());
+
+    // Act
+    await handlerWith()(request('Delete', {}, `stream-sns-hook:${TOPIC}`), lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(stream.hooks.map((hook) => hook.id)).toEqual(['keep-me']);
+  });
+
+  it('answers FAILED once, with the reason, when Stream rejects the credentials', async () => {
+    // Act
+    await handlerWith('wrong-secret')(request('Create'), lambdaContext());
+
+    // Assess
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'StreamHook-not-created' });
+    expect(answers[0]?.Reason).toMatch(/Stream rejected the API key or secret/);
+    expect(JSON.stringify(answers)).not.toContain(API_SECRET);
+  });
+
+  it("answers FAILED once when Stream's SNS check fails", async () => {
+    // Prepare
+    stream.checkAnswer = { status: 'error', error: 'not authorized' };
+
+    // Act
+    await handlerWith()(request('Create'), lambdaContext());
+
+    // Assess
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.Status).toBe('FAILED');
+    expect(answers[0]?.Reason).toMatch(/SNS check failed.*not authorized.*topic policy/);
+  });
+
+  it('answers Delete with SUCCESS and the reason when the hook cannot be removed, so the stack is not stuck', async () => {
+    // Prepare
+    await stream.close();
+
+    // Act
+    await handlerWith()(request('Delete', {}, `stream-sns-hook:${TOPIC}`), lambdaContext());
+
+    // Assess
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.Status).toBe('SUCCESS');
+    expect(answers[0]?.Reason).toMatch(/hook not removed: Stream is unreachable/);
+    stream = await startFakeStream({ apiKey: API_KEY, apiSecret: API_SECRET });
+  });
+
+  it('answers FAILED before the deadline when Stream does not answer in time', async () => {
+    // Prepare: Stream keeps rate limiting with long waits; the function has 6 s left.
+    stream.failNext.push(...Array.from({ length: 5 }, () => ({ status: 429, headers: { 'retry-after': '5' } })));
+    const started = Date.now();
+
+    // Act
+    await handlerWith()(request('Create'), lambdaContext({ timeoutMs: 6_000 }));
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.Status).toBe('FAILED');
+    expect(answers[0]?.Reason).toMatch(/did not finish within 1 s/);
+  });
+});
