@@ -14,6 +14,7 @@ const USAGE = `usage: npm run replay -- [options] <file or folder>...
   --encoding E           how to wrap bare Stream events: ${Object.values(MessageEncoding).join(', ')} (default base64-gzip)
   --generate N           synthesise N deliveries from the samples instead of reading files
   --duplicates P         with --generate: share of repeated deliveries, 0..1 (default 0.2)
+  --port P               port for DynamoDB Local (default: any free port)
   --concurrency C        deliveries in flight at once (default 8)
   --logs                 also print the functions' log lines on stderr`;
 
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
         generate: { type: 'string' },
         duplicates: { type: 'string', default: '0.2' },
         concurrency: { type: 'string', default: '8' },
+        port: { type: 'string', default: '0' },
         logs: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -42,12 +44,14 @@ async function main(): Promise<number> {
   const generate = values.generate === undefined ? undefined : Number(values.generate);
   const duplicates = Number(values.duplicates);
   const concurrency = Number(values.concurrency);
+  const port = Number(values.port);
   const problems = [
     values.help ? '' : undefined,
     Object.values(MessageEncoding).includes(encoding) ? undefined : `unknown encoding ${values.encoding}`,
     generate === undefined || (Number.isInteger(generate) && generate > 0) ? undefined : '--generate needs a positive integer',
     duplicates >= 0 && duplicates < 1 ? undefined : '--duplicates needs a share between 0 and 1',
     Number.isInteger(concurrency) && concurrency > 0 ? undefined : '--concurrency needs a positive integer',
+    Number.isInteger(port) && port >= 0 && port < 65536 ? undefined : '--port needs a port number',
     generate !== undefined || positionals.length > 0 ? undefined : 'give at least one file or folder, or --generate N',
   ].filter((problem) => problem !== undefined);
   if (problems.length > 0) {
@@ -59,7 +63,7 @@ async function main(): Promise<number> {
       generate === undefined
         ? readDeliveries(positionals, encoding)
         : synthesize(samples().map((sample) => sample.event), { count: generate, duplicates }),
-    { json: values.json, endpoint: values.endpoint, concurrency, logs: values.logs },
+    { json: values.json, endpoint: values.endpoint, port, concurrency, logs: values.logs },
   );
 }
 

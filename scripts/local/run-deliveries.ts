@@ -19,6 +19,8 @@ export const FUNCTION_LOG_FILE = fileURLToPath(new URL('../../.local/function-lo
 export interface RunDeliveriesOptions {
   json: boolean;
   endpoint: string | undefined;
+  /** DynamoDB Local's port when one is started (0: any free port). */
+  port?: number;
   concurrency: number;
   /** Also print the functions' log lines on stderr. */
   logs: boolean;
@@ -38,6 +40,7 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     info(options.endpoint ? `Using DynamoDB at ${options.endpoint}` : 'Starting DynamoDB Local (127.0.0.1, in memory) and building the functions with serverless package...');
     stack = await startLocalStack({
       endpoint: options.endpoint,
+      port: options.port ?? 0,
       onLogLine: (fn, line) => {
         appendFileSync(FUNCTION_LOG_FILE, `${line}\n`);
         if (options.logs) process.stderr.write(`[${fn}] ${line}\n`);
