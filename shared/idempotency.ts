@@ -60,8 +60,21 @@ export function createDynamoDBClient(): DynamoDBClient {
 /** The per-invocation state the idempotent function reports back through. */
 interface Run {
   execute: () => Promise<unknown>;
+  /** The customer's code started. */
   executed: boolean;
+  /** The customer's code finished without error: only the completion write can have failed after this. */
+  completed: boolean;
 }
+
+/** The result stored with each completed record: written on every event, so kept tiny. */
+const STORED_RESULT = { done: true } as const;
+
+/**
+ * How long to keep retrying the completion write after the customer's code succeeded. Failing the invocation
+ * then would make Lambda's retry run the code again once the lock expires, so a short DynamoDB blip is ridden out
+ * here instead, within the invocation's own deadline.
+ */
+export const COMPLETION_RETRY = { maxWaitMs: 10_000, firstDelayMs: 100, keepBeforeDeadlineMs: 3_000 } as const;
 
 /** Runs the work of one delivery at most once per event; answers whether it ran (`processed`) or not. */
 export type IdempotentRunner = (
@@ -80,31 +93,63 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
     ...options,
     dynamoDB: options.dynamoDB ?? createDynamoDBClient(),
   };
+  const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
   const idempotent = makeIdempotent(
     async (_key: { eventHash: string }, _lambdaContext: Context, run: Run) => {
       run.executed = true;
       await run.execute();
-      // The stored result is written on every event: keep it tiny, whatever the handler returned.
-      return { done: true };
+      run.completed = true;
+      // Whatever the handler returned, the stored result stays tiny.
+      return STORED_RESULT;
     },
     {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB }),
+      persistenceStore,
       config: new IdempotencyConfig({ expiresAfterSeconds: recordLifetimeSeconds, throwOnNoIdempotencyKey: true }),
       keyPrefix: category,
     },
   );
 
   return async (delivery, lambdaContext, execute) => {
-    const run: Run = { execute, executed: false };
+    const key = { eventHash: delivery.eventHash };
+    const run: Run = { execute, executed: false, completed: false };
     try {
       // The context as second argument registers the deadline: a lock taken by an invocation that times out
       // expires with it, so the retry can run.
-      await idempotent({ eventHash: delivery.eventHash }, lambdaContext, run);
+      await idempotent(key, lambdaContext, run);
     } catch (error) {
+      if (run.completed && error instanceof IdempotencyUnknownError) {
+        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), lambdaContext, error);
+        return Outcome.Processed;
+      }
       throw run.executed ? unwrapHandlerError(error) : toTransient(error);
     }
     return run.executed ? Outcome.Processed : Outcome.Duplicate;
   };
+}
+
+/** Retries the completion write with backoff while the deadline allows; then fails as transient. */
+async function completeWithRetries(save: () => Promise<void>, lambdaContext: Context, firstError: unknown): Promise<void> {
+  const started = Date.now();
+  let delay: number = COMPLETION_RETRY.firstDelayMs;
+  let lastError = firstError;
+  while (
+    Date.now() - started + delay <= COMPLETION_RETRY.maxWaitMs &&
+    lambdaContext.getRemainingTimeInMillis() - delay > COMPLETION_RETRY.keepBeforeDeadlineMs
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      await save();
+      return;
+    } catch (error) {
+      lastError = error;
+      delay *= 2;
+    }
+  }
+  throw lastError instanceof IdempotencyUnknownError
+    ? toTransient(lastError)
+    : new IdempotencyStoreUnavailableError(`the event ran but could not be recorded as done: ${(lastError as Error).message}`, {
+        cause: lastError,
+      });
 }
 
 /** Errors of the customer's code pass through as they are; a failing record cleanup becomes transient. */

@@ -185,6 +185,34 @@ describe('idempotency: failures', () => {
     release();
   });
 
+  it('rides out a failed completion write after the handler succeeded, so the retry does not run it again', async () => {
+    // Prepare: the first two writes that mark the event done fail, as during a short DynamoDB outage.
+    const fn = await testFunction('messages', { failCompletionWrites: 2 });
+
+    // Act
+    const result = await fn.invoke(gzipped(messageNew, 'blip'));
+    const redelivery = await fn.invoke(gzipped(messageNew, 'blip'));
+
+    // Assess
+    expect(result.outcome).toBe('processed');
+    expect(redelivery.outcome).toBe('duplicate');
+    expect(fn.runs).toHaveLength(1);
+    expect((await fn.records())[0]?.status).toBe('COMPLETED');
+  });
+
+  it('fails as transient, with the handler run once, when the completion write keeps failing', async () => {
+    // Prepare
+    const fn = await testFunction('messages', { failCompletionWrites: 1_000 });
+
+    // Act
+    const failure = await fn.invoke(gzipped(messageNew, 'down'), { timeoutMs: 5_000 }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect(fn.runs).toHaveLength(1);
+    expect((await fn.records())[0]?.status).toBe('INPROGRESS');
+  });
+
   it('fails with a transient error when DynamoDB is unreachable, running and recording nothing', async () => {
     // Prepare: a port nothing listens on.
     const table = await freshTable();

@@ -12,9 +12,13 @@ import type { RejectedDelivery } from '../../shared/rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult, StreamEvent } from '../../shared/types.js';
 import { lambdaContext } from './lambda.js';
 
-/** A DynamoDB client for `endpoint` that counts the commands it sends. */
-export function countingClient(endpoint: string): { client: DynamoDBClient; requests: () => number } {
+/**
+ * A DynamoDB client for `endpoint` that counts the commands it sends, and can fail the first
+ * `failCompletionWrites` UpdateItem commands (the write that marks an event done) as an outage would.
+ */
+export function countingClient(endpoint: string, failCompletionWrites = 0): { client: DynamoDBClient; requests: () => number } {
   let count = 0;
+  let updatesToFail = failCompletionWrites;
   const client = new DynamoDBClient({
     endpoint,
     region: LOCAL_AWS_ENV.AWS_REGION,
@@ -23,8 +27,12 @@ export function countingClient(endpoint: string): { client: DynamoDBClient; requ
     requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 },
   });
   client.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       count += 1;
+      if (context.commandName === 'UpdateItemCommand' && updatesToFail > 0) {
+        updatesToFail -= 1;
+        throw Object.assign(new Error('connect ECONNREFUSED (injected)'), { name: 'TimeoutError' });
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
@@ -55,14 +63,15 @@ export interface TestFunction {
  */
 export async function testFunction(
   category: Category,
-  { work = async () => undefined, endpoint, tableName }: {
+  { work = async () => undefined, endpoint, tableName, failCompletionWrites = 0 }: {
     work?: (event: StreamEvent) => Promise<unknown>;
     endpoint?: string;
     tableName?: string;
+    failCompletionWrites?: number;
   } = {},
 ): Promise<TestFunction> {
   const table = tableName && endpoint ? { endpoint, tableName } : await freshTable();
-  const counting = countingClient(endpoint ?? table.endpoint);
+  const counting = countingClient(endpoint ?? table.endpoint, failCompletionWrites);
   const runs: StreamEvent[] = [];
   const rejections: RejectedDelivery[] = [];
   const record = async (event: StreamEvent) => {
