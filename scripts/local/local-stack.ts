@@ -3,10 +3,11 @@
  * (or an existing endpoint), the idempotency table from serverless.yml, the functions built as deploy builds
  * them, and the local SNS fan-out in front of them.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { categoryOf } from '../../shared/catalog.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import type { Category } from '../../shared/catalog.js';
-import { buildSubscribedFunctions, type Build } from './build.js';
+import { type Build, type BuiltFunction, buildSubscribedFunctions } from './build.js';
 import { createIdempotencyTable, type DynamoDBLocal, LOCAL_AWS_ENV, startDynamoDBLocal } from './dynamodb-local.js';
 import { type FunctionReport, LocalFanOut } from './fanout.js';
 
@@ -39,6 +40,8 @@ export interface LocalStackOptions {
   onLogLine: (functionName: string, line: string) => void;
   /** Environment for the functions, on top of the one serverless.yml gives them. */
   environment: Record<string, string>;
+  /** Functions already built (the soak's, the benchmark's); by default the deployed ones are built. */
+  functions: BuiltFunction[] | undefined;
 }
 
 /** A running local stack. */
@@ -51,18 +54,24 @@ export interface LocalStack {
   deliver(delivery: Delivery): Promise<DeliveryResult>;
   /** Delivers many, `concurrency` at a time; results in input order. */
   deliverAll(deliveries: readonly Delivery[], concurrency: number, onDone?: () => void): Promise<DeliveryResult[]>;
+  /**
+   * Stops the DynamoDB Local this stack started, waits `outageMs`, and starts it again on the same port and data
+   * folder: an outage, as in AWS, not a loss of the table (give `dataDir` for that).
+   */
+  restartDynamoDB(outageMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts DynamoDB Local (unless given an endpoint), creates the table, builds the functions, opens the fan-out. */
 export async function startLocalStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
-  const { endpoint: given, dataDir, port, retryDelaysMs, onLogLine, environment } = {
+  const { endpoint: given, dataDir, port, retryDelaysMs, onLogLine, environment, functions } = {
     endpoint: undefined,
     dataDir: undefined,
     port: 0,
     retryDelaysMs: [250, 500],
     onLogLine: () => undefined,
     environment: {},
+    functions: undefined,
     ...options,
   };
   let dynamoDB: DynamoDBLocal | undefined;
@@ -70,7 +79,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
   try {
     const [started, built] = await Promise.all([
       given === undefined ? startDynamoDBLocal({ dataDir, port }) : Promise.resolve(undefined),
-      buildSubscribedFunctions(),
+      functions === undefined ? buildSubscribedFunctions() : Promise.resolve({ functions, remove: () => undefined }),
     ]);
     dynamoDB = started;
     build = built;
@@ -111,6 +120,14 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
         };
         await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
         return results;
+      },
+      async restartDynamoDB(outageMs) {
+        if (dynamoDB === undefined) throw new Error('this stack did not start DynamoDB Local; it cannot restart it');
+        const { port: samePort } = dynamoDB;
+        await dynamoDB.stop();
+        await sleep(outageMs);
+        dynamoDB = await startDynamoDBLocal({ dataDir, port: samePort });
+        stack.dynamoDB = dynamoDB;
       },
       async stop() {
         await fanOut.close();
