@@ -96,6 +96,8 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
         STREAM_LOCAL_RUN: 'true',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_METRICS_DISABLED: 'true',
+        // serverless.yml's applicationLogLevel, whatever the calling shell (or test runner) has set.
+        POWERTOOLS_LOG_LEVEL: 'INFO',
         ...environment,
       },
       retryDelaysMs,

@@ -3,7 +3,7 @@
  * build the functions with `serverless package` and deliver through the local SNS fan-out.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -14,13 +14,13 @@ type Report = {
   summary: { deliveries: number; byOutcome: Record<'processed' | 'duplicate' | 'rejected' | 'failed', number> };
 };
 
-async function npm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function npm(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)('npm', args, {
       cwd: PROJECT_DIR,
       timeout: 240_000,
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, CI: 'true' },
+      env: { ...process.env, CI: 'true', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -33,8 +33,12 @@ const bySource = (report: Report) => Object.fromEntries(report.results.map((r) =
 
 describe('npm start', () => {
   it('delivers every sample in three encodings: each processed once, twice a duplicate; the poison rejected', async () => {
+    // Prepare: secrets in the environment, as a developer's shell may hold them; none may reach any output.
+    const secrets = { STREAM_API_SECRET: 'sentinel-stream-secret-31f9', SNS_SECRET: 'sentinel-sns-secret-8c2d', AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-77aa' };
+
     // Act
-    const { code, stdout, stderr } = await npm(['start', '--silent']);
+    const { code, stdout, stderr } = await npm(['start', '--silent', '--', '--logs'], secrets);
+    const functionLogs = readFileSync(join(PROJECT_DIR, '.local/function-logs.jsonl'), 'utf8');
 
     // Assess
     expect(code, stderr).toBe(0);
@@ -47,6 +51,8 @@ describe('npm start', () => {
     expect(stdout).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
     expect(stdout).toMatch(/events\/poison\/missing-type\.json: missing_type/);
     expect(readdirSync(join(PROJECT_DIR, '.local')).filter((name) => name.startsWith('build-'))).toEqual([]);
+    expect(functionLogs.split('\n').filter(Boolean).length).toBeGreaterThan(20);
+    for (const secret of Object.values(secrets)) expect(stdout + stderr + functionLogs).not.toContain(secret);
   });
 });
 
