@@ -3,7 +3,7 @@
  * and unpacks each function's zip, so that the local run executes the very bundles that would deploy.
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -29,6 +29,8 @@ export interface BuiltFunction {
 /** The result of a build: the functions subscribed to the topic, in template order. */
 export interface Build {
   functions: BuiltFunction[];
+  /** The size of every function's zip (the subscribed ones and the others), as deploy would upload it. */
+  zipBytes: Record<string, number>;
   /** Removes the unpacked build. */
   remove(): void;
 }
@@ -88,7 +90,12 @@ export async function buildSubscribedFunctions(stage = 'dev'): Promise<Build> {
       maximumRetryAttempts: invokeConfig?.Properties.MaximumRetryAttempts ?? 2,
     });
   }
-  return { functions, remove: () => rmSync(root, { recursive: true, force: true }) };
+  const zipBytes = Object.fromEntries(
+    readdirSync(packageDir)
+      .filter((name) => name.endsWith('.zip'))
+      .map((name) => [name.replace(/\.zip$/, ''), statSync(join(packageDir, name)).size]),
+  );
+  return { functions, zipBytes, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 function splitHandler(handler: string): [string, string] {

@@ -79,7 +79,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
   try {
     const [started, built] = await Promise.all([
       given === undefined ? startDynamoDBLocal({ dataDir, port }) : Promise.resolve(undefined),
-      functions === undefined ? buildSubscribedFunctions() : Promise.resolve({ functions, remove: () => undefined }),
+      functions === undefined ? buildSubscribedFunctions() : Promise.resolve({ functions, zipBytes: {}, remove: () => undefined }),
     ]);
     dynamoDB = started;
     build = built;

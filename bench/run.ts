@@ -1,0 +1,450 @@
+/**
+ * `npm run bench`: what one Stream event costs through this template, side by side with its floor and its peers,
+ * measured in one run against one DynamoDB Local, as ratios (absolute times on a shared 2-core machine are noise).
+ * Writes bench/results.json and bench/RESULTS.md. A script, not a test: a slow machine fails nothing.
+ *
+ * Peers, on the same events:
+ * - floor: decode + one conditional PutItem (bench/peers/floor.ts);
+ * - powertools: decode + Powertools makeIdempotent on the decoded event (bench/peers/powertools.ts);
+ * - ours: the category function as deployed (serverless package output), through the real middleware chain.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { decodeMessageText } from '../shared/decoder.js';
+import { DECODE_LIMITS } from '../shared/errors.js';
+import { MessageEncoding } from '../shared/types.js';
+import { buildSubscribedFunctions } from '../scripts/local/build.js';
+import { bundleLikeDeploy } from '../scripts/local/bundle.js';
+import { synthesize } from '../scripts/local/deliveries.js';
+import { LOCAL_AWS_ENV, createIdempotencyTable, startDynamoDBLocal } from '../scripts/local/dynamodb-local.js';
+import { LocalFanOut } from '../scripts/local/fanout.js';
+import { samples } from '../scripts/local/samples.js';
+import { encodeMessage, snsLambdaEvent } from '../scripts/local/sns-envelope.js';
+
+const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
+const require = createRequire(import.meta.url);
+type Handler = (event: unknown, context: unknown) => Promise<{ outcome: string }>;
+
+/** How much work each figure does. */
+const SIZES = { latencyEvents: 300, throughputEvents: 2_000, concurrency: 32, coldImportRuns: 15 } as const;
+
+/** List prices used for figure 6 (us-east-1, arm64, on-demand, as published by AWS in 2026). */
+const PRICES = {
+  lambdaPerMillionRequests: 0.2,
+  lambdaPerGbSecondArm: 0.0000133334,
+  lambdaMemoryGb: 0.25,
+  dynamoDbPerMillionWriteUnits: 0.625,
+  dynamoDbPerMillionReadUnits: 0.125,
+  snsPerMillionPublishes: 0.5,
+  logsPerGbIngested: 0.5,
+  sqsPerMillionRequests: 0.4,
+} as const;
+
+const TARGETS = {
+  latencyOursOverPowertoolsNew: 1.1,
+  requests: { new: 2, duplicate: 1, foreign: 0 },
+  dropPathOverJsonParse: 3,
+  throughputRatio: 0.8,
+  zipBytes: 150 * 1024,
+  coldImportRatio: 1.3,
+} as const;
+
+function lambdaContext(name: string) {
+  const deadline = Date.now() + 30_000;
+  return {
+    functionName: name,
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:${name}`,
+    awsRequestId: `bench-${Math.random()}`,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+/** Runs `work` with stdout discarded (the functions log at INFO, as deployed), counting the bytes they write. */
+async function quietly<T>(work: () => Promise<T>): Promise<{ result: T; loggedBytes: number }> {
+  const write = process.stdout.write.bind(process.stdout);
+  let loggedBytes = 0;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    loggedBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { result: await work(), loggedBytes };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+/** A message.new event padded with members to about `bytes` of JSON. */
+function eventOfSize(bytes: number, seed: string): string {
+  const base = samples().find((sample) => sample.type === 'message.new')!.event;
+  const members: unknown[] = [];
+  let json = JSON.stringify({ ...base, synthetic_id: seed, members });
+  let i = 0;
+  while (json.length < bytes) {
+    members.push({ user_id: `member-${i}`, user: { id: `member-${i}`, name: `Member ${i}`, role: 'user', created_at: '2025-11-03T08:12:44.120391Z' }, role: 'member', channel_role: 'channel_member', created_at: '2026-05-02T10:00:03.199012Z' });
+    i += 1;
+    json = JSON.stringify({ ...base, synthetic_id: seed, members });
+  }
+  return json;
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  Object.assign(process.env, LOCAL_AWS_ENV);
+  const dynamoDB = await startDynamoDBLocal();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoDB.endpoint;
+  process.env.STREAM_LOCAL_RUN = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  const [build, peers] = await Promise.all([
+    buildSubscribedFunctions(),
+    bundleLikeDeploy({
+      floor: fileURLToPath(new URL('./peers/floor.ts', import.meta.url)),
+      powertools: fileURLToPath(new URL('./peers/powertools.ts', import.meta.url)),
+      minimal: fileURLToPath(new URL('./peers/minimal.ts', import.meta.url)),
+    }),
+  ]);
+  try {
+    const oursTable = build.functions[0]!.environment.IDEMPOTENCY_TABLE!;
+    await Promise.all([oursTable, 'bench-floor', 'bench-powertools'].map((name) => createIdempotencyTable(dynamoDB.endpoint, name)));
+    Object.assign(process.env, build.functions[0]!.environment);
+
+    // Count DynamoDB requests at the client the bundles use (the CommonJS SDK, left out of the bundles).
+    let requests = 0;
+    const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+    const send = DynamoDBClient.prototype.send;
+    DynamoDBClient.prototype.send = function countedSend(this: unknown, ...args: unknown[]) {
+      requests += 1;
+      return (send as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof send;
+
+    const load = (file: string, exported = 'handler') => (require(file) as Record<string, Handler>)[exported]!;
+    const fileOf = (name: string) => build.functions.find((fn) => fn.name === name)!.handlerFile;
+    process.env.IDEMPOTENCY_TABLE = 'bench-floor';
+    const floor = load(peers.files.floor!);
+    process.env.IDEMPOTENCY_TABLE = 'bench-powertools';
+    const powertools = load(peers.files.powertools!);
+    process.env.IDEMPOTENCY_TABLE = oursTable;
+    const oursMessages = load(fileOf('messages'));
+    const oursUsers = load(fileOf('users'));
+
+    // ---- Figures 1 and 2: latency and DynamoDB requests per event ------------------------------------------
+    const gzipDelivery = (json: string, id: string) => snsLambdaEvent(encodeMessage(json, MessageEncoding.Base64Gzip), { messageId: id });
+    const newEvents = Array.from({ length: SIZES.latencyEvents }, (_, i) => gzipDelivery(eventOfSize(4_000, `new-${i}`), `n${i}`));
+    const foreignForPeers = Array.from({ length: SIZES.latencyEvents }, (_, i) => gzipDelivery(eventOfSize(4_000, `foreign-${i}`), `f${i}`));
+    const peersByName = { floor, powertools, ours: oursMessages } as const;
+    type Peer = keyof typeof peersByName;
+    const latencies: Record<Peer, Record<'new' | 'duplicate' | 'foreign', number[]>> = {
+      floor: { new: [], duplicate: [], foreign: [] },
+      powertools: { new: [], duplicate: [], foreign: [] },
+      ours: { new: [], duplicate: [], foreign: [] },
+    };
+    const requestCounts: Record<Peer, Record<'new' | 'duplicate' | 'foreign', number>> = {
+      floor: { new: 0, duplicate: 0, foreign: 0 },
+      powertools: { new: 0, duplicate: 0, foreign: 0 },
+      ours: { new: 0, duplicate: 0, foreign: 0 },
+    };
+    const order: Peer[] = ['floor', 'powertools', 'ours'];
+    const measure = async (peer: Peer, kind: 'new' | 'duplicate' | 'foreign', event: unknown) => {
+      // Ours has a guard: another category's event goes to a function that does not own it.
+      const handler = kind === 'foreign' && peer === 'ours' ? oursUsers : peersByName[peer];
+      const before = requests;
+      const started = performance.now();
+      const result = await handler(event, lambdaContext(`bench-${peer}`));
+      latencies[peer][kind].push(performance.now() - started);
+      requestCounts[peer][kind] += requests - before;
+      return result;
+    };
+    // Warm every path first, as a warm Lambda container would be.
+    const warm = gzipDelivery(eventOfSize(4_000, 'warm'), 'w');
+    await quietly(async () => {
+      for (const peer of order) for (let i = 0; i < 2; i += 1) await peersByName[peer](warm, lambdaContext('warm'));
+      await oursUsers(warm, lambdaContext('warm'));
+    });
+    const { loggedBytes: oursNewLogBytes } = await quietly(async () => {
+      for (let i = 0; i < newEvents.length; i += 1) {
+        // Rotate the order so no peer always runs first.
+        for (let k = 0; k < order.length; k += 1) {
+          const peer = order[(i + k) % order.length]!;
+          if (peer !== 'ours') await measure(peer, 'new', newEvents[i]);
+        }
+        await measure('ours', 'new', newEvents[i]);
+      }
+    });
+    await quietly(async () => {
+      for (let i = 0; i < newEvents.length; i += 1) {
+        for (let k = 0; k < order.length; k += 1) await measure(order[(i + k) % order.length]!, 'duplicate', newEvents[i]);
+        for (let k = 0; k < order.length; k += 1) {
+          const peer = order[(i + k) % order.length]!;
+          await measure(peer, 'foreign', peer === 'ours' ? newEvents[i] : foreignForPeers[i]);
+        }
+      }
+    });
+    const latency = Object.fromEntries(
+      order.map((peer) => [
+        peer,
+        Object.fromEntries(
+          (['new', 'duplicate', 'foreign'] as const).map((kind) => [
+            kind,
+            { medianMs: round(percentile(latencies[peer][kind], 50)), p99Ms: round(percentile(latencies[peer][kind], 99)) },
+          ]),
+        ),
+      ]),
+    ) as Record<Peer, Record<'new' | 'duplicate' | 'foreign', { medianMs: number; p99Ms: number }>>;
+    const ratio = (a: Peer, b: Peer, kind: 'new' | 'duplicate' | 'foreign') => round(latency[a][kind].medianMs / latency[b][kind].medianMs);
+    const latencyRatios = Object.fromEntries(
+      (['new', 'duplicate', 'foreign'] as const).map((kind) => [kind, { oursOverPowertools: ratio('ours', 'powertools', kind), oursOverFloor: ratio('ours', 'floor', kind) }]),
+    ) as Record<'new' | 'duplicate' | 'foreign', { oursOverPowertools: number; oursOverFloor: number }>;
+    const requestsPerEvent = Object.fromEntries(
+      order.map((peer) => [peer, Object.fromEntries(Object.entries(requestCounts[peer]).map(([kind, n]) => [kind, round(n / SIZES.latencyEvents, 2)]))]),
+    ) as Record<Peer, Record<'new' | 'duplicate' | 'foreign', number>>;
+
+    // ---- Figure 3: CPU cost of the drop path ---------------------------------------------------------------
+    const dropPath: Record<string, { cpuMicrosPerEvent: number; jsonParseMicros: number; ratio: number } | { notDeliverable: string }> = {};
+    for (const [label, bytes, iterations] of [['4KB', 4_000, 3_000], ['200KB', 200_000, 150]] as const) {
+      const json = eventOfSize(bytes, `drop-${label}`);
+      const parseCost = cpuMicros(iterations, () => JSON.parse(json));
+      for (const encoding of Object.values(MessageEncoding)) {
+        const event = snsLambdaEvent(encodeMessage(json, encoding), { messageId: 'drop' });
+        if (event.Records[0]!.Sns.Message.length > DECODE_LIMITS.maxMessageBytes) {
+          dropPath[`${label}.${encoding}`] = { notDeliverable: 'over the 256 KiB SNS carries once encoded' };
+          continue;
+        }
+        if (decodeMessageText(event.Records[0]!.Sns.Message).text.length !== json.length) throw new Error('drop path payload mismatch');
+        const context = lambdaContext('drop');
+        await oursUsers(event, context);
+        const started = process.cpuUsage();
+        for (let i = 0; i < iterations; i += 1) await oursUsers(event, context);
+        const used = process.cpuUsage(started);
+        const micros = (used.user + used.system) / iterations;
+        dropPath[`${label}.${encoding}`] = { cpuMicrosPerEvent: round(micros, 1), jsonParseMicros: round(parseCost, 1), ratio: round(micros / parseCost, 2) };
+      }
+    }
+
+    // ---- Figure 4: throughput through the local fan-out ----------------------------------------------------
+    const floorThroughput = await (async () => {
+      const events = Array.from({ length: SIZES.throughputEvents }, (_, i) => gzipDelivery(eventOfSize(4_000, `tp-floor-${i}`), `tf${i}`));
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: SIZES.concurrency }, async () => {
+          while (next < events.length) await floor(events[next++], lambdaContext('floor'));
+        }),
+      );
+      return SIZES.throughputEvents / ((performance.now() - started) / 1000);
+    })();
+    const fanOut = new LocalFanOut(build.functions, {
+      environment: { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: dynamoDB.endpoint, STREAM_LOCAL_RUN: 'true', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'INFO' },
+      retryDelaysMs: [250, 500],
+      onLogLine: () => undefined,
+    });
+    const fanOutDeliveries = synthesize(samples().map((sample) => sample.event), { count: SIZES.throughputEvents, duplicates: 0.2 });
+    await fanOut.deliver(fanOutDeliveries[0]!.lambdaEvent);
+    let nextDelivery = 1;
+    const fanOutStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: SIZES.concurrency }, async () => {
+        while (nextDelivery < fanOutDeliveries.length) await fanOut.deliver(fanOutDeliveries[nextDelivery++]!.lambdaEvent);
+      }),
+    );
+    const oursThroughput = (fanOutDeliveries.length - 1) / ((performance.now() - fanOutStarted) / 1000);
+    await fanOut.close();
+    const throughput = {
+      oursEventsPerSecond: round(oursThroughput, 0),
+      floorEventsPerSecond: round(floorThroughput, 0),
+      ratio: round(oursThroughput / (floorThroughput / 2), 2),
+      deadLetters: fanOut.deadLetters.length,
+    };
+
+    // ---- Figure 5: zip sizes and cold import --------------------------------------------------------------
+    const coldImport = (file: string) => {
+      const runs = Array.from({ length: SIZES.coldImportRuns }, () =>
+        Number(
+          execFileSync(process.execPath, ['-e', `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`], {
+            env: { ...process.env, NODE_OPTIONS: '' },
+          }).toString(),
+        ),
+      );
+      return percentile(runs, 50);
+    };
+    const minimalImportMs = coldImport(peers.files.minimal!);
+    const perFunction = Object.fromEntries(
+      Object.entries(build.zipBytes).map(([name, zipBytes]) => {
+        const fn = build.functions.find((candidate) => candidate.name === name);
+        const importMs = fn === undefined ? undefined : coldImport(fn.handlerFile);
+        return [name, { zipBytes, ...(importMs === undefined ? {} : { coldImportMs: round(importMs, 1), coldImportRatio: round(importMs / minimalImportMs, 2) }) }];
+      }),
+    );
+
+    // ---- Figure 6: invocations per event and cost per million events ---------------------------------------
+    const functionsPerEvent = build.functions.length;
+    const billedMs = (ms: number) => Math.max(1, Math.ceil(ms));
+    const gbSeconds = (ms: number) => (billedMs(ms) / 1000) * PRICES.lambdaMemoryGb;
+    const ownerMs = latency.ours.new.medianMs;
+    const dropMs = latency.ours.foreign.medianMs;
+    const logBytesPerOwnedEvent = oursNewLogBytes / SIZES.latencyEvents;
+    const costPerMillion = {
+      lambdaRequests: round(functionsPerEvent * PRICES.lambdaPerMillionRequests, 2),
+      lambdaDurationOwner: round(1e6 * gbSeconds(ownerMs) * PRICES.lambdaPerGbSecondArm, 2),
+      lambdaDurationDropPath: round((functionsPerEvent - 1) * 1e6 * gbSeconds(dropMs) * PRICES.lambdaPerGbSecondArm, 2),
+      dynamoDbWrites: round(requestsPerEvent.ours.new * PRICES.dynamoDbPerMillionWriteUnits, 2),
+      dynamoDbReads: 0,
+      snsPublishes: PRICES.snsPerMillionPublishes,
+      logsIngestion: round(((logBytesPerOwnedEvent * 1e6) / 1024 ** 3) * PRICES.logsPerGbIngested, 2),
+      deadLetterQueuesWhenEmpty: 0,
+    };
+    const costTotal = round(Object.values(costPerMillion).reduce((a, b) => a + b, 0), 2);
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+      latency,
+      latencyRatios,
+      requestsPerEvent,
+      dropPath,
+      throughput,
+      perFunction,
+      minimalColdImportMs: round(minimalImportMs, 1),
+      functionsPerEvent,
+      costPerMillionEvents: { ...costPerMillion, total: costTotal, assumptions: { ownerBilledMs: billedMs(ownerMs), dropPathBilledMs: billedMs(dropMs), logBytesPerOwnedEvent: Math.round(logBytesPerOwnedEvent), prices: PRICES } },
+      targets: TARGETS,
+    };
+    writeFileSync(`${BENCH_DIR}results.json`, `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = renderResults(results);
+    writeFileSync(`${BENCH_DIR}RESULTS.md`, markdown);
+    process.stdout.write(`${markdown}\n`);
+  } finally {
+    peers.remove();
+    build.remove();
+    await dynamoDB.stop();
+  }
+}
+
+function cpuMicros(iterations: number, work: () => unknown): number {
+  for (let i = 0; i < Math.min(50, iterations); i += 1) work();
+  const started = process.cpuUsage();
+  for (let i = 0; i < iterations; i += 1) work();
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / iterations;
+}
+
+type Results = Record<string, any>;
+
+function renderResults(r: Results): string {
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const ours = r.requestsPerEvent.ours;
+  const drops = Object.values(r.dropPath as Record<string, { ratio?: number }>).filter((d) => d.ratio !== undefined);
+  const worstDrop = Math.max(...drops.map((d) => d.ratio!));
+  const categoryFunctions = Object.entries(r.perFunction as Record<string, { zipBytes: number; coldImportRatio?: number }>).filter(([, f]) => f.coldImportRatio !== undefined);
+  const biggestZip = Math.max(...categoryFunctions.map(([, f]) => f.zipBytes));
+  const worstImport = Math.max(...categoryFunctions.map(([, f]) => f.coldImportRatio!));
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Run on ${r.date.slice(0, 10)}: ${r.machine.cpus} CPUs (${r.machine.cpuModel}), Node ${r.machine.node}, one DynamoDB Local for every figure.`,
+    'Produced by `npm run bench` (bench/run.ts); machine-readable figures in bench/results.json.',
+    '',
+    '## How to read it',
+    '',
+    'Absolute times on a shared 2-core machine are noise; the ratios, taken in one run on the same events, are the',
+    'figures to compare. **floor** decodes and makes one conditional PutItem (the least any deduplicating consumer',
+    'does); **powertools** decodes and wraps the handler in Powertools `makeIdempotent` on the decoded event;',
+    "**ours** is the category function as `serverless package` builds it, through the whole middleware chain. For",
+    'floor and powertools, which have no guard, "foreign" is simply another new event: they write it.',
+    '',
+    '## Targets',
+    '',
+    '| target | figure | result |',
+    '| --- | --- | --- |',
+    `| ours/powertools latency, new event, at most ${TARGETS.latencyOursOverPowertoolsNew} | ${r.latencyRatios.new.oursOverPowertools} | ${met(r.latencyRatios.new.oursOverPowertools <= TARGETS.latencyOursOverPowertoolsNew)} |`,
+    `| DynamoDB requests 2 / 1 / 0 (new / duplicate / foreign) | ${ours.new} / ${ours.duplicate} / ${ours.foreign} | ${met(ours.new === 2 && ours.duplicate === 1 && ours.foreign === 0)} |`,
+    `| drop path at most ${TARGETS.dropPathOverJsonParse}x JSON.parse | worst ${worstDrop} | ${met(worstDrop <= TARGETS.dropPathOverJsonParse)} |`,
+    `| throughput ratio at least ${TARGETS.throughputRatio} | ${r.throughput.ratio} | ${met(r.throughput.ratio >= TARGETS.throughputRatio)} |`,
+    `| every category zip at most 150 KB | largest ${(biggestZip / 1024).toFixed(1)} KB | ${met(biggestZip <= TARGETS.zipBytes)} |`,
+    `| cold import at most ${TARGETS.coldImportRatio}x the minimal handler | worst ${worstImport} | ${met(worstImport <= TARGETS.coldImportRatio)} |`,
+    '',
+    '## 1. Latency per event (ms)',
+    '',
+    '| peer | new median | new p99 | duplicate median | duplicate p99 | foreign median | foreign p99 |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...(['floor', 'powertools', 'ours'] as const).map((peer) => {
+      const l = r.latency[peer];
+      return `| ${peer} | ${l.new.medianMs} | ${l.new.p99Ms} | ${l.duplicate.medianMs} | ${l.duplicate.p99Ms} | ${l.foreign.medianMs} | ${l.foreign.p99Ms} |`;
+    }),
+    '',
+    '| ratio of medians | new | duplicate | foreign |',
+    '| --- | --- | --- | --- |',
+    `| ours / powertools | ${r.latencyRatios.new.oursOverPowertools} | ${r.latencyRatios.duplicate.oursOverPowertools} | ${r.latencyRatios.foreign.oursOverPowertools} |`,
+    `| ours / floor | ${r.latencyRatios.new.oursOverFloor} | ${r.latencyRatios.duplicate.oursOverFloor} | ${r.latencyRatios.foreign.oursOverFloor} |`,
+    '',
+    '## 2. DynamoDB requests per event (counted at the client)',
+    '',
+    '| peer | new | duplicate | foreign |',
+    '| --- | --- | --- | --- |',
+    ...(['floor', 'powertools', 'ours'] as const).map((peer) => `| ${peer} | ${r.requestsPerEvent[peer].new} | ${r.requestsPerEvent[peer].duplicate} | ${r.requestsPerEvent[peer].foreign} |`),
+    '',
+    '## 3. CPU cost of the drop path (decode + guard of a foreign event, whole middleware chain)',
+    '',
+    '| event | encoding | CPU µs per event | JSON.parse µs | ratio |',
+    '| --- | --- | --- | --- | --- |',
+    ...Object.entries(r.dropPath as Record<string, { cpuMicrosPerEvent?: number; jsonParseMicros?: number; ratio?: number; notDeliverable?: string }>).map(([key, d]) => {
+      const [size, encoding] = key.split('.');
+      return d.notDeliverable
+        ? `| ${size} | ${encoding} | n/a: ${d.notDeliverable} | | |`
+        : `| ${size} | ${encoding} | ${d.cpuMicrosPerEvent} | ${d.jsonParseMicros} | ${d.ratio} |`;
+    }),
+    '',
+    `## 4. Throughput through the local fan-out (5 functions, ${SIZES.concurrency} concurrent deliveries, 20% duplicates)`,
+    '',
+    `ours ${r.throughput.oursEventsPerSecond} events/s; floor ${r.throughput.floorEventsPerSecond} events/s with ${SIZES.concurrency} concurrent callers;`,
+    `ratio ours / (floor / 2) = ${r.throughput.ratio} (a new event needs two writes, hence floor / 2). Dead letters during the run: ${r.throughput.deadLetters}.`,
+    '',
+    '## 5. Zip size and cold import',
+    '',
+    `Cold import: median of ${SIZES.coldImportRuns} fresh processes requiring the bundle; the minimal handler (imports only`,
+    `@aws-sdk/client-dynamodb) takes ${r.minimalColdImportMs} ms.`,
+    '',
+    '| function | zip | cold import ms | ratio to minimal |',
+    '| --- | --- | --- | --- |',
+    ...Object.entries(r.perFunction as Record<string, { zipBytes: number; coldImportMs?: number; coldImportRatio?: number }>).map(
+      ([name, f]) => `| ${name} | ${(f.zipBytes / 1024).toFixed(1)} KB | ${f.coldImportMs ?? 'n/a (not on the event path)'} | ${f.coldImportRatio ?? ''} |`,
+    ),
+    '',
+    '## 6. What one million Stream events cost',
+    '',
+    `Each Stream event invokes ${r.functionsPerEvent} functions (SNS has nothing to filter on). Prices: us-east-1 list prices, arm64,`,
+    `on-demand: Lambda $${PRICES.lambdaPerMillionRequests} per million requests and $${PRICES.lambdaPerGbSecondArm} per GB-s (256 MB functions),`,
+    `DynamoDB $${PRICES.dynamoDbPerMillionWriteUnits} per million write units and $${PRICES.dynamoDbPerMillionReadUnits} per million read units,`,
+    `SNS $${PRICES.snsPerMillionPublishes} per million publishes (64 KB each), CloudWatch Logs $${PRICES.logsPerGbIngested} per GB ingested,`,
+    `SQS $${PRICES.sqsPerMillionRequests} per million requests. Billed durations are this machine's medians rounded up to the`,
+    `millisecond (${r.costPerMillionEvents.assumptions.ownerBilledMs} ms for the owner, ${r.costPerMillionEvents.assumptions.dropPathBilledMs} ms for each drop): an estimate, Lambda's arm64 cores differ.`,
+    'An idempotency record is under 1 KB (one write unit); a new event takes two writes (PutItem, UpdateItem), a',
+    'duplicate one failed conditional PutItem (which still consumes a write unit), no reads.',
+    '',
+    '| item | USD per million events |',
+    '| --- | --- |',
+    `| Lambda requests (${r.functionsPerEvent} per event) | ${r.costPerMillionEvents.lambdaRequests} |`,
+    `| Lambda duration, owner | ${r.costPerMillionEvents.lambdaDurationOwner} |`,
+    `| Lambda duration, drop path (${r.functionsPerEvent - 1} per event) | ${r.costPerMillionEvents.lambdaDurationDropPath} |`,
+    `| DynamoDB writes (${r.requestsPerEvent.ours.new} per new event) | ${r.costPerMillionEvents.dynamoDbWrites} |`,
+    `| DynamoDB reads | ${r.costPerMillionEvents.dynamoDbReads} |`,
+    `| SNS publishes | ${r.costPerMillionEvents.snsPublishes} |`,
+    `| CloudWatch Logs (${r.costPerMillionEvents.assumptions.logBytesPerOwnedEvent} bytes per owned event, none per drop) | ${r.costPerMillionEvents.logsIngestion} |`,
+    '| dead-letter and rejected queues, empty | 0 (alarms: $0.10 each per month, 6 of them, whatever the volume) |',
+    `| **total** | **${r.costPerMillionEvents.total}** |`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+await main();
