@@ -10,7 +10,7 @@
  * Every failure is a {@link PoisonDeliveryError} with a {@link RejectionReason}: a retry cannot fix a delivery.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { DECODE_LIMITS, PoisonDeliveryError, RejectionReason } from './errors.js';
 import { MessageEncoding, type SnsMetadata, type StreamDelivery, type StreamEvent } from './types.js';
 
@@ -30,13 +30,55 @@ export function decodeSnsDelivery(lambdaEvent: unknown): StreamDelivery {
   const { message, sns } = readSnsRecord(lambdaEvent);
   const { text, encoding } = decodeMessageText(message);
   const event = parseStreamEvent(text);
+  let eventHash: string | undefined;
   return {
     event,
     sns: { ...sns, encoding },
     createdAt: readCreatedAt(event),
-    eventHash: createHash('sha256').update(text).digest('base64url'),
+    // Hashed on first use: only the function that owns the event needs its key.
+    get eventHash() {
+      eventHash ??= createHash('sha256').update(text).digest('base64url');
+      return eventHash;
+    },
   };
 }
+
+/**
+ * Reads the event type from the first bytes of the SNS message, without decoding the rest: Stream writes `type`
+ * as the first key. For gzip, only the first {@link PEEK_BASE64_CHARACTERS} characters are decoded and inflated.
+ * Undefined whenever the type is not plainly there (not first, escaped, bytes that do not decode): the caller then
+ * decodes the whole message. Never throws.
+ *
+ * Four functions out of five drop each event; this lets them drop it after reading a few hundred bytes instead of
+ * inflating and parsing all of it. The function that owns the peeked type decodes everything and checks that the
+ * JSON's `type` is the one peeked.
+ */
+export function peekEventType(lambdaEvent: unknown): string | undefined {
+  try {
+    // Only a well-formed delivery has a type to peek at; anything else is decoded, and rejected, in full.
+    const records = (lambdaEvent as { Records?: unknown }).Records;
+    if (!Array.isArray(records) || records.length !== 1) return undefined;
+    const record = records[0] as { EventSource?: unknown; Sns?: { Message?: unknown } } | null;
+    const message = record?.EventSource === 'aws:sns' ? record.Sns?.Message : undefined;
+    if (typeof message !== 'string') return undefined;
+    const start = message.trimStart();
+    if (start.startsWith('{')) return PEEKED_TYPE.exec(start.slice(0, 512))?.[1];
+    const head = start.slice(0, PEEK_BASE64_CHARACTERS);
+    if (!STRICT_BASE64.test(head)) return undefined;
+    const bytes = Buffer.from(head.slice(0, head.length - (head.length % 4)), 'base64');
+    const prefix =
+      bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]
+        ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 256 * 1024 })
+        : bytes;
+    return PEEKED_TYPE.exec(prefix.toString('utf8', 0, 512))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** How much of a base64 message {@link peekEventType} decodes: 192 bytes, enough for the first key of any encoding. */
+export const PEEK_BASE64_CHARACTERS = 256;
+const PEEKED_TYPE = /^\s*\{\s*"type"\s*:\s*"([A-Za-z0-9_.:-]{1,200})"/;
 
 /** Checks the Lambda event is exactly one SNS record and returns its message and metadata. */
 export function readSnsRecord(lambdaEvent: unknown): { message: string; sns: Omit<SnsMetadata, 'encoding'> } {

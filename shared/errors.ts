@@ -79,6 +79,13 @@ export class PoisonDeliveryError extends Error {
     this.reason = reason;
     this.eventType = eventType;
   }
+
+  /** The same rejection, owned by `eventType` (the type peeked before the decoding failed). */
+  public ownedBy(eventType: string): PoisonDeliveryError {
+    if (this.eventType !== undefined) return this;
+    const detail = this.message.slice(this.reason.length + 2);
+    return new PoisonDeliveryError(this.reason, detail, eventType, { cause: this.cause });
+  }
 }
 
 /** A failure that a later attempt can overcome: the invocation fails so that Lambda retries it. */

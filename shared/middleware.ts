@@ -3,7 +3,8 @@
  *
  * ```
  * SNS -> Lambda event
- *   1 decodeDelivery   SNS record -> Stream event (or the reason it is poison)           shared/middlewares/decode-delivery.ts
+ *   1 decodeDelivery   SNS record -> Stream event (or why it is poison); another         shared/middlewares/decode-delivery.ts
+ *                      category's event is recognised from its first bytes and left undecoded
  *   2 categoryGuard    not this category's event: return at once, no I/O               shared/middlewares/category-guard.ts
  *   3 keepRejected     poison owned by this category: log, count, queue; no retry      shared/middlewares/keep-rejected.ts
  *   4 handler          idempotent(dispatch by event.type to the customer's handler)     shared/idempotency.ts
@@ -69,7 +70,7 @@ export function streamEventFunction<C extends Category>(
 
   // The event is the raw Lambda event until step 1 replaces it with the decoded invocation, hence `any` here.
   return middy<any, InvocationResult>()
-    .use(decodeDelivery())
+    .use(decodeDelivery(category))
     .use(categoryGuard(category))
     .use(keepRejected(category, rejectedDeliveries))
     .handler(async (decoded: unknown, lambdaContext: Context): Promise<InvocationResult> => {

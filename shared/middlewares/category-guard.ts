@@ -16,7 +16,8 @@ import type { DecodedInvocation } from './decode-delivery.js';
 /** The guard of the function that owns `category`. */
 export function categoryGuard(category: Category): MiddlewareObj<DecodedInvocation> {
   const categoryGuardBefore = (request: { event: DecodedInvocation }): InvocationResult | undefined => {
-    const type = request.event.delivery?.event.type ?? request.event.rejection?.eventType;
+    const { delivery, rejection, foreignType } = request.event;
+    const type = delivery?.event.type ?? rejection?.eventType ?? foreignType;
     if (categoryOf(type ?? '') === category) return undefined;
     countOutcome(category, Outcome.Skipped);
     // Returning a value ends the invocation here: middy skips the rest of the chain and the handler.

@@ -107,6 +107,29 @@ describe('poison deliveries', () => {
     expect(messages.rejections).toHaveLength(1);
   });
 
+  it('are kept by the owner of the type their first bytes name, whatever breaks after them', async () => {
+    // Prepare
+    const categories = ['messages', 'channels', 'users', 'moderation', 'other'] as const;
+    const functions = await Promise.all(categories.map((category) => testFunction(category)));
+    const deliveries = {
+      truncated: snsLambdaEvent('{"type":"message.new","text":"cut her', { messageId: 't' }),
+      twoTypes: snsLambdaEvent('{"type":"message.new","text":"x","type":"user.banned"}', { messageId: 'd' }),
+    };
+
+    // Act
+    const outcomes: Record<string, unknown[]> = {};
+    for (const [name, delivery] of Object.entries(deliveries)) {
+      outcomes[name] = (await Promise.all(functions.map((fn) => fn.invoke(delivery)))).map((r) => `${r.outcome}${r.reason ? `:${r.reason}` : ''}`);
+    }
+
+    // Assess
+    expect(outcomes).toEqual({
+      truncated: ['rejected:invalid_json', 'skipped', 'skipped', 'skipped', 'skipped'],
+      twoTypes: ['rejected:invalid_type', 'skipped', 'skipped', 'skipped', 'skipped'],
+    });
+    expect(functions.map((fn) => fn.runs.length)).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('fail the invocation when they cannot be kept, so that Lambda retries instead of dropping them', async () => {
     // Prepare
     const other = await testFunction('other');

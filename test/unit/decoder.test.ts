@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
-import { decodeSnsDelivery } from '../../shared/decoder.js';
+import { decodeSnsDelivery, peekEventType } from '../../shared/decoder.js';
 import { DECODE_LIMITS, PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';
 import { MessageEncoding } from '../../shared/types.js';
 import { sampleJson, samples } from '../support/samples.js';
@@ -211,5 +211,61 @@ describe('decodeSnsDelivery: hostile keys', () => {
 
     // Assess
     expect(hashA).not.toBe(hashB);
+  });
+});
+
+describe('peekEventType', () => {
+  it('reads the type from the first bytes of every sample in every encoding', () => {
+    for (const sample of samples()) {
+      for (const encoding of ENCODINGS) {
+        // Act
+        const type = peekEventType(delivery(encodeMessage(sample.json, encoding)));
+
+        // Assess
+        expect(type).toBe(sample.type);
+      }
+    }
+  });
+
+  it('gives up, so that the whole message is decoded, when the type is not plainly first', () => {
+    // Prepare
+    const cases = [
+      '{"cid":"x","type":"message.new"}',
+      '{"type":"message\\u002enew"}',
+      '{"type":42}',
+      'null',
+      '%%%',
+      Buffer.from('{"cid":"x","type":"message.new"}').toString('base64'),
+      gzipSync('{"cid":"x","type":"message.new"}').toString('base64'),
+    ];
+
+    // Act
+    const peeked = cases.map((message) => peekEventType(delivery(message)));
+
+    // Assess
+    expect(peeked).toEqual(cases.map(() => undefined));
+  });
+
+  it('peeks only at a well-formed single SNS record', () => {
+    // Prepare
+    const record = delivery('{"type":"message.new"}').Records[0]!;
+
+    // Act
+    const peeked = [{ Records: [record, record] }, { Records: [{ ...record, EventSource: 'aws:sqs' }] }, {}, null].map(peekEventType);
+
+    // Assess
+    expect(peeked).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('reads a 200 KB gzip message from its first 256 characters only', () => {
+    // Prepare: everything after the first 256 characters is corrupted.
+    const message = encodeMessage(`{"type":"channel.updated","pad":"${'z'.repeat(200_000)}"}`, MessageEncoding.Base64Gzip);
+    const corrupted = message.slice(0, 256) + '#'.repeat(message.length - 256);
+
+    // Act
+    const type = peekEventType(delivery(corrupted));
+
+    // Assess
+    expect(type).toBe('channel.updated');
   });
 });
