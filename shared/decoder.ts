@@ -68,7 +68,7 @@ export function peekEventType(lambdaEvent: unknown): string | undefined {
     const bytes = Buffer.from(head.slice(0, head.length - (head.length % 4)), 'base64');
     const prefix =
       bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]
-        ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 256 * 1024 })
+        ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1024, maxOutputLength: 256 * 1024 })
         : bytes;
     return PEEKED_TYPE.exec(prefix.toString('utf8', 0, 512))?.[1];
   } catch {

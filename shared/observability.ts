@@ -63,9 +63,11 @@ export function flushSkippedCounts(): void {
 }
 
 function writeCount(category: Category, name: string, count: number): void {
-  const single = metrics.singleMetric();
-  single.addDimension('category', category);
-  single.addMetric(name, MetricUnit.Count, count);
+  // One synchronous add-and-publish on the module's instance: nothing can interleave between the three calls, and
+  // it costs a fraction of a `singleMetric()` instance per event.
+  metrics.addDimension('category', category);
+  metrics.addMetric(name, MetricUnit.Count, count);
+  metrics.publishStoredMetrics();
 }
 
 /** A child logger whose every line carries the event's type, category, cid (where present) and SNS MessageId. */
