@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SnsCheckFailedError, StreamCredentialsError, StreamUnavailableError } from '../../functions/setup/errors.js';
+import { SnsCheckFailedError, StreamAppNotFoundError, StreamCredentialsError, StreamUnavailableError } from '../../functions/setup/errors.js';
 import { type HookSettings, assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, type FakeStreamHook, startFakeStream } from '../support/fake-stream.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
@@ -137,6 +137,18 @@ describe('setup: errors', () => {
     // Assess
     expect(failure).toBeInstanceOf(StreamCredentialsError);
     expect((failure as Error).message).toMatch(/HTTP 401.*STREAM_API_KEY/);
+  });
+
+  it('says when Stream finds no app for the key', async () => {
+    // Prepare
+    stream.failNext.push({ status: 404, message: 'app not found' });
+
+    // Act
+    const failure = await runSetup('apply', resource, credentials, { baseUrl: stream.baseUrl, ...fast }).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(StreamAppNotFoundError);
+    expect((failure as Error).message).toMatch(/no app for this API key \(app not found\)/);
   });
 
   it('retries after a 429 and then succeeds', async () => {
