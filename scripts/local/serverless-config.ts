@@ -1,6 +1,6 @@
 /**
- * Reads serverless.yml for the local run and the tests, so that they follow the file that deploys instead of a
- * second copy of it: which functions are subscribed to the topic, and how the idempotency table is defined.
+ * Reads serverless.yml for the local tools and the tests, so that they follow the file that deploys instead of a
+ * second copy of it: how the idempotency table is defined, how functions retry, how esbuild bundles.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -31,18 +31,6 @@ export interface ServerlessConfig {
 /** Parses serverless.yml (variables such as `${sls:stage}` are left as they are). */
 export function readServerlessConfig(path = SERVERLESS_YML): ServerlessConfig {
   return yaml.load(readFileSync(path, 'utf8'), { schema }) as ServerlessConfig;
-}
-
-/** The functions that SNS invokes for each event: those with an `sns` event, in file order. */
-export function subscribedFunctions(config = readServerlessConfig()): string[] {
-  return Object.entries(config.functions)
-    .filter(([, fn]) => fn.events?.some((event) => event.sns !== undefined))
-    .map(([name]) => name);
-}
-
-/** How many times Lambda retries a failed asynchronous invocation of a function (default 2, as in AWS). */
-export function retryAttemptsOf(name: string, config = readServerlessConfig()): number {
-  return config.functions[name]?.maximumRetryAttempts ?? 2;
 }
 
 /** The idempotency table's key schema, attributes, billing and TTL, from its resource in serverless.yml. */
