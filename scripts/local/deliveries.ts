@@ -88,6 +88,8 @@ export interface SynthesisOptions {
   failures?: number;
   /** Share of deliveries that are poison (not a Stream event at all). */
   poison?: number;
+  /** Prefix of the synthetic ids, so that two syntheses in one run make distinct events. */
+  prefix?: string;
 }
 
 /** A synthesised delivery, with the identity of the Stream event it carries. */
@@ -108,7 +110,7 @@ export interface SynthesisedDelivery extends Delivery {
  */
 export function synthesize(
   samples: ReadonlyArray<Record<string, unknown>>,
-  { count, duplicates, failures = 0, poison = 0 }: SynthesisOptions,
+  { count, duplicates, failures = 0, poison = 0, prefix = 'event' }: SynthesisOptions,
 ): SynthesisedDelivery[] {
   const encodings = Object.values(MessageEncoding);
   const distinct: Array<{ key: string; type: string; json: string; messageId: string; encoding: MessageEncoding; failTimes: number }> = [];
@@ -145,7 +147,7 @@ export function synthesize(
       continue;
     }
     const sample = samples[i % samples.length]!;
-    const key = `event-${i}`;
+    const key = `${prefix}-${i}`;
     const failTimes = Math.random() < failures ? 1 + randomInt(3) : 0;
     const json = JSON.stringify({ ...vary(sample, key, i), ...(failTimes > 0 ? { soak_fail_times: failTimes } : {}) });
     const encoding = encodings[i % encodings.length]!;
