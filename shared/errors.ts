@@ -10,6 +10,8 @@
  * Errors thrown by a customer's handler are treated as transient: Lambda retries them.
  */
 
+import type { DECODE_LIMITS } from './decode-limits.js';
+
 /** Why a delivery was rejected as poison. Stable strings: they appear in logs, metrics and the local run. */
 export const RejectionReason = {
   /** The Lambda event is not one SNS record (`Records` missing, empty, more than one, or not an object). */
@@ -32,59 +34,31 @@ export const RejectionReason = {
   NotAnObject: 'not_an_object',
   /** The JSON nests deeper than any Stream event does ({@link DECODE_LIMITS}.maxDepth). */
   TooDeep: 'too_deep',
+  /** The JSON holds more values than any Stream event does ({@link DECODE_LIMITS}.maxJsonValues). */
+  TooManyValues: 'too_many_values',
   /** The event has no `type`. */
   MissingType: 'missing_type',
-  /** The event's `type` is not a non-empty string, or the JSON names two different types. */
+  /** The event's `type` is not a non-empty string. */
   InvalidType: 'invalid_type',
-  /** `created_at` is neither an RFC 3339 string nor integer nanoseconds. */
-  InvalidCreatedAt: 'invalid_created_at',
+  /**
+   * The message's first key names one type and the parsed event another: the JSON names `type` twice. The first
+   * decided which function owns the delivery (shared/ownership.ts); neither can be trusted to be the event's.
+   */
+  ConflictingType: 'conflicting_type',
 } as const;
 
 /** One of the {@link RejectionReason} values. */
 export type RejectionReason = (typeof RejectionReason)[keyof typeof RejectionReason];
 
-/** The limits the decoder enforces, and why each is set where it is. */
-export const DECODE_LIMITS = {
-  /**
-   * SNS refuses messages over 256 KiB, and Stream drops events that would exceed it: anything larger did not come
-   * through SNS.
-   */
-  maxMessageBytes: 256 * 1024,
-  /**
-   * Stream compresses the JSON before base64, so a 256 KiB message can hold far more JSON. Real events compress
-   * about 5-20x; 16 MiB leaves room for the most repetitive payload while a gzip bomb stops after 16 MiB of work
-   * and memory, well inside a 256 MB function.
-   */
-  maxInflatedBytes: 16 * 1024 * 1024,
-  /**
-   * Real Stream events nest about 8 levels deep. Hashing and logging walk the event recursively, so an event
-   * nested thousands of levels deep would overflow the stack there; 64 levels is far above any real one.
-   */
-  maxDepth: 64,
-} as const;
-
 /** A delivery that can never be processed, whatever the number of retries. */
 export class PoisonDeliveryError extends Error {
   /** Why the delivery was rejected. */
   public readonly reason: RejectionReason;
-  /**
-   * The event type read from the delivery before it failed, when one could be read. It decides which function
-   * keeps the rejection: the owner of that type, or `other` when there is none.
-   */
-  public readonly eventType: string | undefined;
 
-  public constructor(reason: RejectionReason, message: string, eventType?: string, options?: ErrorOptions) {
+  public constructor(reason: RejectionReason, message: string, options?: ErrorOptions) {
     super(`${reason}: ${message}`, options);
     this.name = 'PoisonDeliveryError';
     this.reason = reason;
-    this.eventType = eventType;
-  }
-
-  /** The same rejection, owned by `eventType` (the type peeked before the decoding failed). */
-  public ownedBy(eventType: string): PoisonDeliveryError {
-    if (this.eventType !== undefined) return this;
-    const detail = this.message.slice(this.reason.length + 2);
-    return new PoisonDeliveryError(this.reason, detail, eventType, { cause: this.cause });
   }
 }
 

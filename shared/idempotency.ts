@@ -2,10 +2,11 @@
  * The idempotent step: runs the customer's code once per distinct Stream event, with Powertools idempotency on
  * DynamoDB.
  *
- * Key: `<category>#<hash>`, where the hash is over the event's SHA-256 ({@link StreamDelivery.eventHash}), the
- * hash of the decoded JSON. An SNS redelivery (same MessageId), a Lambda retry and a re-publish by Stream (new
- * MessageId, maybe another encoding) therefore share one key, and two distinct events about the same object (two
- * reactions on one message) do not.
+ * Record id: `<category>#<key version>#<hash>`, where the hash is Powertools' over the event's key
+ * ({@link StreamDelivery.eventKey}: SHA-256 of the event's canonical JSON). An SNS redelivery (same MessageId), a
+ * Lambda retry and a re-publish (new MessageId, maybe another encoding or key order) therefore share one record,
+ * and two distinct events about the same object (two reactions on one message) do not. The key version
+ * ({@link EVENT_KEY_VERSION}) keeps records of an older key derivation apart.
  *
  * Why `makeIdempotent` around an inner function and not Powertools' middy middleware: in 2.35.0 that
  * middleware's onError deletes an in-progress record it never acquired, so a concurrent duplicate lets a third
@@ -22,6 +23,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from './errors.js';
+import { EVENT_KEY_VERSION } from './event-key.js';
 import { Outcome } from './types.js';
 import type { StreamDelivery } from './types.js';
 
@@ -95,7 +97,7 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
   };
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
   const idempotent = makeIdempotent(
-    async (_key: { eventHash: string }, _lambdaContext: Context, run: Run) => {
+    async (_key: { eventKey: string }, _lambdaContext: Context, run: Run) => {
       run.executed = true;
       await run.execute();
       run.completed = true;
@@ -105,12 +107,12 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
     {
       persistenceStore,
       config: new IdempotencyConfig({ expiresAfterSeconds: recordLifetimeSeconds, throwOnNoIdempotencyKey: true }),
-      keyPrefix: category,
+      keyPrefix: `${category}#${EVENT_KEY_VERSION}`,
     },
   );
 
   return async (delivery, lambdaContext, execute) => {
-    const key = { eventHash: delivery.eventHash };
+    const key = { eventKey: delivery.eventKey };
     const run: Run = { execute, executed: false, completed: false };
     try {
       // The context as second argument registers the deadline: a lock taken by an invocation that times out

@@ -3,8 +3,8 @@
  *
  * ```
  * SNS -> Lambda event
- *   1 decodeDelivery   SNS record -> Stream event (or why it is poison); another         shared/middlewares/decode-delivery.ts
- *                      category's event is recognised from its first bytes and left undecoded
+ *   1 decodeDelivery   who owns it (one rule: shared/ownership.ts); in the owner,         shared/middlewares/decode-delivery.ts
+ *                      SNS record -> Stream event (or why it is poison)
  *   2 categoryGuard    not this category's event: return at once, no I/O               shared/middlewares/category-guard.ts
  *   3 keepRejected     poison owned by this category: log, count, queue; no retry      shared/middlewares/keep-rejected.ts
  *   4 handler          idempotent(dispatch by event.type to the customer's handler)     shared/idempotency.ts
@@ -88,6 +88,11 @@ async function handleOwnedDelivery(
   dispatch: (delivery: StreamDelivery) => StreamEventHandler,
 ): Promise<InvocationResult> {
   const logger = eventLogger(category, delivery);
+  if (delivery.createdAt === undefined && delivery.event.created_at !== undefined) {
+    logger.warn('created_at cannot be read as a date; the handler gets createdAt undefined', {
+      createdAt: String(delivery.event.created_at).slice(0, 64),
+    });
+  }
   const handler = dispatch(delivery);
   let outcome: Awaited<ReturnType<IdempotentRunner>>;
   try {

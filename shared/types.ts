@@ -47,15 +47,15 @@ export interface StreamDelivery<T extends string = string> {
   event: StreamEvent<T>;
   sns: SnsMetadata;
   /**
-   * The event's `created_at` as a Date (millisecond precision), whether Stream sent an RFC 3339 string or integer
-   * Unix nanoseconds; undefined when the event has none.
+   * The event's `created_at` as a Date (millisecond precision), read as shared/created-at.ts says; undefined when
+   * the event has none or it cannot be read (the raw value stays in `event.created_at`).
    */
   createdAt: Date | undefined;
   /**
-   * SHA-256 (base64url) of the decoded JSON text: the same event hashes the same whatever its encoding or SNS
-   * MessageId. It is the idempotency key.
+   * The event's key (shared/event-key.ts): SHA-256 of its RFC 8785 canonical JSON, the same for every
+   * serialization of one event. The idempotency step keys its records with it.
    */
-  eventHash: string;
+  eventKey: string;
 }
 
 /** What a customer's handler receives beside the event. */
@@ -64,7 +64,7 @@ export interface StreamEventContext {
   logger: Logger;
   /** The SNS side of the delivery. */
   sns: SnsMetadata;
-  /** The event's creation time, see {@link StreamDelivery.createdAt}. */
+  /** The event's creation time, see {@link StreamDelivery.createdAt}: undefined when absent or unreadable. */
   createdAt: Date | undefined;
   /** The Lambda context of this invocation (deadline, request id). */
   lambdaContext: Context;

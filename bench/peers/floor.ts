@@ -14,7 +14,7 @@ export const handler = async (event: unknown) => {
     await dynamoDB.send(
       new PutItemCommand({
         TableName: tableName,
-        Item: { id: { S: `floor#${delivery.eventHash}` }, expiration: { N: String(Math.floor(Date.now() / 1000) + 86_400) } },
+        Item: { id: { S: `floor#${delivery.eventKey}` }, expiration: { N: String(Math.floor(Date.now() / 1000) + 86_400) } },
         ConditionExpression: 'attribute_not_exists(id)',
       }),
     );

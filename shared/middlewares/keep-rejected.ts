@@ -23,14 +23,14 @@ export function keepRejected(category: Category, store: RejectedDeliveryStore): 
     event: DecodedInvocation;
     context: Context;
   }): Promise<InvocationResult | undefined> => {
-    const { rejection, lambdaEvent } = request.event;
+    const { rejection, lambdaEvent, type } = request.event;
     if (rejection === undefined) return undefined;
     const snsMessageId = readMessageId(lambdaEvent);
     logger.error('Rejected a poison delivery; it is kept in the rejected-deliveries queue and not retried', {
       category,
       reason: rejection.reason,
       detail: rejection.message,
-      ...(rejection.eventType === undefined ? {} : { eventType: rejection.eventType }),
+      ...(type === undefined ? {} : { eventType: type }),
       ...(snsMessageId === undefined ? {} : { snsMessageId }),
       messageHead: readMessage(lambdaEvent)?.slice(0, LOGGED_MESSAGE_HEAD_CHARACTERS),
     });
@@ -39,14 +39,14 @@ export function keepRejected(category: Category, store: RejectedDeliveryStore): 
         category,
         reason: rejection.reason,
         detail: rejection.message,
-        eventType: rejection.eventType,
+        eventType: type,
         snsMessageId,
         lambdaEvent,
       },
       request.context,
     );
     countOutcome(category, Outcome.Rejected);
-    return { outcome: Outcome.Rejected, category, type: rejection.eventType ?? null, reason: rejection.reason };
+    return { outcome: Outcome.Rejected, category, type: type ?? null, reason: rejection.reason };
   };
   return { name: 'keepRejected', before: keepRejectedBefore };
 }

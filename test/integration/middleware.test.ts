@@ -96,13 +96,13 @@ describe('poison deliveries', () => {
     // Prepare
     const other = await testFunction('other');
     const messages = await testFunction('messages');
-    const delivery = snsLambdaEvent('{"type":"message.new","created_at":"yesterday"}', { messageId: 'poison-2' });
+    const delivery = snsLambdaEvent(`{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`, { messageId: 'poison-2' });
 
     // Act
     const [fromOther, fromMessages] = [await other.invoke(delivery), await messages.invoke(delivery)];
 
     // Assess
-    expect(fromMessages).toMatchObject({ outcome: 'rejected', reason: RejectionReason.InvalidCreatedAt, type: 'message.new' });
+    expect(fromMessages).toMatchObject({ outcome: 'rejected', reason: RejectionReason.TooDeep, type: 'message.new' });
     expect(fromOther.outcome).toBe('skipped');
     expect(messages.rejections).toHaveLength(1);
   });
@@ -125,7 +125,7 @@ describe('poison deliveries', () => {
     // Assess
     expect(outcomes).toEqual({
       truncated: ['rejected:invalid_json', 'skipped', 'skipped', 'skipped', 'skipped'],
-      twoTypes: ['rejected:invalid_type', 'skipped', 'skipped', 'skipped', 'skipped'],
+      twoTypes: ['rejected:conflicting_type', 'skipped', 'skipped', 'skipped', 'skipped'],
     });
     expect(functions.map((fn) => fn.runs.length)).toEqual([0, 0, 0, 0, 0]);
   });

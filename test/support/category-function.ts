@@ -9,7 +9,7 @@ import { createIdempotencyTable, LOCAL_AWS_ENV } from '../../scripts/local/dynam
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { RejectedDelivery } from '../../shared/rejected-deliveries.js';
-import type { CategoryHandlers, InvocationResult, StreamEvent } from '../../shared/types.js';
+import type { CategoryHandlers, InvocationResult, StreamEvent, StreamEventContext } from '../../shared/types.js';
 import { lambdaContext } from './lambda.js';
 
 /**
@@ -52,6 +52,8 @@ export interface TestFunction {
   invoke(lambdaEvent: unknown, options?: { timeoutMs?: number }): Promise<InvocationResult>;
   /** Every event the handler ran for, in order. */
   runs: StreamEvent[];
+  /** What the handler received beside each event, in the same order. */
+  contexts: StreamEventContext[];
   rejections: RejectedDelivery[];
   requests: () => number;
   records: () => Promise<Array<Record<string, unknown>>>;
@@ -73,9 +75,11 @@ export async function testFunction(
   const table = tableName && endpoint ? { endpoint, tableName } : await freshTable();
   const counting = countingClient(endpoint ?? table.endpoint, failCompletionWrites);
   const runs: StreamEvent[] = [];
+  const contexts: StreamEventContext[] = [];
   const rejections: RejectedDelivery[] = [];
-  const record = async (event: StreamEvent) => {
+  const record = async (event: StreamEvent, context: StreamEventContext) => {
     runs.push(event);
+    contexts.push(context);
     return work(event);
   };
   const handler = streamEventFunction(category, { fallback: record } as CategoryHandlers<Category>, {
@@ -87,6 +91,7 @@ export async function testFunction(
     invoke: (lambdaEvent, { timeoutMs = 30_000 } = {}) =>
       handler(lambdaEvent, lambdaContext({ timeoutMs })) as Promise<InvocationResult>,
     runs,
+    contexts,
     rejections,
     requests: counting.requests,
     records: async () =>

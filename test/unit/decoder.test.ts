@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
-import { decodeSnsDelivery, peekEventType } from '../../shared/decoder.js';
-import { DECODE_LIMITS, PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';
+import { DECODE_LIMITS } from '../../shared/decode-limits.js';
+import { decodeSnsDelivery } from '../../shared/decoder.js';
+import { PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';
 import { MessageEncoding } from '../../shared/types.js';
 import { sampleJson, samples } from '../support/samples.js';
 
@@ -44,24 +45,24 @@ describe('decodeSnsDelivery: every sample in every encoding', () => {
     }
   }
 
-  it('gives the same event hash whatever the encoding and MessageId', () => {
+  it('gives the same event key whatever the encoding and MessageId', () => {
     // Prepare
     const json = sampleJson('message.new');
 
     // Act
-    const hashes = ENCODINGS.map((encoding, i) => decodeSnsDelivery(delivery(encodeMessage(json, encoding), `m${i}`)).eventHash);
+    const hashes = ENCODINGS.map((encoding, i) => decodeSnsDelivery(delivery(encodeMessage(json, encoding), `m${i}`)).eventKey);
 
     // Assess
     expect(new Set(hashes).size).toBe(1);
   });
 
-  it('gives distinct events distinct hashes', () => {
+  it('gives distinct events distinct keys', () => {
     // Prepare
     const first = JSON.stringify({ type: 'reaction.new', reaction: { type: 'like', user_id: 'a' } });
     const second = JSON.stringify({ type: 'reaction.new', reaction: { type: 'like', user_id: 'b' } });
 
     // Act
-    const [a, b] = [first, second].map((json) => decodeSnsDelivery(delivery(json)).eventHash);
+    const [a, b] = [first, second].map((json) => decodeSnsDelivery(delivery(json)).eventKey);
 
     // Assess
     expect(a).not.toBe(b);
@@ -94,42 +95,6 @@ describe('decodeSnsDelivery: every sample in every encoding', () => {
     // Assess
     expect(decoded.sns.attributes).toEqual({ origin: { Type: 'String', Value: 'stream' } });
   });
-});
-
-describe('decodeSnsDelivery: created_at', () => {
-  const cases: Array<[string, unknown, string | undefined]> = [
-    ['RFC 3339 with microseconds', '2026-07-14T09:58:31.221904Z', '2026-07-14T09:58:31.221Z'],
-    ['RFC 3339 with nanoseconds and an offset', '2026-07-14T11:58:31.221904123+02:00', '2026-07-14T09:58:31.221Z'],
-    ['integer nanoseconds', 1784023111221904000, '2026-07-14T09:58:31.221Z'],
-    ['integer nanoseconds as a string', '1784023111221904123', '2026-07-14T09:58:31.221Z'],
-    ['absent', undefined, undefined],
-  ];
-  for (const [name, createdAt, expected] of cases) {
-    it(`accepts ${name}`, () => {
-      // Prepare
-      const json = JSON.stringify({ type: 'message.new', created_at: createdAt });
-
-      // Act
-      const decoded = decodeSnsDelivery(delivery(json));
-
-      // Assess
-      expect(decoded.createdAt?.toISOString()).toBe(expected);
-    });
-  }
-
-  for (const bad of ['yesterday', '2026-13-45', -5, 1.5, true, {}]) {
-    it(`rejects ${JSON.stringify(bad)}, naming the type`, () => {
-      // Prepare
-      const json = JSON.stringify({ type: 'message.new', created_at: bad });
-
-      // Act
-      const rejection = rejectionOf(delivery(json));
-
-      // Assess
-      expect(rejection.reason).toBe(RejectionReason.InvalidCreatedAt);
-      expect(rejection.eventType).toBe('message.new');
-    });
-  }
 });
 
 describe('decodeSnsDelivery: poison input', () => {
@@ -182,7 +147,6 @@ describe('decodeSnsDelivery: poison input', () => {
 
     // Assess
     expect(rejection.reason).toBe(RejectionReason.TooDeep);
-    expect(rejection.eventType).toBe('message.new');
   });
 });
 
@@ -201,71 +165,110 @@ describe('decodeSnsDelivery: hostile keys', () => {
     expect((decoded.event as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('hashes events that differ only inside __proto__ differently', () => {
+  it('keys events that differ only inside __proto__ differently', () => {
     // Prepare
     const a = '{"type":"message.new","__proto__":{"a":1}}';
     const b = '{"type":"message.new","__proto__":{"a":2}}';
 
     // Act
-    const [hashA, hashB] = [a, b].map((json) => decodeSnsDelivery(delivery(json)).eventHash);
+    const [hashA, hashB] = [a, b].map((json) => decodeSnsDelivery(delivery(json)).eventKey);
 
     // Assess
     expect(hashA).not.toBe(hashB);
   });
 });
 
-describe('peekEventType', () => {
-  it('reads the type from the first bytes of every sample in every encoding', () => {
-    for (const sample of samples()) {
-      for (const encoding of ENCODINGS) {
-        // Act
-        const type = peekEventType(delivery(encodeMessage(sample.json, encoding)));
+describe('decodeSnsDelivery: limits at their boundaries', () => {
+  const gzipBase64 = (text: string) => gzipSync(text).toString('base64');
+  /** An event of exactly `values` JSON values as the limit counts them (`{`, `[` and `,`): many empty objects. */
+  const eventWithValues = (values: number) => {
+    const objects = Math.floor((values - 2) / 2);
+    const scalar = (values - 2) % 2 === 1 ? ',0' : '';
+    return `{"type":"message.new","v":[${Array.from({ length: objects }, () => '{}').join(',')}${scalar}]}`;
+  };
+  const nested = (levels: number) => `{"type":"message.new","x":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
 
-        // Assess
-        expect(type).toBe(sample.type);
-      }
-    }
+  it('counts the 256 KiB message limit in UTF-8 bytes, as SNS does, not in characters', () => {
+    // Prepare: 100,000 three-byte characters are 300,000 bytes in 100,000 characters.
+    const message = `{"type":"message.new","text":"${'€'.repeat(100_000)}"}`;
+
+    // Act
+    const rejection = rejectionOf(delivery(message));
+
+    // Assess
+    expect(message.length).toBeLessThan(DECODE_LIMITS.maxMessageBytes);
+    expect(rejection.reason).toBe(RejectionReason.MessageTooLarge);
   });
 
-  it('gives up, so that the whole message is decoded, when the type is not plainly first', () => {
+  it('accepts a message of exactly 256 KiB and rejects one byte more', () => {
     // Prepare
-    const cases = [
-      '{"cid":"x","type":"message.new"}',
-      '{"type":"message\\u002enew"}',
-      '{"type":42}',
-      'null',
-      '%%%',
-      Buffer.from('{"cid":"x","type":"message.new"}').toString('base64'),
-      gzipSync('{"cid":"x","type":"message.new"}').toString('base64'),
-    ];
+    const frame = '{"type":"message.new","text":""}'.length;
+    const exact = `{"type":"message.new","text":"${'é'.repeat((DECODE_LIMITS.maxMessageBytes - frame) / 2)}"}`;
+    const over = `${exact} `;
 
     // Act
-    const peeked = cases.map((message) => peekEventType(delivery(message)));
+    const accepted = decodeSnsDelivery(delivery(exact));
+    const rejection = rejectionOf(delivery(over));
 
     // Assess
-    expect(peeked).toEqual(cases.map(() => undefined));
+    expect(Buffer.byteLength(exact)).toBe(DECODE_LIMITS.maxMessageBytes);
+    expect(accepted.event.type).toBe('message.new');
+    expect(rejection.reason).toBe(RejectionReason.MessageTooLarge);
   });
 
-  it('peeks only at a well-formed single SNS record', () => {
+  it('accepts exactly the value limit and rejects one value more, without parsing it', () => {
+    // Act
+    const accepted = decodeSnsDelivery(delivery(gzipBase64(eventWithValues(DECODE_LIMITS.maxJsonValues))));
+    const rejection = rejectionOf(delivery(gzipBase64(eventWithValues(DECODE_LIMITS.maxJsonValues + 1))));
+
+    // Assess
+    expect((accepted.event as { v?: unknown[] }).v).toHaveLength((DECODE_LIMITS.maxJsonValues - 2) / 2);
+    expect(rejection.reason).toBe(RejectionReason.TooManyValues);
+  });
+
+  it('accepts exactly the depth limit and rejects one level more', () => {
+    // Act
+    const accepted = decodeSnsDelivery(delivery(nested(DECODE_LIMITS.maxDepth)));
+    const rejection = rejectionOf(delivery(nested(DECODE_LIMITS.maxDepth + 1)));
+
+    // Assess
+    expect(accepted.event.type).toBe('message.new');
+    expect(rejection.reason).toBe(RejectionReason.TooDeep);
+  });
+
+  it('finds the depth past the limit in any member, not only the first', () => {
     // Prepare
-    const record = delivery('{"type":"message.new"}').Records[0]!;
+    const json = `{"type":"message.new","a":{},"b":[1,2],"x":${'['.repeat(DECODE_LIMITS.maxDepth)}${']'.repeat(DECODE_LIMITS.maxDepth)}}`;
 
     // Act
-    const peeked = [{ Records: [record, record] }, { Records: [{ ...record, EventSource: 'aws:sqs' }] }, {}, null].map(peekEventType);
+    const rejection = rejectionOf(delivery(json));
 
     // Assess
-    expect(peeked).toEqual([undefined, undefined, undefined, undefined]);
+    expect(rejection.reason).toBe(RejectionReason.TooDeep);
   });
 
-  it('reads a 200 KB gzip message from its first 256 characters only', () => {
-    // Prepare: everything after the first 256 characters is corrupted.
-    const message = encodeMessage(`{"type":"channel.updated","pad":"${'z'.repeat(200_000)}"}`, MessageEncoding.Base64Gzip);
-    const corrupted = message.slice(0, 256) + '#'.repeat(message.length - 256);
+  it('does not count brackets and commas inside strings, escaped quotes included', () => {
+    // Prepare
+    const json = JSON.stringify({ type: 'message.new', text: `"\\${'[{,'.repeat(DECODE_LIMITS.maxJsonValues)}` });
 
     // Act
-    const type = peekEventType(delivery(corrupted));
+    const decoded = decodeSnsDelivery(delivery(gzipBase64(json)));
 
     // Assess
-    expect(type).toBe('channel.updated');
+    expect(decoded.event.type).toBe('message.new');
+  });
+
+  it('accepts gzip that inflates to exactly the byte limit and rejects one byte more', () => {
+    // Prepare
+    const frame = '{"type":"message.new","text":""}'.length;
+    const exact = `{"type":"message.new","text":"${'x'.repeat(DECODE_LIMITS.maxInflatedBytes - frame)}"}`;
+
+    // Act
+    const accepted = decodeSnsDelivery(delivery(gzipBase64(exact)));
+    const rejection = rejectionOf(delivery(gzipBase64(`${exact} `)));
+
+    // Assess
+    expect(accepted.event.type).toBe('message.new');
+    expect(rejection.reason).toBe(RejectionReason.InflatedTooLarge);
   });
 });
