@@ -85,3 +85,18 @@ export class IdempotencyStoreUnavailableError extends TransientFailureError {
     this.name = 'IdempotencyStoreUnavailableError';
   }
 }
+
+/**
+ * A setting the deployed function needs is missing from its environment. Thrown at cold start, so that the
+ * function fails before any event (and Lambda keeps retrying the events) instead of writing to another stage's
+ * table or queue.
+ */
+export class ConfigurationError extends Error {
+  public constructor(variable: string) {
+    super(
+      `the environment variable ${variable} is not set: serverless.yml sets it for every deployed function. ` +
+        'Deploy with `npx serverless deploy`, or run locally with `npm start` or `serverless invoke local`.',
+    );
+    this.name = 'ConfigurationError';
+  }
+}

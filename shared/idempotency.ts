@@ -22,6 +22,7 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
+import { requiredSetting } from './configuration.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from './errors.js';
 import { EVENT_KEY_VERSION } from './event-key.js';
 import { Outcome } from './types.js';
@@ -41,9 +42,8 @@ export interface IdempotencyOptions {
   dynamoDB: DynamoDBClient;
 }
 
-/** Defaults of {@link IdempotencyOptions}, from the environment serverless.yml sets. */
-export const IDEMPOTENCY_DEFAULTS = {
-  tableName: process.env.IDEMPOTENCY_TABLE ?? 'stream-chat-events-dev-idempotency',
+/** Defaults of {@link IdempotencyOptions}; the table's name comes from the environment (shared/configuration.ts). */
+const IDEMPOTENCY_DEFAULTS = {
   recordLifetimeSeconds: 25 * 24 * 60 * 60,
 } as const;
 
@@ -93,6 +93,7 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
   const { tableName, recordLifetimeSeconds, dynamoDB } = {
     ...IDEMPOTENCY_DEFAULTS,
     ...options,
+    tableName: options.tableName ?? requiredSetting('IDEMPOTENCY_TABLE'),
     dynamoDB: options.dynamoDB ?? createDynamoDBClient(),
   };
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });

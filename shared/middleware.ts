@@ -3,6 +3,7 @@
  *
  * ```
  * SNS -> Lambda event
+ *   0 lambdaContextInLogs  every log line of the invocation carries its request id and cold-start flag
  *   1 decodeDelivery   who owns it (one rule: shared/ownership.ts); in the owner,         shared/middlewares/decode-delivery.ts
  *                      SNS record -> Stream event (or why it is poison)
  *   2 categoryGuard    not this category's event: return at once, no I/O               shared/middlewares/category-guard.ts
@@ -17,37 +18,39 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
+import { isLocalRun, requiredSetting } from './configuration.js';
+import { EventInProgressError } from './errors.js';
 import { type IdempotencyOptions, type IdempotentRunner, createIdempotentRunner } from './idempotency.js';
 import { categoryGuard } from './middlewares/category-guard.js';
 import { type DecodedInvocation, decodeDelivery } from './middlewares/decode-delivery.js';
 import { keepRejected } from './middlewares/keep-rejected.js';
-import { countOutcome, eventLogger } from './observability.js';
+import { countConcurrentDuplicate, countOutcome, eventLogger, logger } from './observability.js';
 import {
   type RejectedDeliveryStore,
   logOnlyRejectedDeliveryStore,
   sqsRejectedDeliveryStore,
 } from './rejected-deliveries.js';
-import type { CategoryHandlers, InvocationResult, StreamDelivery, StreamEventHandler } from './types.js';
+import type { CategoryHandlers, InvocationResult, StreamDelivery, StreamEventContext, StreamEventHandler } from './types.js';
 
-/** Options of a Stream event function; {@link defaultFunctionOptions} fills what is left out. */
+/** Options of a Stream event function; {@link resolveFunctionOptions} fills what is left out. */
 export interface StreamEventFunctionOptions {
-  /** Where rejected deliveries are kept. */
+  /** Where rejected deliveries are kept. Default: the stack's queue (deployed), the log line only (local run). */
   rejectedDeliveries: RejectedDeliveryStore;
   /** Options of the idempotent step (table, record lifetime, DynamoDB client). */
   idempotency: Partial<IdempotencyOptions>;
 }
 
 /**
- * The defaults, from the environment serverless.yml sets. Under `serverless invoke local` (IS_LOCAL) and the
- * local run (STREAM_LOCAL_RUN) there is no queue: rejections are kept in the log line only.
+ * The defaults, applied in one place. The queue's name comes from the environment serverless.yml sets, and a
+ * deployed function without it fails here, at cold start (shared/configuration.ts). Under `serverless invoke
+ * local` and the local run there is no queue: rejections are kept in the log line only.
  */
-export function defaultFunctionOptions(): StreamEventFunctionOptions {
-  const local = process.env.IS_LOCAL === 'true' || process.env.STREAM_LOCAL_RUN === 'true';
+function resolveFunctionOptions(options: Partial<StreamEventFunctionOptions>): StreamEventFunctionOptions {
   return {
-    rejectedDeliveries: local
-      ? logOnlyRejectedDeliveryStore
-      : sqsRejectedDeliveryStore(process.env.REJECTED_DELIVERIES_QUEUE ?? 'stream-chat-events-dev-rejected'),
-    idempotency: {},
+    rejectedDeliveries:
+      options.rejectedDeliveries ??
+      (isLocalRun() ? logOnlyRejectedDeliveryStore : sqsRejectedDeliveryStore(requiredSetting('REJECTED_DELIVERIES_QUEUE'))),
+    idempotency: options.idempotency ?? {},
   };
 }
 
@@ -57,35 +60,50 @@ export function defaultFunctionOptions(): StreamEventFunctionOptions {
  *
  * @param category - the category this function owns (shared/catalog.ts).
  * @param handlers - one handler per event type, and `fallback` for the category's other types.
- * @param options - overrides of {@link defaultFunctionOptions}, for tests.
+ * @param options - overrides of the defaults (see {@link resolveFunctionOptions}), for tests.
+ * @throws ConfigurationError at cold start when a deployed function's environment lacks a setting.
  */
 export function streamEventFunction<C extends Category>(
   category: C,
   handlers: CategoryHandlers<C>,
   options: Partial<StreamEventFunctionOptions> = {},
 ): MiddyfiedHandler<unknown, InvocationResult> {
-  const { rejectedDeliveries, idempotency } = { ...defaultFunctionOptions(), ...options };
+  const { rejectedDeliveries, idempotency } = resolveFunctionOptions(options);
   const runIdempotently = createIdempotentRunner(category, idempotency);
   const dispatch = dispatchByType(handlers);
 
   // The event is the raw Lambda event until step 1 replaces it with the decoded invocation, hence `any` here.
   return middy<any, InvocationResult>()
+    .use(lambdaContextInLogs)
     .use(decodeDelivery(category))
     .use(categoryGuard(category))
     .use(keepRejected(category, rejectedDeliveries))
-    .handler(async (decoded: unknown, lambdaContext: Context): Promise<InvocationResult> => {
+    .handler(async (decoded: unknown, lambdaContext: Context, { signal }: { signal: AbortSignal }): Promise<InvocationResult> => {
       // Only owned, decoded deliveries get here: steps 2 and 3 returned early for the rest.
       const { delivery } = decoded as DecodedInvocation & { delivery: StreamDelivery };
-      return handleOwnedDelivery(category, delivery, lambdaContext, runIdempotently, dispatch);
+      const handler = dispatch(delivery);
+      return handleOwnedDelivery(category, delivery, runIdempotently, (context) =>
+        handler(delivery.event, { ...context, lambdaContext, signal }),
+      lambdaContext);
     });
 }
+
+/**
+ * Step 0: every log line of the invocation carries its request id, cold-start flag and function (Powertools
+ * Logger's Lambda context). Powertools' own `injectLambdaContext` middleware also resets the log level on every
+ * invocation (for its sampling feature, unused here), which would undo a level set at run time.
+ */
+const lambdaContextInLogs = {
+  name: 'lambdaContextInLogs',
+  before: (request: { context: Context }): void => logger.addContext(request.context),
+} as const;
 
 async function handleOwnedDelivery(
   category: Category,
   delivery: StreamDelivery,
-  lambdaContext: Context,
   runIdempotently: IdempotentRunner,
-  dispatch: (delivery: StreamDelivery) => StreamEventHandler,
+  runHandler: (context: Pick<StreamEventContext, 'logger' | 'sns' | 'createdAt'>) => Promise<unknown> | unknown,
+  lambdaContext: Context,
 ): Promise<InvocationResult> {
   const logger = eventLogger(category, delivery);
   if (delivery.createdAt === undefined && delivery.event.created_at !== undefined) {
@@ -93,15 +111,20 @@ async function handleOwnedDelivery(
       createdAt: String(delivery.event.created_at).slice(0, 64),
     });
   }
-  const handler = dispatch(delivery);
   let outcome: Awaited<ReturnType<IdempotentRunner>>;
   try {
     outcome = await runIdempotently(delivery, lambdaContext, async () =>
-      handler(delivery.event, { logger, sns: delivery.sns, createdAt: delivery.createdAt, lambdaContext }),
+      runHandler({ logger, sns: delivery.sns, createdAt: delivery.createdAt }),
     );
   } catch (error) {
-    // Lambda retries the invocation (twice), then the dead-letter queue keeps it.
-    logger.error('The event failed and will be retried', error as Error);
+    if (error instanceof EventInProgressError) {
+      // Harmless: the other invocation finishes the event, and this one's retry finds it done.
+      countConcurrentDuplicate(category);
+      logger.warn('The same event is running in another invocation; Lambda will retry this one', { detail: error.message });
+    } else {
+      // Lambda retries the invocation (twice), then the dead-letter queue keeps it.
+      logger.error('The event failed and will be retried', error as Error);
+    }
     throw error;
   }
   countOutcome(category, outcome);

@@ -32,6 +32,12 @@ export const OUTCOME_METRIC = {
 } as const satisfies Record<Outcome, string>;
 
 /**
+ * A concurrent duplicate: the same event was already running in another invocation, so this one failed for a
+ * retry. Counted apart from failures: it is expected under SNS's at-least-once delivery, and harmless.
+ */
+export const CONCURRENT_DUPLICATE_METRIC = 'ConcurrentDuplicateEvents';
+
+/**
  * How long skipped (foreign) events are counted in memory before they are written as one metric line.
  *
  * Every function receives every event, so four invocations out of five are skips: one metric line each would
@@ -53,6 +59,11 @@ export function countOutcome(category: Category, outcome: Outcome): void {
   }
   writeCount(category, OUTCOME_METRIC[outcome], 1);
   if (pendingSkips.size > 0 && Date.now() - lastSkipFlush >= SKIPPED_FLUSH_INTERVAL_MS) flushSkippedCounts();
+}
+
+/** Counts one concurrent duplicate (see {@link CONCURRENT_DUPLICATE_METRIC}). */
+export function countConcurrentDuplicate(category: Category): void {
+  writeCount(category, CONCURRENT_DUPLICATE_METRIC, 1);
 }
 
 /** Writes the skipped counts gathered so far (also called by tests and the local run before they report). */

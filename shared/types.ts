@@ -68,6 +68,12 @@ export interface StreamEventContext {
   createdAt: Date | undefined;
   /** The Lambda context of this invocation (deadline, request id). */
   lambdaContext: Context;
+  /**
+   * Aborted when the invocation's deadline is reached (5 ms before Lambda's timeout). Pass it on to whatever
+   * takes one (`fetch`, the AWS SDK's `abortSignal`, stream-chat requests) or check it in loops: Lambda freezes a
+   * timed-out container, and a promise still running would resume during the container's next invocation.
+   */
+  signal: AbortSignal;
 }
 
 /**

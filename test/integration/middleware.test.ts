@@ -136,7 +136,7 @@ describe('poison deliveries', () => {
     const { streamEventFunction } = await import('../../shared/middleware.js');
     const handler = streamEventFunction('other', { fallback: async () => undefined }, {
       rejectedDeliveries: { keep: async () => Promise.reject(new Error('queue unreachable')) },
-      idempotency: { dynamoDB: undefined },
+      idempotency: { tableName: 'never-reached' },
     });
     const { lambdaContext } = await import('../support/lambda.js');
 
@@ -208,5 +208,88 @@ describe('observability', () => {
     expect(beforeFlush[0]).toMatchObject({ category: 'users', ProcessedEvents: 1 });
     expect(metricLines).toHaveLength(2);
     expect(metricLines[1]).toMatchObject({ category: 'users', SkippedEvents: 20 });
+  });
+});
+
+describe('what the handler receives', () => {
+  it('hands the handler the event, its SNS metadata, createdAt, the Lambda context and a live signal', async () => {
+    // Prepare
+    const messages = await testFunction('messages');
+
+    // Act
+    await messages.invoke(snsLambdaEvent(encodeMessage(sampleJson('message.new'), MessageEncoding.Base64Gzip), { messageId: 'ctx' }));
+
+    // Assess
+    expect(messages.runs[0]).toEqual(JSON.parse(sampleJson('message.new')));
+    const context = messages.contexts[0]!;
+    expect(context.sns).toMatchObject({ messageId: 'ctx', encoding: 'base64-gzip' });
+    expect(context.createdAt).toBeInstanceOf(Date);
+    expect(context.lambdaContext.awsRequestId).toMatch(/^req-/);
+    expect(context.signal.aborted).toBe(false);
+  });
+
+  it('aborts the signal at the deadline, so that the handler can stop, and fails the invocation for a retry', async () => {
+    // Prepare: a handler that waits for its signal.
+    let abortedAfterMs: number | undefined;
+    const started = Date.now();
+    const messages = await testFunction('messages', {
+      work: (_event, context) =>
+        new Promise<void>((resolve) => {
+          context.signal.addEventListener('abort', () => {
+            abortedAfterMs = Date.now() - started;
+            resolve();
+          });
+        }),
+    });
+
+    // Act
+    const failure = await messages.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'late' }), { timeoutMs: 1_500 }).catch((error: Error) => error);
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'TimeoutError' });
+    expect(abortedAfterMs).toBeGreaterThanOrEqual(1_000);
+    expect(messages.contexts[0]!.signal.aborted).toBe(true);
+  });
+});
+
+describe('invocation logs', () => {
+  it('carry the Lambda request id and the cold-start flag on every line of an event', async () => {
+    // Prepare
+    const messages = await testFunction('messages');
+    logger.setLogLevel('INFO');
+
+    // Act
+    await messages.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'first' }));
+    await messages.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'again' }));
+
+    // Assess
+    const lines = output.lines().filter((line) => line.message !== undefined);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) {
+      expect(line.function_request_id).toMatch(/^req-/);
+      expect(typeof line.cold_start).toBe('boolean');
+    }
+    expect(new Set(lines.map((line) => line.function_request_id)).size).toBe(lines.length);
+  });
+
+  it('log a concurrent duplicate as a WARN, counted in its own metric, never as an ERROR', async () => {
+    // Prepare
+    let release: () => void = () => undefined;
+    const messages = await testFunction('messages', { work: () => new Promise<void>((resolve) => (release = resolve)) });
+    logger.setLogLevel('INFO');
+    const running = messages.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'running' }));
+    while (messages.runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    // Act
+    const concurrent = await messages.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'concurrent' })).catch((error: Error) => error);
+    release();
+    await running;
+
+    // Assess
+    expect(concurrent).toMatchObject({ name: 'EventInProgressError' });
+    const lines = output.lines();
+    expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
+    expect(lines.filter((line) => line.level === 'WARN')).toEqual([expect.objectContaining({ snsMessageId: 'concurrent' })]);
+    expect(lines.filter((line) => line._aws && line.ConcurrentDuplicateEvents === 1)).toHaveLength(1);
   });
 });

@@ -66,7 +66,7 @@ export interface TestFunction {
 export async function testFunction(
   category: Category,
   { work = async () => undefined, endpoint, tableName, failCompletionWrites = 0 }: {
-    work?: (event: StreamEvent) => Promise<unknown>;
+    work?: (event: StreamEvent, context: StreamEventContext) => Promise<unknown>;
     endpoint?: string;
     tableName?: string;
     failCompletionWrites?: number;
@@ -80,7 +80,7 @@ export async function testFunction(
   const record = async (event: StreamEvent, context: StreamEventContext) => {
     runs.push(event);
     contexts.push(context);
-    return work(event);
+    return work(event, context);
   };
   const handler = streamEventFunction(category, { fallback: record } as CategoryHandlers<Category>, {
     idempotency: { tableName: table.tableName, dynamoDB: counting.client },
