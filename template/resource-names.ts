@@ -74,7 +74,7 @@ export class ResourceNamesPlugin {
 
   public constructor(serverless: Serverless) {
     this.hooks = {
-      'before:package:initialize': () => {
+      'before:package:cleanup': () => {
         const provider = serverless.getProvider('aws');
         try {
           checkResourceNames(resourceNames(serverless.service, provider.naming.getStackName()), provider.getStage());
