@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     handlerExport: 'handler',
     environment: { IDEMPOTENCY_TABLE: 'stream-chat-events-soak-idempotency', SOAK_CATEGORY: category, SOAK_RECORD_DIR: recordDir },
     timeoutSeconds: 30,
-    maximumRetryAttempts: config.functions[category]?.maximumRetryAttempts ?? 2,
+    maximumRetryAttempts: config.custom.eachCategory.functions['<category>'].maximumRetryAttempts ?? 2,
   }));
   const stack = await startLocalStack({ functions, dataDir, retryDelaysMs: SOAK_DEFAULTS.retryDelaysMs });
   try {

@@ -21,11 +21,18 @@ const cloudFormationTags = ['Ref', 'GetAtt', 'Sub', 'If', 'Equals', 'Not', 'Cond
   });
 const schema = yaml.DEFAULT_SCHEMA.extend(cloudFormationTags);
 
-/** The parts of serverless.yml the local tools read. */
+type Resources = { Resources?: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+/**
+ * The parts of serverless.yml the local tools read. `functions` and `resources` are lists that osls merges: the
+ * per-category copies (a `${file(...)}` variable, a string here) and the rest; `custom.eachCategory` holds the
+ * block every category is copied from.
+ */
 export interface ServerlessConfig {
   service: string;
-  functions: Record<string, { handler: string; maximumRetryAttempts?: number; events?: Array<{ sns?: unknown }> }>;
-  resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  functions: Array<string | Record<string, { handler: string; maximumRetryAttempts?: number }>>;
+  resources: Array<string | Resources>;
+  custom: { eachCategory: { functions: Record<'<category>', { maximumRetryAttempts?: number }> } };
 }
 
 /** Parses serverless.yml (variables such as `${sls:stage}` are left as they are). */
@@ -35,7 +42,7 @@ export function readServerlessConfig(path = SERVERLESS_YML): ServerlessConfig {
 
 /** The idempotency table's key schema, attributes, billing and TTL, from its resource in serverless.yml. */
 export function idempotencyTableDefinition(config = readServerlessConfig()) {
-  const table = config.resources.Resources.IdempotencyTable;
+  const table = config.resources.flatMap((part) => (typeof part === 'string' ? [] : [part.Resources?.IdempotencyTable])).find(Boolean);
   if (table?.Type !== 'AWS::DynamoDB::Table') throw new Error('serverless.yml has no IdempotencyTable resource');
   const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = table.Properties as {
     KeySchema: Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>;

@@ -1,8 +1,13 @@
 /**
  * Validates a CloudFormation template against the resource specification AWS publishes for the CDK
  * (@aws-cdk/aws-service-spec): every resource type exists, every property name is known, every required
- * property is present, recursively through nested property types. Values that are intrinsic functions
- * ({ Ref }, { 'Fn::...' }) are not looked into: CloudFormation resolves them at deploy time.
+ * property is present and every scalar has its type, recursively through nested property types; and the resource
+ * attributes CloudFormation checks before creating anything (DependsOn and Condition name what exists, deletion
+ * policies are ones it knows). Values that are intrinsic functions ({ Ref }, { 'Fn::...' }) are not looked into:
+ * CloudFormation resolves them at deploy time.
+ *
+ * Limitation: a custom resource's own properties are free-form; only those CloudFormation reserves
+ * (AWS::CloudFormation::CustomResource's ServiceToken and ServiceTimeout) are checked.
  */
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 
@@ -17,27 +22,72 @@ type PropertyType =
   | { type: 'union'; types: PropertyType[] }
   | { type: string };
 
+/** A resource as a template holds it. */
+interface TemplateResource {
+  Type: string;
+  Properties?: unknown;
+  DependsOn?: string | string[];
+  Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+/** The values CloudFormation accepts for the two policies. */
+const POLICIES = {
+  DeletionPolicy: ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'],
+  UpdateReplacePolicy: ['Delete', 'Retain', 'Snapshot'],
+} as const;
+
+/** How a scalar of each primitive type is recognised. */
+const SCALARS: Record<string, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  integer: (value) => Number.isInteger(value),
+  number: (value) => typeof value === 'number',
+  boolean: (value) => typeof value === 'boolean',
+};
+
 /** Every problem found, as `LogicalId.Path: problem`; empty when the template is valid. */
-export async function validateTemplate(template: { Resources: Record<string, { Type: string; Properties?: unknown }> }): Promise<string[]> {
+export async function validateTemplate(template: {
+  Resources: Record<string, TemplateResource>;
+  Conditions?: Record<string, unknown>;
+}): Promise<string[]> {
   const db = await loadAwsServiceSpec();
   const problems: string[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
-    // A custom resource's properties are its own; CloudFormation only requires the ServiceToken.
-    if (resource.Type.startsWith('Custom::')) {
-      if (!(resource.Properties as Record<string, unknown> | undefined)?.ServiceToken) {
-        problems.push(`${logicalId}.Properties: missing required property ServiceToken`);
-      }
-      continue;
-    }
-    const found = db.lookup('resource', 'cloudFormationType', 'equals', resource.Type);
+    checkAttributes(logicalId, resource, template, problems);
+    const type = resource.Type.startsWith('Custom::') ? 'AWS::CloudFormation::CustomResource' : resource.Type;
+    const found = db.lookup('resource', 'cloudFormationType', 'equals', type);
     if (found.length === 0) {
       problems.push(`${logicalId}: unknown resource type ${resource.Type}`);
       continue;
     }
     const properties = found[0]!.properties as Record<string, PropertySpec>;
-    checkObject(db, `${logicalId}.Properties`, resource.Properties ?? {}, properties, problems);
+    if (type === resource.Type) {
+      checkObject(db, `${logicalId}.Properties`, resource.Properties ?? {}, properties, problems);
+    } else {
+      const reserved = Object.fromEntries(Object.entries((resource.Properties ?? {}) as object).filter(([name]) => name in properties));
+      checkObject(db, `${logicalId}.Properties`, reserved, properties, problems);
+    }
   }
   return problems;
+}
+
+function checkAttributes(
+  logicalId: string,
+  resource: TemplateResource,
+  template: { Resources: Record<string, unknown>; Conditions?: Record<string, unknown> },
+  problems: string[],
+): void {
+  for (const dependency of [resource.DependsOn ?? []].flat()) {
+    if (!Object.hasOwn(template.Resources, dependency)) problems.push(`${logicalId}.DependsOn: no resource ${dependency}`);
+  }
+  if (resource.Condition !== undefined && !Object.hasOwn(template.Conditions ?? {}, resource.Condition)) {
+    problems.push(`${logicalId}.Condition: no condition ${resource.Condition}`);
+  }
+  for (const [attribute, allowed] of Object.entries(POLICIES)) {
+    const value = resource[attribute as keyof typeof POLICIES];
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) problems.push(`${logicalId}.${attribute}: unknown policy ${value}`);
+  }
 }
 
 function checkObject(
@@ -81,6 +131,8 @@ function checkValue(db: SpecDatabase, path: string, value: unknown, type: Proper
       return found;
     });
     if (!attempts.some((found) => found.length === 0)) problems.push(...(attempts[0] ?? []));
+  } else if (SCALARS[type.type] && !SCALARS[type.type]!(value)) {
+    problems.push(`${path}: expected ${type.type === 'integer' ? 'an' : 'a'} ${type.type}`);
   }
 }
 

@@ -1,14 +1,26 @@
-/** Runs the real `serverless` command (osls) of this project, offline, with no AWS credentials. */
+/** Runs the real `serverless` command (osls), offline, with no AWS credentials, on this project or a copy of it. */
 import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 
-export async function serverless(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  return run(`${PROJECT_DIR}node_modules/.bin/serverless`, args, {
-    cwd: PROJECT_DIR,
+/** Where and how to run the command. */
+interface ServerlessRun {
+  /** Environment on top of the minimal one (PATH, HOME, telemetry off). */
+  env?: Record<string, string>;
+  /** The project to run in; this one by default. */
+  projectDir?: string;
+}
+
+/** Runs `serverless <args>`; rejects with `stdout` and `stderr` on a non-zero exit. */
+export async function serverless(args: string[], { env = {}, projectDir = PROJECT_DIR }: ServerlessRun = {}): Promise<{ stdout: string; stderr: string }> {
+  return run(join(PROJECT_DIR, 'node_modules/.bin/serverless'), args, {
+    cwd: projectDir,
     timeout: 180_000,
     maxBuffer: 64 * 1024 * 1024,
     env: {
@@ -20,4 +32,24 @@ export async function serverless(args: string[], env: Record<string, string> = {
       ...env,
     },
   });
+}
+
+// Build output, local state and history: none of it is part of what a customer edits.
+const NOT_COPIED = new Set(['node_modules', '.git', '.local', '.serverless', 'coverage']);
+
+/**
+ * A copy of the project's sources in a temporary folder, sharing this project's node_modules (a symlink: the
+ * dependencies are the same and copying them would take longer than the test). `remove` deletes the copy.
+ */
+export function copyProject(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'project-copy-'));
+  cpSync(PROJECT_DIR, dir, {
+    recursive: true,
+    filter: (source) => {
+      const name = basename(source);
+      return !NOT_COPIED.has(name) && !name.startsWith('.esbuild');
+    },
+  });
+  symlinkSync(join(PROJECT_DIR, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

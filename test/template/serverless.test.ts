@@ -4,15 +4,24 @@
  * this one file, one after the other.
  */
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIdempotencyTable, LOCAL_AWS_ENV } from '../../scripts/local/dynamodb-local.js';
+import { readServerlessConfig } from '../../scripts/local/serverless-config.js';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { validateTemplate } from '../support/cloudformation-spec.js';
 import { PROJECT_DIR, serverless } from '../support/serverless-cli.js';
 
-type Resource = { Type: string; Properties: Record<string, any>; Condition?: string };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  Condition?: string;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 type Template = { Resources: Record<string, Resource>; Outputs: Record<string, any>; Conditions: Record<string, unknown> };
 
 const STREAM_ACCOUNT = 'arn:aws:iam::185583345998:root';
@@ -158,28 +167,51 @@ describe('serverless package: the functions agree with the catalog', () => {
     const alarmed = resourcesOfType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.Dimensions[0].Value);
 
     // Assess
-    expect(queues).toHaveLength(CATEGORIES.length + 1);
+    expect(queues.map(([id]) => id).sort()).toEqual(
+      ['RejectedDeliveriesQueue', ...CATEGORIES.map((c) => `${capitalized(c)}DeadLetterQueue`)].sort(),
+    );
     for (const [, queue] of queues) {
       expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, MaximumMessageSize: 1048576 });
       expect(alarmed).toContain(queue.Properties.QueueName);
     }
   });
 
-  it('runs nodejs22.x on arm64 with JSON logs and the platform lines suppressed', () => {
-    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
-      // Assess
+  it('keeps every queue, and the events waiting in it, when the stack is removed or the queue replaced', () => {
+    // Act
+    const queues = resourcesOfType('AWS::SQS::Queue');
+
+    // Assess
+    expect(queues.length).toBeGreaterThan(0);
+    for (const [, queue] of queues) expect(queue).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('runs nodejs24.x on arm64 with JSON logs and the platform lines suppressed, bundled for Node 24', () => {
+    // Prepare
+    const esbuild = (readServerlessConfig() as unknown as { custom: { esbuild: { target: string } } }).custom.esbuild;
+
+    // Act
+    const functions = resourcesOfType('AWS::Lambda::Function');
+
+    // Assess
+    expect(functions).toHaveLength(CATEGORIES.length + 1);
+    for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN' },
       });
     }
+    expect(esbuild.target).toBe('node24');
   });
 
-  it('keeps every environment value literal, so invoke local needs no AWS', () => {
+  it('keeps every environment value literal, so invoke local needs no AWS, and sets nothing only SDK v2 reads', () => {
     for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      // Act
+      const variables = fn.Properties.Environment.Variables;
+
       // Assess
-      for (const value of Object.values(fn.Properties.Environment.Variables)) expect(typeof value).toBe('string');
+      for (const value of Object.values(variables)) expect(typeof value).toBe('string');
+      expect(variables).not.toHaveProperty('AWS_NODEJS_CONNECTION_REUSE_ENABLED');
     }
   });
 });
@@ -202,7 +234,7 @@ describe('serverless package: least privilege', () => {
     for (const [, r] of principals) expect(r.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it("gives each function its own role: its log group, the three item actions on the table, its queues", () => {
+  it("gives each function its own role: its log group, Powertools' item actions on the table, its queues", () => {
     for (const category of CATEGORIES) {
       // Prepare
       const fn = template.Resources[`${capitalized(category)}LambdaFunction`]!;
@@ -218,31 +250,73 @@ describe('serverless package: least privilege', () => {
       expect(statements[0]!.Resource['Fn::Sub']).toMatch(new RegExp(`/aws/lambda/stream-chat-events-dev-${category}:\\*$`));
       expect(statements[1]).toEqual({
         Effect: 'Allow',
-        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
       });
       expect(statements[2]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['RejectedDeliveriesQueue', 'Arn'] } });
       expect(statements[3]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] } });
     }
   });
+
+  it('grants on the table exactly the DynamoDB calls Powertools idempotency makes, GetItem fallback included', () => {
+    // Prepare: the commands the installed persistence layer sends, read from its source.
+    const source = readFileSync(createRequire(import.meta.url).resolve('@aws-lambda-powertools/idempotency/dynamodb'), 'utf8');
+    const called = [...new Set([...source.matchAll(/new (?:\w+\.)?(\w+)Command\(/g)].map(([, name]) => `dynamodb:${name}`))];
+
+    // Act
+    const granted = resourcesOfType('AWS::IAM::Role').flatMap(([id, role]) =>
+      statementsOf(role)
+        .filter((s) => asList(s.Action).some((action: string) => action.startsWith('dynamodb:')))
+        .map((s) => ({ id, actions: asList(s.Action).sort(), resource: s.Resource })),
+    );
+
+    // Assess
+    expect(called).toContain('dynamodb:GetItem');
+    expect(granted.map(({ id }) => id).sort()).toEqual(CATEGORIES.map((c) => `${capitalized(c)}Role`).sort());
+    for (const grant of granted) {
+      expect(grant.actions).toEqual([...called].sort());
+      expect(grant.resource).toEqual({ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] });
+    }
+  });
 });
 
 describe('serverless package: the setup', () => {
-  it('registers the hook on deploy through a custom resource, after every subscription', () => {
+  it('registers the hook on deploy through a custom resource that CloudFormation stops waiting for in minutes', () => {
     // Act
     const hook = template.Resources.StreamHook!;
+    const setupTimeout = template.Resources.SetupLambdaFunction!.Properties.Timeout;
 
     // Assess
     expect(hook.Type).toBe('Custom::StreamSnsHook');
     expect(hook.Condition).toBe('RegisterHook');
     expect(hook.Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': ['SetupLambdaFunction', 'Arn'] },
+      ServiceTimeout: 300,
       TopicArn: { Ref: 'StreamEventsTopic' },
       AuthType: 'resource',
       EventTypes: '',
     });
-    const dependsOn = (hook as Resource & { DependsOn: string[] }).DependsOn;
-    for (const [id] of resourcesOfType('AWS::SNS::Subscription')) expect(dependsOn).toContain(id);
+    expect(hook.Properties.ServiceTimeout).toBeGreaterThan(setupTimeout);
+  });
+
+  it('registers the hook only after everything that delivers an event, for every category', () => {
+    // Prepare: what an event passes through from the topic to a function, and on to its dead-letter queue.
+    const subscribed = resourcesOfType('AWS::SNS::Subscription').map(([, r]) => r.Properties.Endpoint['Fn::GetAtt'][0]);
+    const delivering = [
+      'StreamEventsTopicPolicy',
+      ...resourcesOfType('AWS::SNS::Subscription'),
+      ...resourcesOfType('AWS::Lambda::Permission').filter(([, r]) => r.Properties.Principal === 'sns.amazonaws.com'),
+      ...resourcesOfType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => subscribed.includes(r.Properties.FunctionName.Ref)),
+      ...resourcesOfType('AWS::SQS::QueuePolicy'),
+    ].map((entry) => (typeof entry === 'string' ? entry : entry[0]));
+
+    // Act
+    const dependsOn = template.Resources.StreamHook!.DependsOn!;
+
+    // Assess
+    expect(subscribed).toHaveLength(CATEGORIES.length);
+    expect(delivering).toHaveLength(1 + 4 * CATEGORIES.length);
+    expect([...dependsOn].sort()).toEqual(delivering.sort());
   });
 
   it('lets the setup read its two SSM parameters and, under keys auth, its secret; nothing else', () => {
@@ -289,6 +363,14 @@ describe('serverless package: the idempotency table', () => {
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled['Fn::If'][0]).toBe('PointInTimeRecovery');
   });
+
+  it('is deleted with the stack, as decided in serverless.yml (a retained table would block the next deploy)', () => {
+    // Act
+    const table = template.Resources.IdempotencyTable!;
+
+    // Assess
+    expect(table).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
 });
 
 describe('serverless package: CloudFormation resource specification', () => {
@@ -300,11 +382,14 @@ describe('serverless package: CloudFormation resource specification', () => {
     expect(problems).toEqual([]);
   });
 
-  it('catches a misspelt property (the validator can fail)', async () => {
+  it('catches a misspelt property, a wrong type, a missing dependency and an unknown policy (the validator can fail)', async () => {
     // Prepare
     const broken = structuredClone(template);
     broken.Resources.IdempotencyTable!.Properties.BillingMod = 'PAY_PER_REQUEST';
     delete broken.Resources.StreamEventsTopicPolicy!.Properties.Topics;
+    broken.Resources.StreamHook!.Properties.ServiceTimeout = '5 minutes';
+    broken.Resources.StreamHook!.DependsOn = ['NoSuchSubscription'];
+    broken.Resources.RejectedDeliveriesQueue!.DeletionPolicy = 'Keep';
 
     // Act
     const problems = await validateTemplate(broken);
@@ -312,7 +397,10 @@ describe('serverless package: CloudFormation resource specification', () => {
     // Assess
     expect(problems).toEqual([
       'StreamEventsTopicPolicy.Properties: missing required property Topics',
+      'StreamHook.DependsOn: no resource NoSuchSubscription',
+      'StreamHook.Properties.ServiceTimeout: expected an integer',
       'IdempotencyTable.Properties: unknown property BillingMod',
+      'RejectedDeliveriesQueue.DeletionPolicy: unknown policy Keep',
     ]);
   });
 });
@@ -337,7 +425,7 @@ describe('serverless invoke local', () => {
     await createIdempotencyTable(endpoint, 'stream-chat-events-dev-idempotency');
     const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
     const invoke = (fn: string) =>
-      serverless(['invoke', 'local', '-f', fn, '-p', 'events/message.new.base64-gzip.json'], env);
+      serverless(['invoke', 'local', '-f', fn, '-p', 'events/message.new.base64-gzip.json'], { env });
 
     // Act
     const first = await invoke('messages');
@@ -356,7 +444,7 @@ describe('serverless invoke local', () => {
     const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' };
 
     // Act
-    const failure = await serverless(['invoke', 'local', '-f', 'messages', '-p', 'events/message.new.raw-json.json'], env)
+    const failure = await serverless(['invoke', 'local', '-f', 'messages', '-p', 'events/message.new.raw-json.json'], { env })
       .then(() => undefined, (error: { stdout: string }) => error);
 
     // Assess

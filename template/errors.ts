@@ -1,0 +1,63 @@
+/**
+ * Why `serverless package` refuses to build the template, each with what to change. They surface as osls errors,
+ * at package time, before anything is built or deployed.
+ */
+
+/** Base class: the template cannot be built as configured. */
+export class TemplateError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+/** A catalog category whose name cannot name a function, a queue and CloudFormation logical ids alike. */
+export class CategoryNameError extends TemplateError {
+  public constructor(category: string) {
+    super(
+      `Category "${category}" (shared/catalog.ts) cannot name its function, queue and CloudFormation resources: ` +
+        'use a letter followed by letters and digits (for example "reminders").',
+    );
+    this.name = 'CategoryNameError';
+  }
+}
+
+/** A `<category>` or `<Category>` placeholder where no copy per category is made: it would deploy as written. */
+export class PlaceholderOutsideCopyError extends TemplateError {
+  public constructor(path: string, value: string) {
+    super(
+      `serverless.yml, custom.eachCategory.${path}: "${value}" names a category placeholder, but only a key or a ` +
+        'list item naming one is copied for each category. Move the placeholder into such a key or item.',
+    );
+    this.name = 'PlaceholderOutsideCopyError';
+  }
+}
+
+/** A name the template would give a resource, over the length AWS accepts for it. */
+export interface TooLongName {
+  /** What is named, in AWS's words (`Lambda function name`). */
+  kind: string;
+  name: string;
+  maxLength: number;
+}
+
+/**
+ * The stage (or service) makes names longer than AWS accepts. Without this check, `serverless package` succeeds
+ * and the deploy fails halfway, on the first resource CloudFormation tries to create.
+ */
+export class ResourceNamesTooLongError extends TemplateError {
+  public constructor(
+    public readonly stage: string,
+    public readonly tooLong: readonly TooLongName[],
+    /** The longest stage with which every name fits; 0 or less when the service name alone is too long. */
+    public readonly longestStage: number,
+  ) {
+    const lines = tooLong.map(({ kind, name, maxLength }) => `  ${kind} ${name}: ${name.length} characters, AWS allows ${maxLength}`);
+    const advice =
+      longestStage > 0
+        ? `Use a stage of at most ${longestStage} characters, or a shorter service name.`
+        : 'The service name alone is too long: shorten `service` in serverless.yml.';
+    super(`Stage "${stage}" makes ${tooLong.length === 1 ? 'a name' : `${tooLong.length} names`} longer than AWS allows:\n${lines.join('\n')}\n${advice}`);
+    this.name = 'ResourceNamesTooLongError';
+  }
+}
