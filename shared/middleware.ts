@@ -90,12 +90,16 @@ export function streamEventFunction<C extends Category>(
 
 /**
  * Step 0: every log line of the invocation carries its request id, cold-start flag and function (Powertools
- * Logger's Lambda context). Powertools' own `injectLambdaContext` middleware also resets the log level on every
- * invocation (for its sampling feature, unused here), which would undo a level set at run time.
+ * Logger's Lambda context), and none carries the previous event's keys. Powertools' own `injectLambdaContext`
+ * middleware does the same and also resets the log level on every invocation (for its sampling feature, unused
+ * here), which would undo a level set at run time.
  */
 const lambdaContextInLogs = {
   name: 'lambdaContextInLogs',
-  before: (request: { context: Context }): void => logger.addContext(request.context),
+  before: (request: { context: Context }): void => {
+    logger.resetKeys();
+    logger.addContext(request.context);
+  },
 } as const;
 
 async function handleOwnedDelivery(

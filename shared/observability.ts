@@ -81,15 +81,20 @@ function writeCount(category: Category, name: string, count: number): void {
   metrics.publishStoredMetrics();
 }
 
-/** A child logger whose every line carries the event's type, category, cid (where present) and SNS MessageId. */
+/**
+ * The logger for one event: the module's logger, with the event's type, category, cid (where present) and SNS
+ * MessageId appended as temporary keys until the next invocation resets them (see `lambdaContextInLogs` in
+ * shared/middleware.ts). Not a child logger: a child computes its own cold-start flag and would report every
+ * invocation as a cold start. Temporary keys are per invocation, also where Lambda runs several at once
+ * (Powertools keeps them in the runtime's per-invocation store).
+ */
 export function eventLogger(category: Category, delivery: StreamDelivery): Logger {
   const { event, sns } = delivery;
-  return logger.createChild({
-    persistentKeys: {
-      category,
-      eventType: event.type,
-      ...(typeof event.cid === 'string' ? { cid: event.cid } : {}),
-      snsMessageId: sns.messageId,
-    },
+  logger.appendKeys({
+    category,
+    eventType: event.type,
+    ...(typeof event.cid === 'string' ? { cid: event.cid } : {}),
+    snsMessageId: sns.messageId,
   });
+  return logger;
 }

@@ -7,7 +7,7 @@ import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.
 import { RejectionReason } from '../../shared/errors.js';
 import { flushSkippedCounts, logger } from '../../shared/observability.js';
 import { MessageEncoding } from '../../shared/types.js';
-import { testFunction } from '../support/category-function.js';
+import { countingClient, freshTable, testFunction } from '../support/category-function.js';
 import { sampleJson } from '../support/samples.js';
 
 // Metrics are off for the rest of the suite; this file checks them. vi.hoisted runs before the imports.
@@ -270,6 +270,30 @@ describe('invocation logs', () => {
       expect(typeof line.cold_start).toBe('boolean');
     }
     expect(new Set(lines.map((line) => line.function_request_id)).size).toBe(lines.length);
+  });
+
+  it('say cold start on the first invocation of a container only, as Lambda initialises one on demand', async () => {
+    // Prepare: a fresh module, as a new container loads it.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    vi.resetModules();
+    const { streamEventFunction } = await import('../../shared/middleware.js');
+    const { lambdaContext } = await import('../support/lambda.js');
+    const table = await freshTable();
+    const handler = streamEventFunction('users', { fallback: async (_event, context) => context.logger.info('handled') }, {
+      idempotency: { tableName: table.tableName, dynamoDB: countingClient(table.endpoint).client },
+      rejectedDeliveries: { keep: async () => undefined },
+    });
+
+    // Act
+    for (const id of ['one', 'two', 'three']) {
+      await handler(snsLambdaEvent(JSON.stringify({ type: 'user.updated', id }), { messageId: id }), lambdaContext());
+    }
+
+    // Assess
+    const handled = output.lines().filter((line) => line.message === 'handled');
+    expect(handled.map((line) => [line.snsMessageId, line.cold_start])).toEqual([['one', true], ['two', false], ['three', false]]);
+    vi.unstubAllEnvs();
   });
 
   it('log a concurrent duplicate as a WARN, counted in its own metric, never as an ERROR', async () => {
