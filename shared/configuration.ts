@@ -9,7 +9,7 @@
 import { ConfigurationError } from './errors.js';
 
 /** The settings, with the value each takes under a local run (the `dev` stage's names). */
-export const LOCAL_SETTINGS = {
+const LOCAL_SETTINGS = {
   IDEMPOTENCY_TABLE: 'stream-chat-events-dev-idempotency',
   REJECTED_DELIVERIES_QUEUE: 'stream-chat-events-dev-rejected',
 } as const;

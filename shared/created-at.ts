@@ -17,7 +17,7 @@
  * that turns it into milliseconds). Values under 1e8 (before 1973-03-03 in seconds) are unreadable: they are
  * more likely a counter than a date.
  */
-export const INTEGER_UNITS = [
+const INTEGER_UNITS = [
   { below: 1e8, unit: undefined },
   { below: 1e11, unit: 'seconds', toMillis: (value: bigint) => value * 1000n },
   { below: 1e14, unit: 'milliseconds', toMillis: (value: bigint) => value },

@@ -52,7 +52,7 @@ const IDEMPOTENCY_DEFAULTS = {
  * The SDK's defaults would wait minutes on a dead connection; a failed invocation is retried by Lambda, so
  * failing fast loses nothing. `AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB Local.
  */
-export function createDynamoDBClient(): DynamoDBClient {
+function createDynamoDBClient(): DynamoDBClient {
   return new DynamoDBClient({
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
@@ -76,7 +76,7 @@ const STORED_RESULT = { done: true } as const;
  * then would make Lambda's retry run the code again once the lock expires, so a short DynamoDB blip is ridden out
  * here instead, within the invocation's own deadline.
  */
-export const COMPLETION_RETRY = { maxWaitMs: 10_000, firstDelayMs: 100, keepBeforeDeadlineMs: 3_000 } as const;
+const COMPLETION_RETRY = { maxWaitMs: 10_000, firstDelayMs: 100, keepBeforeDeadlineMs: 3_000 } as const;
 
 /** Runs the work of one delivery at most once per event; answers whether it ran (`processed`) or not. */
 export type IdempotentRunner = (

@@ -24,7 +24,7 @@ export const metrics = new Metrics({
 });
 
 /** The metric each outcome is counted under, with a `category` dimension. */
-export const OUTCOME_METRIC = {
+const OUTCOME_METRIC = {
   [Outcome.Processed]: 'ProcessedEvents',
   [Outcome.Duplicate]: 'DuplicateEvents',
   [Outcome.Skipped]: 'SkippedEvents',
@@ -35,7 +35,7 @@ export const OUTCOME_METRIC = {
  * A concurrent duplicate: the same event was already running in another invocation, so this one failed for a
  * retry. Counted apart from failures: it is expected under SNS's at-least-once delivery, and harmless.
  */
-export const CONCURRENT_DUPLICATE_METRIC = 'ConcurrentDuplicateEvents';
+const CONCURRENT_DUPLICATE_METRIC = 'ConcurrentDuplicateEvents';
 
 /**
  * How long skipped (foreign) events are counted in memory before they are written as one metric line.
@@ -44,7 +44,7 @@ export const CONCURRENT_DUPLICATE_METRIC = 'ConcurrentDuplicateEvents';
  * multiply log volume and cost for a figure an operator reads per minute at best. The count of a container that
  * is recycled before its next flush is lost; skips are informational, nothing is lost with them.
  */
-export const SKIPPED_FLUSH_INTERVAL_MS = 60_000;
+const SKIPPED_FLUSH_INTERVAL_MS = 60_000;
 
 // Cross-invocation aggregation is the one piece of module state here, on purpose (see SKIPPED_FLUSH_INTERVAL_MS).
 const pendingSkips = new Map<Category, number>();

@@ -12,7 +12,7 @@ import { constants, gunzipSync } from 'node:zlib';
 import { GZIP_MAGIC, STRICT_BASE64 } from './message-encoding.js';
 
 /** How much of a base64 message the peek decodes: 192 bytes, enough for the first key of any encoding. */
-export const PEEK_BASE64_CHARACTERS = 256;
+const PEEK_BASE64_CHARACTERS = 256;
 const PEEKED_TEXT_CHARACTERS = 512;
 const PEEKED_TYPE = /^\s*\{\s*"type"\s*:\s*"([A-Za-z0-9_.:-]{1,200})"/;
 

@@ -33,7 +33,7 @@ export interface RejectedDeliveryStore {
  * An SQS message holds at most 1 MiB (the queue is created with that maximum); a real SNS delivery is at most
  * 256 KiB, so only input that never came through SNS is cut.
  */
-export const MAX_KEPT_EVENT_CHARACTERS = 900_000;
+const MAX_KEPT_EVENT_CHARACTERS = 900_000;
 
 /**
  * Sends rejections to the queue named `queueName` in the function's own account and region. The queue URL is

@@ -15,7 +15,7 @@ import { type InvocationResult, Outcome } from '../types.js';
 import type { DecodedInvocation } from './decode-delivery.js';
 
 /** How much of a rejected message the log line shows; the queue keeps all of it. */
-export const LOGGED_MESSAGE_HEAD_CHARACTERS = 2_048;
+const LOGGED_MESSAGE_HEAD_CHARACTERS = 2_048;
 
 /** The keep-rejected step of the function that owns `category`. */
 export function keepRejected(category: Category, store: RejectedDeliveryStore): MiddlewareObj<DecodedInvocation> {

@@ -89,7 +89,7 @@ const randomBytes = fc
   .chain((bytes) => fc.constantFrom(Buffer.from(bytes).toString('latin1'), Buffer.from(bytes).toString('base64'), gzipSync(bytes).toString('base64')));
 
 /** An SNS message. */
-export const snsMessage = fc.oneof(
+const snsMessage = fc.oneof(
   { weight: 6, arbitrary: mutatedSample.chain(encodings) },
   { weight: 2, arbitrary: otherText.chain(encodings) },
   { weight: 1, arbitrary: randomBytes },
