@@ -9,7 +9,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
-import { type FakeStream, startFakeStream } from '../support/fake-stream.js';
+import { type FakeStream, HOOKS_OF_OTHERS, startFakeStream } from '../support/fake-stream.js';
 import { lambdaContext } from '../support/lambda.js';
 
 const API_KEY = 'cfn-api-key';
@@ -62,6 +62,54 @@ function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string
     ...(type === 'Update' ? { OldResourceProperties: {} } : {}),
   } as CloudFormationCustomResourceEvent;
 }
+
+describe('setup custom resource: rollback as CloudFormation runs it', () => {
+  it('a Create that fails after writing the hook, then the Delete with the physical id of the FAILED answer, leave no hook', async () => {
+    // Prepare: Stream accepts the hook, then its SNS check fails, so the Create answers FAILED and the stack rolls back.
+    stream.hooks.push(...HOOKS_OF_OTHERS);
+    stream.checkAnswer = { status: 'error', error: 'AuthorizationError: not authorized to perform SNS:Publish' };
+    const create = request('Create');
+
+    // Act
+    await handlerWith()(create, lambdaContext());
+    const failed = answers[0]!;
+    await handlerWith()({ ...create, RequestType: 'Delete', RequestId: randomUUID(), PhysicalResourceId: failed.PhysicalResourceId } as CloudFormationCustomResourceEvent, lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['FAILED', 'SUCCESS']);
+    expect(stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC)).toEqual([]);
+    expect(JSON.stringify(stream.hooks)).toBe(JSON.stringify(HOOKS_OF_OTHERS));
+  });
+
+  it('the rollback Delete of a Create answered by an older version (physical id StreamHook-not-created) removes the hook of its topic', async () => {
+    // Prepare
+    stream.hooks.push({ id: 'left-by-v1', hook_type: 'sns', enabled: true, sns_topic_arn: TOPIC, sns_region: 'us-east-1', sns_auth_type: 'resource', event_types: [] });
+
+    // Act
+    await handlerWith()(request('Delete', {}, 'StreamHook-not-created'), lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['SUCCESS']);
+    expect(stream.hooks).toEqual([]);
+  });
+
+  it('an Update to a new topic that fails, then the rollback Update to the old topic, leave only the old topic\'s hook', async () => {
+    // Prepare
+    const NEW_TOPIC = `${TOPIC}-v2`;
+    await handlerWith()(request('Create'), lambdaContext());
+    const physicalResourceId = answers[0]!.PhysicalResourceId as string;
+    stream.checkAnswer = { status: 'error', error: 'topic not found' };
+
+    // Act
+    await handlerWith()(request('Update', { TopicArn: NEW_TOPIC }, physicalResourceId), lambdaContext());
+    stream.checkAnswer = { status: 'ok' };
+    await handlerWith()(request('Update', {}, answers[1]!.PhysicalResourceId as string), lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(stream.hooks.map((hook) => hook.sns_topic_arn)).toEqual([TOPIC]);
+  });
+});
 
 describe('setup custom resource', () => {
   it('Create registers the hook and answers SUCCESS once', async () => {
