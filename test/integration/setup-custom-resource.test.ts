@@ -44,7 +44,7 @@ function handlerWith(apiSecret = API_SECRET) {
   return createSetupHandler({
     streamCredentials: async () => ({ apiKey: API_KEY, apiSecret }),
     snsKeys: async () => ({ snsKey: 'AKIAKEYS', snsSecret: 'keys-secret' }),
-    run: (action, settings, credentials) => runSetup(action, settings, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
+    run: (action, settings, credentials, options) => runSetup(action, settings, credentials, { ...options, baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
   });
 }
 
@@ -154,7 +154,7 @@ describe('setup custom resource', () => {
 
     // Assess
     expect(answers).toHaveLength(1);
-    expect(answers[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'StreamHook-not-created' });
+    expect(answers[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `stream-sns-hook:${TOPIC}` });
     expect(answers[0]?.Reason).toMatch(/Stream rejected the API key or secret/);
     expect(JSON.stringify(answers)).not.toContain(API_SECRET);
   });

@@ -6,7 +6,8 @@
  */
 import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HookSettings, runSetup } from '../../functions/setup/stream-hook.js';
+import type { HookSettings } from '../../functions/setup/hook-plan.js';
+import { runSetup } from '../../functions/setup/stream-hook.js';
 import {
   CREDENTIALS_OF_OTHERS,
   type FakeStream,

@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SnsCheckFailedError, StreamAppNotFoundError, StreamCredentialsError, StreamUnavailableError } from '../../functions/setup/errors.js';
-import { type HookSettings, assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
+import type { HookSettings } from '../../functions/setup/hook-plan.js';
+import { assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, type FakeStreamHook, startFakeStream } from '../support/fake-stream.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
