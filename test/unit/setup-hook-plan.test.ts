@@ -39,7 +39,7 @@ const app = fc
   .filter((hooks) => new Set(hooks.map((hook) => hook.id)).size === hooks.length);
 const settings: fc.Arbitrary<HookSettings> = fc.oneof(
   fc.record({ topicArn: fc.constant(TOPIC), authType: fc.constant('resource' as const), eventTypes: fc.subarray(['message.new', 'user.banned']) }),
-  fc.record({ topicArn: fc.constant(TOPIC), authType: fc.constant('keys' as const), eventTypes: fc.constant([]), snsKey: fc.constantFrom('AKIAONE', 'AKIATWO'), snsSecret: fc.constant('s') }),
+  fc.record({ topicArn: fc.constant(TOPIC), authType: fc.constant('keys' as const), eventTypes: fc.constant<string[]>([]), snsKey: fc.constantFrom('AKIAONE', 'AKIATWO'), snsSecret: fc.constant('s') }),
 );
 const othersOf = (hooks: EventHook[]) => hooks.filter((hook) => !isOurHook(hook, TOPIC));
 

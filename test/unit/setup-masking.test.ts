@@ -13,7 +13,7 @@ const credential = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9/+=_-]{11,39}$/);
 const host = fc.constantFrom('hooks.example.org', 'sqs.eu-west-1.amazonaws.com', 'moderation.example.com:8443');
 
 /** A hook of any type with its credentials, and the list of those credentials (a key counts beyond its first 4 characters). */
-const hookWithCredentials: fc.Arbitrary<{ hook: EventHook; secrets: string[] }> = fc.oneof(
+const hookWithCredentials: fc.Arbitrary<{ hook: EventHook; secrets: string[] }> = fc.oneof<fc.Arbitrary<{ hook: EventHook; secrets: string[] }>[]>(
   fc.tuple(host, credential, credential, credential).map(([at, user, password, token]) => ({
     hook: { id: 'wh', hook_type: 'webhook', webhook_url: `https://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${at}/in?token=${encodeURIComponent(token)}&team=ops` },
     secrets: [password, token],
