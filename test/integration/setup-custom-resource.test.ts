@@ -3,13 +3,12 @@
  * local server here), with the right status, whatever happens.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, HOOKS_OF_OTHERS, startFakeStream } from '../support/fake-stream.js';
+import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { lambdaContext } from '../support/lambda.js';
 
 const API_KEY = 'cfn-api-key';
@@ -17,27 +16,17 @@ const API_SECRET = 'cfn-api-secret-5b1e';
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events';
 
 let stream: FakeStream;
-let answers: Array<Record<string, any>>;
-let responseUrl: string;
-let closeResponses: () => Promise<void>;
+let responses: ResponseUrl;
+let answers: ResponseUrl['answers'];
 
 beforeEach(async () => {
   stream = await startFakeStream({ apiKey: API_KEY, apiSecret: API_SECRET });
-  answers = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk)).on('end', () => {
-      answers.push({ method: request.method, ...JSON.parse(body) });
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/presigned?X-Amz-Signature=abc`;
-  closeResponses = () => new Promise((resolve) => server.close(() => resolve()));
+  responses = await startResponseUrl();
+  answers = responses.answers;
 });
 afterEach(async () => {
   await stream.close();
-  await closeResponses();
+  await responses.close();
 });
 
 function handlerWith(apiSecret = API_SECRET) {
@@ -48,19 +37,8 @@ function handlerWith(apiSecret = API_SECRET) {
   });
 }
 
-function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string, string> = {}, physicalResourceId?: string): CloudFormationCustomResourceEvent {
-  return {
-    RequestType: type,
-    ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:stream-chat-events-dev-setup',
-    ResponseURL: responseUrl,
-    StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/stream-chat-events-dev/1',
-    RequestId: randomUUID(),
-    LogicalResourceId: 'StreamHook',
-    ResourceType: 'Custom::StreamSnsHook',
-    ResourceProperties: { ServiceToken: 'x', TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties },
-    ...(physicalResourceId === undefined ? {} : { PhysicalResourceId: physicalResourceId }),
-    ...(type === 'Update' ? { OldResourceProperties: {} } : {}),
-  } as CloudFormationCustomResourceEvent;
+function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string, string> = {}, physicalResourceId?: string) {
+  return streamHookRequest(type, { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties }, physicalResourceId });
 }
 
 describe('setup custom resource: rollback as CloudFormation runs it', () => {

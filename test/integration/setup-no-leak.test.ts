@@ -4,15 +4,12 @@
  * Powertools log lines and its answers to CloudFormation). Other hooks stay byte for byte; no credential, theirs or
  * ours, appears in anything printed, logged or answered.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
 import { CREDENTIALS_OF_OTHERS, type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
+import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { lambdaContext } from '../support/lambda.js';
 import { runSetupCli } from '../support/setup-cli.js';
 
@@ -25,27 +22,15 @@ const TOPIC = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events'
 const CREDENTIALS = [...CREDENTIALS_OF_OTHERS, API_SECRET, API_KEY.slice(4), SNS_SECRET, SNS_KEY.slice(4)];
 
 let stream: FakeStream;
-let answers: string[];
-let responseUrl: string;
-let closeResponses: () => Promise<void>;
+let responses: ResponseUrl;
 beforeEach(async () => {
   stream = await startFakeStream({ apiKey: API_KEY, apiSecret: API_SECRET, hooks: HOOKS_OF_OTHERS });
-  answers = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk)).on('end', () => {
-      answers.push(body);
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/presigned?X-Amz-Signature=abc`;
-  closeResponses = () => new Promise((resolve) => server.close(() => resolve()));
+  responses = await startResponseUrl();
 });
 afterEach(async () => {
   vi.restoreAllMocks();
   await stream.close();
-  await closeResponses();
+  await responses.close();
 });
 
 /** Runs `act` while collecting what the process writes to stdout and stderr (where Powertools Logger writes). */
@@ -65,19 +50,12 @@ async function captureOutput(act: () => Promise<void>): Promise<string> {
   return written.join('');
 }
 
-function customResourceRequest(type: 'Create' | 'Update' | 'Delete', authType: string): CloudFormationCustomResourceEvent {
-  return {
-    RequestType: type,
-    ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:stream-chat-events-dev-setup',
-    ResponseURL: responseUrl,
-    StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/stream-chat-events-dev/1',
-    RequestId: randomUUID(),
-    LogicalResourceId: 'StreamHook',
-    ResourceType: 'Custom::StreamSnsHook',
-    ResourceProperties: { ServiceToken: 'x', TopicArn: TOPIC, AuthType: authType, EventTypes: '' },
-    ...(type === 'Create' ? {} : { PhysicalResourceId: `stream-sns-hook:${TOPIC}` }),
-    ...(type === 'Update' ? { OldResourceProperties: {} } : {}),
-  } as CloudFormationCustomResourceEvent;
+function customResourceRequest(type: 'Create' | 'Update' | 'Delete', authType: string) {
+  return streamHookRequest(type, {
+    responseUrl: responses.url,
+    properties: { TopicArn: TOPIC, AuthType: authType, EventTypes: '' },
+    physicalResourceId: type === 'Create' ? undefined : `stream-sns-hook:${TOPIC}`,
+  });
 }
 
 describe('setup: no credential printed, logged or answered, other hooks untouched', () => {
@@ -128,9 +106,9 @@ describe('setup: no credential printed, logged or answered, other hooks untouche
     // Assess
     expect(logged).toMatch(/"message":"Stream hook setup"/);
     expect(logged).toContain('hooks.example.org/stream');
-    expect(answers.map((answer) => JSON.parse(answer).Status)).toEqual(['SUCCESS', 'SUCCESS', 'FAILED', 'SUCCESS']);
-    expect(JSON.parse(answers[2]!).Reason).toMatch(/HTTP 400/);
-    for (const secret of CREDENTIALS) expect(logged + answers.join('\n')).not.toContain(secret);
+    expect(responses.answers.map((answer) => answer.Status)).toEqual(['SUCCESS', 'SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(responses.answers[2]?.Reason).toMatch(/HTTP 400/);
+    for (const secret of CREDENTIALS) expect(logged + JSON.stringify(responses.answers)).not.toContain(secret);
     expect(JSON.stringify(stream.hooks)).toBe(JSON.stringify(HOOKS_OF_OTHERS));
   });
 });
