@@ -10,6 +10,7 @@ import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** A hook as the stand-in stores it: Stream always gives a hook an id and a type. */
 export interface FakeStreamHook extends Record<string, unknown> {
   id: string;
   hook_type: string;
@@ -32,6 +33,7 @@ export const StreamFault = {
 } as const;
 export type StreamFault = (typeof StreamFault)[keyof typeof StreamFault];
 
+/** The running stand-in: its state is the app's hooks, open to the test, and what it was asked. */
 export interface FakeStream {
   baseUrl: string;
   hooks: FakeStreamHook[];
@@ -67,6 +69,7 @@ export const CREDENTIALS_OF_OTHERS = [
   'AKIAPENDING',
 ] as const;
 
+/** Starts the stand-in on a free loopback port, for the app of `apiKey` and `apiSecret`, holding `hooks`. */
 export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKey: string; apiSecret: string; hooks?: FakeStreamHook[] }): Promise<FakeStream> {
   const state: Omit<FakeStream, 'baseUrl' | 'close'> = {
     hooks: structuredClone(hooks),
