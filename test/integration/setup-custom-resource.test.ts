@@ -51,10 +51,13 @@ describe('setup custom resource: rollback as CloudFormation runs it', () => {
     // Act
     await handlerWith()(create, lambdaContext());
     const failed = answers[0]!;
+    const hooksAfterCreate = stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC);
     await handlerWith()({ ...create, RequestType: 'Delete', RequestId: randomUUID(), PhysicalResourceId: failed.PhysicalResourceId } as CloudFormationCustomResourceEvent, lambdaContext());
 
     // Assess
     expect(answers.map((answer) => answer.Status)).toEqual(['FAILED', 'SUCCESS']);
+    expect(failed.PhysicalResourceId).toBe(`stream-sns-hook:${TOPIC}`);
+    expect(hooksAfterCreate).toEqual([]);
     expect(stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC)).toEqual([]);
     expect(JSON.stringify(stream.hooks)).toBe(JSON.stringify(HOOKS_OF_OTHERS));
   });
