@@ -6,7 +6,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SetupConfigurationError } from './errors.js';
-import type { StreamCredentials } from './stream-hook.js';
+import type { StreamCredentials } from './stream-app.js';
 
 const ssm = new SSMClient({ maxAttempts: 3 });
 const secretsManager = new SecretsManagerClient({ maxAttempts: 3 });

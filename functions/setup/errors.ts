@@ -38,6 +38,52 @@ export class StreamUnavailableError extends SetupError {
   }
 }
 
+/**
+ * Stream answered 200 with something that is not what was asked for (truncated JSON, `{}`, an HTML page): the run
+ * stops before using it.
+ */
+export class StreamAnswerError extends SetupError {
+  public constructor(url: string, expected: string, found: string) {
+    super(
+      `Stream's answer from ${url} is not ${expected}: it is ${found}. The setup stopped without using it. If the URL is ` +
+        "not Stream's API, fix --base-url (or STREAM_BASE_URL); otherwise try again.",
+    );
+    this.name = 'StreamAnswerError';
+  }
+}
+
+/** A call that may succeed if made again: no answer, a timeout, a 5xx or a rate limit. Retried, never shown as is. */
+export class StreamTransientError extends SetupError {
+  /** How long Stream asked to wait (Retry-After), if it did. */
+  public readonly retryAfterMs: number | undefined;
+
+  public constructor(detail: string, retryAfterMs?: number) {
+    super(detail);
+    this.retryAfterMs = retryAfterMs;
+    this.name = 'StreamTransientError';
+  }
+}
+
+/** After writing, Stream's app still does not hold exactly our hook (or still holds one, after remove). */
+export class HookNotSettledError extends SetupError {
+  /** @param wanted - what the app should hold, e.g. "no hook for arn:...". */
+  public constructor(wanted: string, writes: number, lastFailure: string | undefined) {
+    super(
+      `after ${writes} writes, Stream's app still does not hold ${wanted}` +
+        `${lastFailure ? ` (last failure: ${lastFailure})` : ''}. Run the setup again; if this persists, look at the app's hooks.`,
+    );
+    this.name = 'HookNotSettledError';
+  }
+}
+
+/** The run reached its deadline (the custom resource must answer CloudFormation in time) and stopped. */
+export class SetupDeadlineError extends SetupError {
+  public constructor() {
+    super('the setup stopped at its deadline before finishing; deploy again, or run npm run setup to finish it');
+    this.name = 'SetupDeadlineError';
+  }
+}
+
 /** Stream could not publish a test message to the topic. */
 export class SnsCheckFailedError extends SetupError {
   public constructor(streamAnswer: string, likelyCause: string) {

@@ -3,13 +3,12 @@
  * local server here), with the right status, whatever happens.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
-import { type FakeStream, startFakeStream } from '../support/fake-stream.js';
+import { type FakeStream, HOOKS_OF_OTHERS, startFakeStream } from '../support/fake-stream.js';
+import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { lambdaContext } from '../support/lambda.js';
 
 const API_KEY = 'cfn-api-key';
@@ -17,51 +16,81 @@ const API_SECRET = 'cfn-api-secret-5b1e';
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events';
 
 let stream: FakeStream;
-let answers: Array<Record<string, any>>;
-let responseUrl: string;
-let closeResponses: () => Promise<void>;
+let responses: ResponseUrl;
+let answers: ResponseUrl['answers'];
 
 beforeEach(async () => {
   stream = await startFakeStream({ apiKey: API_KEY, apiSecret: API_SECRET });
-  answers = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk)).on('end', () => {
-      answers.push({ method: request.method, ...JSON.parse(body) });
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/presigned?X-Amz-Signature=abc`;
-  closeResponses = () => new Promise((resolve) => server.close(() => resolve()));
+  responses = await startResponseUrl();
+  answers = responses.answers;
 });
 afterEach(async () => {
   await stream.close();
-  await closeResponses();
+  await responses.close();
 });
 
 function handlerWith(apiSecret = API_SECRET) {
   return createSetupHandler({
     streamCredentials: async () => ({ apiKey: API_KEY, apiSecret }),
     snsKeys: async () => ({ snsKey: 'AKIAKEYS', snsSecret: 'keys-secret' }),
-    run: (action, settings, credentials) => runSetup(action, settings, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
+    run: (action, settings, credentials, options) => runSetup(action, settings, credentials, { ...options, baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
   });
 }
 
-function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string, string> = {}, physicalResourceId?: string): CloudFormationCustomResourceEvent {
-  return {
-    RequestType: type,
-    ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:stream-chat-events-dev-setup',
-    ResponseURL: responseUrl,
-    StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/stream-chat-events-dev/1',
-    RequestId: randomUUID(),
-    LogicalResourceId: 'StreamHook',
-    ResourceType: 'Custom::StreamSnsHook',
-    ResourceProperties: { ServiceToken: 'x', TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties },
-    ...(physicalResourceId === undefined ? {} : { PhysicalResourceId: physicalResourceId }),
-    ...(type === 'Update' ? { OldResourceProperties: {} } : {}),
-  } as CloudFormationCustomResourceEvent;
+function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string, string> = {}, physicalResourceId?: string) {
+  return streamHookRequest(type, { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties }, physicalResourceId });
 }
+
+describe('setup custom resource: rollback as CloudFormation runs it', () => {
+  it('a Create that fails after writing the hook, then the Delete with the physical id of the FAILED answer, leave no hook', async () => {
+    // Prepare: Stream accepts the hook, then its SNS check fails, so the Create answers FAILED and the stack rolls back.
+    stream.hooks.push(...HOOKS_OF_OTHERS);
+    stream.checkAnswer = { status: 'error', error: 'AuthorizationError: not authorized to perform SNS:Publish' };
+    const create = request('Create');
+
+    // Act
+    await handlerWith()(create, lambdaContext());
+    const failed = answers[0]!;
+    const hooksAfterCreate = stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC);
+    await handlerWith()({ ...create, RequestType: 'Delete', RequestId: randomUUID(), PhysicalResourceId: failed.PhysicalResourceId } as CloudFormationCustomResourceEvent, lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['FAILED', 'SUCCESS']);
+    expect(failed.PhysicalResourceId).toBe(`stream-sns-hook:${TOPIC}`);
+    expect(hooksAfterCreate).toEqual([]);
+    expect(stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC)).toEqual([]);
+    expect(JSON.stringify(stream.hooks)).toBe(JSON.stringify(HOOKS_OF_OTHERS));
+  });
+
+  it('the rollback Delete of a Create answered by an older version (physical id StreamHook-not-created) removes the hook of its topic', async () => {
+    // Prepare
+    stream.hooks.push({ id: 'left-by-v1', hook_type: 'sns', enabled: true, sns_topic_arn: TOPIC, sns_region: 'us-east-1', sns_auth_type: 'resource', event_types: [] });
+
+    // Act
+    await handlerWith()(request('Delete', {}, 'StreamHook-not-created'), lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['SUCCESS']);
+    expect(stream.hooks).toEqual([]);
+  });
+
+  it('an Update to a new topic that fails, then the rollback Update to the old topic, leave only the old topic\'s hook', async () => {
+    // Prepare
+    const NEW_TOPIC = `${TOPIC}-v2`;
+    await handlerWith()(request('Create'), lambdaContext());
+    const physicalResourceId = answers[0]!.PhysicalResourceId as string;
+    stream.checkAnswer = { status: 'error', error: 'topic not found' };
+
+    // Act
+    await handlerWith()(request('Update', { TopicArn: NEW_TOPIC }, physicalResourceId), lambdaContext());
+    stream.checkAnswer = { status: 'ok' };
+    await handlerWith()(request('Update', {}, answers[1]!.PhysicalResourceId as string), lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.Status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(stream.hooks.map((hook) => hook.sns_topic_arn)).toEqual([TOPIC]);
+  });
+});
 
 describe('setup custom resource', () => {
   it('Create registers the hook and answers SUCCESS once', async () => {
@@ -106,7 +135,7 @@ describe('setup custom resource', () => {
 
     // Assess
     expect(answers).toHaveLength(1);
-    expect(answers[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'StreamHook-not-created' });
+    expect(answers[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `stream-sns-hook:${TOPIC}` });
     expect(answers[0]?.Reason).toMatch(/Stream rejected the API key or secret/);
     expect(JSON.stringify(answers)).not.toContain(API_SECRET);
   });

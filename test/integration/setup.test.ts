@@ -1,13 +1,12 @@
 /**
  * The Stream hook setup through the real stream-chat SDK, against a local server that plays Stream's API.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SnsCheckFailedError, StreamAppNotFoundError, StreamCredentialsError, StreamUnavailableError } from '../../functions/setup/errors.js';
-import { type HookSettings, assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
+import type { HookSettings } from '../../functions/setup/hook-plan.js';
+import { assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, type FakeStreamHook, startFakeStream } from '../support/fake-stream.js';
-import { PROJECT_DIR } from '../support/serverless-cli.js';
+import { runSetupCli } from '../support/setup-cli.js';
 
 const API_KEY = 'test-api-key-9f2c';
 const API_SECRET = 'stream-api-secret-7d41b0c3e5a9';
@@ -187,18 +186,8 @@ describe('setup: errors', () => {
 });
 
 describe('setup: the command line', () => {
-  async function cli(args: string[], env: Record<string, string> = {}) {
-    try {
-      const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'setup', '--', ...args], {
-        cwd: PROJECT_DIR,
-        env: { ...process.env, STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-      return { code, stdout, stderr };
-    }
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runSetupCli(args, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
 
   it('applies with --json: one document with hooks before and after and the check, secrets masked', async () => {
     // Act
@@ -228,6 +217,16 @@ describe('setup: the command line', () => {
     expect(check.stdout).toMatch(/SNS check: ok/);
     expect(ours()).toBeUndefined();
     for (const run of [dryRun, check, remove]) expect(run.stdout + run.stderr).not.toMatch(new RegExp(`${API_SECRET}|other-sqs-secret`));
+  });
+
+  it('prints its usage with --help and exits 0, without credentials', async () => {
+    // Act
+    const run = await cli(['--help'], { STREAM_API_KEY: '', STREAM_API_SECRET: '' });
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: npm run setup -- --topic-arn <arn>/);
+    expect(run.stdout).toMatch(/--remove .*every hook for this topic/);
   });
 
   it('exits non-zero with the reason when the credentials are wrong or the check fails', async () => {

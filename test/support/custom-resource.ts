@@ -1,0 +1,48 @@
+/** CloudFormation's side of a custom resource: its requests, and the pre-signed URL that receives the answers. */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+
+/** A local stand-in of the pre-signed S3 URL: every answer PUT to it, parsed, in order. */
+export interface ResponseUrl {
+  url: string;
+  answers: Array<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+export async function startResponseUrl(): Promise<ResponseUrl> {
+  const answers: Array<Record<string, any>> = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk)).on('end', () => {
+      answers.push({ method: request.method, ...JSON.parse(body) });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/presigned?X-Amz-Signature=abc`,
+    answers,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A `StreamHook` request as CloudFormation sends it. */
+export function streamHookRequest(
+  type: 'Create' | 'Update' | 'Delete',
+  { responseUrl, properties, physicalResourceId }: { responseUrl: string; properties: Record<string, string>; physicalResourceId?: string | undefined },
+): CloudFormationCustomResourceEvent {
+  return {
+    RequestType: type,
+    ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:stream-chat-events-dev-setup',
+    ResponseURL: responseUrl,
+    StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/stream-chat-events-dev/1',
+    RequestId: randomUUID(),
+    LogicalResourceId: 'StreamHook',
+    ResourceType: 'Custom::StreamSnsHook',
+    ResourceProperties: { ServiceToken: 'x', ...properties },
+    ...(physicalResourceId === undefined ? {} : { PhysicalResourceId: physicalResourceId }),
+    ...(type === 'Update' ? { OldResourceProperties: {} } : {}),
+  } as CloudFormationCustomResourceEvent;
+}
