@@ -64,9 +64,9 @@ function readSnsRecord(lambdaEvent: unknown): { message: string; sns: Omit<SnsMe
   if (record.EventSource !== 'aws:sns' || !isObject(sns) || typeof sns.Message !== 'string') {
     throw new PoisonDeliveryError(
       RejectionReason.NotSnsRecord,
-      `expected an SNS notification (EventSource aws:sns with a string Sns.Message), found EventSource ${JSON.stringify(
-        String(record.EventSource).slice(0, 40),
-      )}`,
+      `expected an SNS notification (EventSource aws:sns with a string Sns.Message), found EventSource ${
+        typeof record.EventSource === 'string' ? JSON.stringify(record.EventSource.slice(0, 40)) : describeJson(record.EventSource)
+      }`,
     );
   }
   return {

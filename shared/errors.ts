@@ -7,7 +7,7 @@
  *   unreachable, the same event in progress in another invocation). The invocation fails so that Lambda retries
  *   it, and after the last retry the on-failure destination (the category's dead-letter queue) keeps it.
  *
- * Errors thrown by a customer's handler are treated as transient: Lambda retries them.
+ * Any other error (the customer's code, an unexpected failure) is treated as transient: Lambda retries it.
  */
 
 import type { DECODE_LIMITS } from './decode-limits.js';

@@ -8,13 +8,17 @@
  * `\u00e9` for `é`. Two events that differ anywhere, by one character or one key, have two keys.
  *
  * Limitations, and why:
- * - Numbers compare as JSON.parse reads them, IEEE doubles (as RFC 8785 defines them): `1.0` and `1` are one
- *   value, and two integers above 2^53 that round to the same double are one value. Stream's integer fields
- *   (nanosecond timestamps) differ from event to event by far more than that rounding.
+ * - Numbers compare as JSON.parse reads them, IEEE doubles, and as RFC 8785 writes them: `1.0` and `1` are one
+ *   value, so are `-0` and `0`, two integers above 2^53 that round to the same double, and two numbers past the
+ *   double range (`1e400` and `1e500` both read as infinity). Stream's integer fields (nanosecond timestamps)
+ *   differ from event to event by far more than that rounding.
  * - A key that appears twice in one object counts once, with its last value, as JSON.parse keeps it.
- * - RFC 8785 refuses strings with unpaired UTF-16 surrogates (`"\ud800"`, valid JSON, impossible in UTF-8).
- *   Such an event is keyed in a separate domain: its strings are escaped one-to-one (`\` as `\\`, an unpaired
- *   surrogate as `\uXXXX`) before canonicalization, so distinct events still get distinct keys.
+ * - RFC 8785 refuses two things JSON.parse can produce: strings with unpaired UTF-16 surrogates (`"\ud800"`,
+ *   valid JSON, impossible in UTF-8) and infinite numbers. Such an event is keyed in a separate domain: every
+ *   string, keys included, is escaped one-to-one with U+FFFF as the escape character (U+FFFF itself doubled, an
+ *   unpaired surrogate as U+FFFF and its four hex digits), and an infinite number becomes a string that no escaped
+ *   string can equal (U+FFFF then `Infinity` or `-Infinity`). Distinct events still get distinct keys, and the
+ *   escaping costs one native regular-expression pass per string.
  *
  * The key is versioned ({@link EVENT_KEY_VERSION}): a change to how it is derived changes every key, and the
  * version in the record's id keeps records of one derivation from being read as the other.
@@ -28,35 +32,40 @@ import canonicalize from 'canonicalize';
  */
 export const EVENT_KEY_VERSION = 'v2' as const;
 
-const UNPAIRED_SURROGATES_DOMAIN = 'unpaired-surrogates\n';
-const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ESCAPED_DOMAIN = 'escaped-for-rfc8785\n';
+const ESCAPE = '\uffff';
+const NEEDS_ESCAPE = /\uffff|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** The key of a decoded Stream event: base64url SHA-256 of its canonical JSON. */
 export function eventKey(event: object): string {
   const hash = createHash('sha256');
+  let canonical: string;
   try {
-    hash.update(canonicalize(event) ?? '');
+    canonical = canonicalize(event) ?? '';
   } catch {
-    // Only unpaired surrogates make canonicalize throw on a parsed JSON value (no NaN, no cycles, no functions).
-    hash.update(UNPAIRED_SURROGATES_DOMAIN).update(canonicalize(escapeUnpairedSurrogates(event)) ?? '');
+    // canonicalize refuses unpaired surrogates and infinite numbers; the escaped domain has neither. Anything
+    // else it refuses is thrown again from here, and the invocation fails for a retry.
+    canonical = canonicalize(escapeForRfc8785(event)) ?? '';
+    hash.update(ESCAPED_DOMAIN);
   }
-  return hash.digest('base64url');
+  return hash.update(canonical).digest('base64url');
 }
 
-/** A copy of a JSON value whose every string, keys included, is escaped one-to-one into well-formed UTF-16. */
-function escapeUnpairedSurrogates(value: unknown): unknown {
+/** A copy of a parsed JSON value that RFC 8785 can write, one-to-one (see the file's opening comment). */
+function escapeForRfc8785(value: unknown): unknown {
   if (typeof value === 'string') return escapeString(value);
-  if (Array.isArray(value)) return value.map(escapeUnpairedSurrogates);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : `${ESCAPE}${value}`;
+  if (Array.isArray(value)) return value.map(escapeForRfc8785);
   if (value === null || typeof value !== 'object') return value;
   const escaped: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
-    Object.defineProperty(escaped, escapeString(key), { value: escapeUnpairedSurrogates(member), enumerable: true });
+    Object.defineProperty(escaped, escapeString(key), { value: escapeForRfc8785(member), enumerable: true });
   }
   return escaped;
 }
 
 function escapeString(text: string): string {
-  return text
-    .replaceAll('\\', '\\\\')
-    .replace(UNPAIRED_SURROGATE, (surrogate) => `\\u${surrogate.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(NEEDS_ESCAPE, (character) =>
+    character === ESCAPE ? ESCAPE + ESCAPE : ESCAPE + character.charCodeAt(0).toString(16),
+  );
 }

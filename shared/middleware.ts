@@ -111,8 +111,9 @@ async function handleOwnedDelivery(
 ): Promise<InvocationResult> {
   const logger = eventLogger(category, delivery);
   if (delivery.createdAt === undefined && delivery.event.created_at !== undefined) {
+    // As JSON: String() of an object such as {"toString":0} throws.
     logger.warn('created_at cannot be read as a date; the handler gets createdAt undefined', {
-      createdAt: String(delivery.event.created_at).slice(0, 64),
+      createdAt: JSON.stringify(delivery.event.created_at).slice(0, 64),
     });
   }
   let outcome: Awaited<ReturnType<IdempotentRunner>>;

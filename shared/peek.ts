@@ -11,7 +11,11 @@
 import { constants, gunzipSync } from 'node:zlib';
 import { GZIP_MAGIC, STRICT_BASE64 } from './message-encoding.js';
 
-/** How much of a base64 message the peek decodes: 192 bytes, enough for the first key of any encoding. */
+/**
+ * How much of a base64 message the peek decodes: 192 bytes, enough for the first key as Stream writes it in any
+ * encoding. A gzip header with optional fields (a file name, extra data) can hide it: all five functions then
+ * decode the whole message, which changes the cost, never the owner.
+ */
 const PEEK_BASE64_CHARACTERS = 256;
 const PEEKED_TEXT_CHARACTERS = 512;
 const PEEKED_TYPE = /^\s*\{\s*"type"\s*:\s*"([A-Za-z0-9_.:-]{1,200})"/;

@@ -3,8 +3,8 @@
  * delivery with its reason, so that a person can read it, fix the cause and send it again.
  *
  * Why a queue and not only a log line: a log line is searchable but cannot be redriven; the queue also drives an
- * alarm on its depth. Every function receives every delivery, so exactly one function keeps each rejection: the
- * owner of the event's type when the type could be read, else `other` (see shared/middlewares/category-guard.ts).
+ * alarm on its depth. Every function receives every delivery, and exactly one owns it (shared/ownership.ts): only
+ * the owner keeps a rejection.
  */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
@@ -60,8 +60,8 @@ export function sqsRejectedDeliveryStore(queueName: string, sqs: SQSClient = new
 }
 
 /**
- * Keeps rejections in the log only: the line the guard writes for every rejection already holds the reason and
- * the delivery. Used by `serverless invoke local` (IS_LOCAL) and the local run, where there is no queue.
+ * Keeps rejections in the log only: the line keepRejected writes for every rejection already holds the reason
+ * and the head of the delivery. Used by `serverless invoke local` (IS_LOCAL) and the local run, where there is no queue.
  */
 export const logOnlyRejectedDeliveryStore: RejectedDeliveryStore = {
   async keep() {},

@@ -88,6 +88,10 @@ export function hostileCorpus(): HostileDelivery[] {
     { name: 'type named after Object.prototype', build: () => sns('{"type":"constructor"}'), expected: processed('other') },
     { name: 'type __proto__', build: () => sns('{"type":"__proto__"}'), expected: processed('other') },
     { name: 'unpaired surrogates in keys and values', build: () => sns('{"type":"message.new","\\ud800":"\\udfff"}'), expected: processed('messages') },
+    { name: 'created_at an object that cannot be turned into a string (a valid event)', build: () => sns('{"type":"message.new","created_at":{"toString":0,"valueOf":0}}'), expected: processed('messages') },
+    { name: 'numbers past the double range (a valid event)', build: () => sns('{"type":"message.new","x":1e400,"y":-1e999,"z":1e-400}'), expected: processed('messages') },
+    { name: 'an unpaired surrogate and 2 million backslashes, 4 MiB inflated', build: () => sns(gz(padded('{"type":"channel.updated","s":"\\ud800', 4_180_000, 0x5c, '"}'))), expected: processed('channels') },
+    { name: 'an EventSource that cannot be turned into a string', build: () => ({ Records: [{ EventSource: { toString: 0 }, Sns: { Message: '{}' } }] }), expected: rejected('not_sns_record') },
     { name: '30,000 keys in one object', build: () => sns(gz(`{"type":"channel.updated",${Array.from({ length: 30_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`)), expected: processed('channels') },
   ];
 }

@@ -36,12 +36,13 @@ const mutatedSample = fc
     indent: fc.constantFrom(undefined, 2, '\t'),
     typeChange: fc.constantFrom('none', 'remove', 'replace', 'prepend-second', 'append-second', 'escape-key', 'nest'),
     typeMember,
-    createdAt: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom('2024-02-30T24:00:00Z', 1e300, -1, '1784023111221904123')), { nil: undefined }),
+    createdAt: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom('2024-02-30T24:00:00Z', 1e300, -1, '1784023111221904123', { toString: 0, valueOf: 0 })), { nil: undefined }),
+    extraMember: fc.constantFrom('', '', '', ',"n":1e400', ',"n":-0', ',"s":"\\ud800"', ',"s":"\uffff"'),
     depth: fc.option(fc.integer({ min: DECODE_LIMITS.maxDepth - 3, max: DECODE_LIMITS.maxDepth + 3 }), { nil: undefined }),
     truncateAt: fc.option(fc.nat(), { freq: 8, nil: undefined }),
     prefix: fc.constantFrom('', '', '', ' \n', '\ufeff'),
   })
-  .map(({ event, order, indent, typeChange, typeMember, createdAt, depth, truncateAt, prefix }) => {
+  .map(({ event, order, indent, typeChange, typeMember, createdAt, extraMember, depth, truncateAt, prefix }) => {
     let members = Object.entries(event).filter(([key]) => key !== 'created_at' || createdAt === undefined);
     if (createdAt !== undefined) members.push(['created_at', createdAt]);
     if (order === 'reversed') members = members.reverse();
@@ -54,6 +55,7 @@ const mutatedSample = fc
     if (typeChange === 'append-second') text = text.replace(/\}\s*$/, `,${typeMember}}`);
     if (typeChange === 'escape-key') text = text.replace('"type"', '"\\u0074ype"');
     if (depth !== undefined) text = text.replace(/\}\s*$/, `,"deep":${nesting(depth - 1)}}`);
+    text = text.replace(/\}\s*$/, `${extraMember}}`);
     if (truncateAt !== undefined) text = text.slice(0, truncateAt % (text.length + 1));
     return prefix + text;
   });

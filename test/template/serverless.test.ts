@@ -291,7 +291,7 @@ describe('serverless package: the setup', () => {
     expect(hook.Condition).toBe('RegisterHook');
     expect(hook.Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': ['SetupLambdaFunction', 'Arn'] },
-      ServiceTimeout: 300,
+      ServiceTimeout: 120,
       TopicArn: { Ref: 'StreamEventsTopic' },
       AuthType: 'resource',
       EventTypes: '',

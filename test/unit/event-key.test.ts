@@ -88,6 +88,42 @@ describe('eventKey: one event, one key', () => {
     expect(new Set(keys).size).toBe(texts.length);
   });
 
+  it('keys events with numbers past the double range, apart from strings that look like them', () => {
+    // Prepare: 1e400 reads as Infinity, which RFC 8785 cannot write.
+    const texts = [
+      '{"type":"message.new","x":1e400}',
+      '{"type":"message.new","x":-1e400}',
+      '{"type":"message.new","x":"\uffffInfinity","y":"\ud800"}',
+      '{"type":"message.new","x":1e400,"y":"\ud800"}',
+      '{"type":"message.new","x":null}',
+      '{"type":"message.new","x":"Infinity"}',
+    ];
+
+    // Act
+    const keys = texts.map(keyOf);
+
+    // Assess
+    expect(new Set(keys).size).toBe(texts.length);
+    expect(keyOf('{"type":"message.new","x":1e500}')).toBe(keys[0]);
+  });
+
+  it('escapes U+FFFF, its own escape character, so that escaped and original strings never meet', () => {
+    // Prepare
+    const texts = [
+      '{"type":"message.new","s":"\uffffd800","t":"\udfff"}',
+      '{"type":"message.new","s":"\ud800","t":"\udfff"}',
+      '{"type":"message.new","s":"\uffff\uffffd800","t":"\udfff"}',
+      '{"type":"message.new","s":"\uffff","t":"\udfff"}',
+      '{"type":"message.new","s":"\uffff\uffff","t":"\udfff"}',
+    ];
+
+    // Act
+    const keys = texts.map(keyOf);
+
+    // Assess
+    expect(new Set(keys).size).toBe(texts.length);
+  });
+
   it('keys the same event with an unpaired surrogate once, whatever its serialization', () => {
     // Prepare
     const json = '{"type":"message.new","text":"\\ud800","a":1}';
