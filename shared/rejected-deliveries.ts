@@ -10,6 +10,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import type { RejectionReason } from './errors.js';
+import { functionLocation } from './function-arn.js';
 
 /** A rejected delivery, as kept. */
 export interface RejectedDelivery {
@@ -43,7 +44,7 @@ const MAX_KEPT_EVENT_CHARACTERS = 900_000;
 export function sqsRejectedDeliveryStore(queueName: string, sqs: SQSClient = new SQSClient({ maxAttempts: 3 })): RejectedDeliveryStore {
   return {
     async keep(rejection, lambdaContext) {
-      const [, partition, , region, account] = lambdaContext.invokedFunctionArn.split(':');
+      const { partition, region, account } = functionLocation(lambdaContext.invokedFunctionArn);
       const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
       await sqs.send(
         new SendMessageCommand({

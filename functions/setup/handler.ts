@@ -10,6 +10,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { functionLocation } from '../../shared/function-arn.js';
 import { snsKeysFromSecret, streamCredentialsFromSsm } from './credentials.js';
 import { RESPONSE_MARGIN_MS, answerCustomResource, isCustomResourceEvent } from './custom-resource.js';
 import { SetupConfigurationError } from './errors.js';
@@ -140,6 +141,6 @@ function requiredEnv(name: string): string {
 
 /** The topic's ARN from its literal name and the function's own region and account (no !Ref in the environment). */
 function topicArnFromContext(context: Context): string {
-  const [, partition, , region, account] = context.invokedFunctionArn.split(':');
+  const { partition, region, account } = functionLocation(context.invokedFunctionArn);
   return `arn:${partition}:sns:${region}:${account}:${requiredEnv('STREAM_TOPIC_NAME')}`;
 }
