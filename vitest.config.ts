@@ -1,6 +1,15 @@
 import { defineConfig } from 'vitest/config';
 import { LOCAL_AWS_ENV } from './scripts/local/dynamodb-local.js';
 
+/**
+ * Marks a test that runs the code under test in a child process (a command, a heap-limited Node). `npm run mutation`
+ * skips it (mutation/vitest.config.ts): the child runs the original code, so the test can kill no mutant.
+ */
+export const CHILD_PROCESS_TAG = {
+  name: 'child-process',
+  description: 'Runs the code under test in a child process; skipped by `npm run mutation`.',
+};
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -10,6 +19,7 @@ export default defineConfig({
     // Files run one at a time: several of them run `serverless package`, which shares the project's .serverless folder.
     fileParallelism: false,
     testTimeout: 60_000,
+    tags: [CHILD_PROCESS_TAG],
     hookTimeout: 120_000,
     env: {
       ...LOCAL_AWS_ENV,

@@ -24,7 +24,7 @@ describe('hostile input', () => {
     expect(hostileCorpus().length).toBeGreaterThanOrEqual(40);
   });
 
-  it('classifies every delivery once, under the heap limit Lambda gives the function, polluting nothing', async () => {
+  it('classifies every delivery once, under the heap limit Lambda gives the function, polluting nothing', { tags: ['child-process'] }, async () => {
     // Prepare
     const table = await freshTable();
     const heapLimitMb = Math.floor(functionMemoryMb() * LAMBDA_HEAP_SHARE);

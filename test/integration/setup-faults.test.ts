@@ -132,7 +132,7 @@ describe('setup faults: an answer that is not an app stops the run', () => {
     expect(ours()).toEqual([]);
   });
 
-  it('the command exits 1 on remove when the answer is an HTML page, and the hook stays', async () => {
+  it('the command exits 1 on remove when the answer is an HTML page, and the hook stays', { tags: ['child-process'] }, async () => {
     // Prepare
     stream.hooks.push(ourHookAsOlderVersionsLeftIt('ours-1'));
     stream.faults.push({ route: 'GET /app', fault: StreamFault.Html });
@@ -149,7 +149,7 @@ describe('setup faults: an answer that is not an app stops the run', () => {
 });
 
 describe('setup faults: no credential is printed', () => {
-  it('scrubs a Stream 400 that echoes the request before printing it', async () => {
+  it('scrubs a Stream 400 that echoes the request before printing it', { tags: ['child-process'] }, async () => {
     // Prepare
     stream.faults.push({ route: 'PATCH /app', fault: StreamFault.EchoingBadRequest });
 

@@ -59,7 +59,7 @@ function customResourceRequest(type: 'Create' | 'Update' | 'Delete', authType: s
 }
 
 describe('setup: no credential printed, logged or answered, other hooks untouched', () => {
-  it('through the command: apply, apply with keys, dry-run and remove, in text and --json', async () => {
+  it('through the command: apply, apply with keys, dry-run and remove, in text and --json', { tags: ['child-process'] }, async () => {
     // Prepare
     const env = { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, SNS_KEY, SNS_SECRET, STREAM_BASE_URL: stream.baseUrl };
     const topic = ['--topic-arn', TOPIC];

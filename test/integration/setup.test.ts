@@ -185,7 +185,7 @@ describe('setup: errors', () => {
   });
 });
 
-describe('setup: the command line', () => {
+describe('setup: the command line', { tags: ['child-process'] }, () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runSetupCli(args, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
 

@@ -1,0 +1,190 @@
+/**
+ * Turns Stryker's JSON reports (mutation-testing-report-schema) into results.json, the scores per mutated file,
+ * and RESULTS.md, the same table and every mutant left alive, each with a "why" to fill in by hand. A why already
+ * written in the previous RESULTS.md is kept for the same mutant, so that a new run does not erase the reasoning.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+
+/** The part of a Stryker JSON report read here. */
+export interface StrykerReport {
+  files: Record<string, { source: string; mutants: StrykerMutant[] }>;
+}
+
+interface StrykerMutant {
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+
+/** The outcome of one mutated file, as results.json holds it. */
+export interface ModuleScore {
+  killed: number;
+  survived: number;
+  noCoverage: number;
+  timeout: number;
+  compileErrors: number;
+  /** (killed + timeout) / (killed + timeout + survived + noCoverage); null when no mutant was tested. */
+  score: number | null;
+}
+
+/** A mutant the tests let live: it survived them, or no test ran its code. */
+interface LiveMutant {
+  file: string;
+  line: number;
+  mutator: string;
+  status: 'survived' | 'no coverage';
+  original: string;
+  replacement: string;
+}
+
+/** How the run was made, for the report's header. */
+export interface RunFacts {
+  minutes: number;
+  /** The files a narrowed run mutated; empty for a full run. */
+  narrowedTo: string[];
+}
+
+/** Reads one Stryker JSON report. */
+export function readStrykerReport(path: string): StrykerReport {
+  return JSON.parse(readFileSync(path, 'utf8')) as StrykerReport;
+}
+
+/** Writes results.json and RESULTS.md into `dir` from the reports of every scope. */
+export function writeMutationReport(reports: StrykerReport[], dir: string, facts: RunFacts): void {
+  const modules: Record<string, ModuleScore> = {};
+  const live: LiveMutant[] = [];
+  for (const report of reports) {
+    for (const [name, { source, mutants }] of Object.entries(report.files)) {
+      const file = isAbsolute(name) ? relative(process.cwd(), name) : name;
+      modules[file] = scoreOf(mutants);
+      for (const mutant of mutants) {
+        if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
+        live.push({
+          file,
+          line: mutant.location.start.line,
+          mutator: mutant.mutatorName,
+          status: mutant.status === 'Survived' ? 'survived' : 'no coverage',
+          original: textAt(source, mutant.location),
+          replacement: mutant.replacement ?? '',
+        });
+      }
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(modules).sort(([a], [b]) => a.localeCompare(b)));
+  live.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ modules: sorted }, null, 2)}\n`);
+  const markdownFile = join(dir, 'RESULTS.md');
+  const whys = existsSync(markdownFile) ? writtenWhys(readFileSync(markdownFile, 'utf8')) : new Map<string, string>();
+  writeFileSync(markdownFile, markdown(sorted, live, whys, facts));
+}
+
+function scoreOf(mutants: StrykerMutant[]): ModuleScore {
+  const count = (status: string) => mutants.filter((mutant) => mutant.status === status).length;
+  const [killed, survived, noCoverage, timeout] = [count('Killed'), count('Survived'), count('NoCoverage'), count('Timeout')];
+  const tested = killed + timeout + survived + noCoverage;
+  return {
+    killed,
+    survived,
+    noCoverage,
+    timeout,
+    compileErrors: count('CompileError'),
+    score: tested === 0 ? null : Math.round(((killed + timeout) / tested) * 10_000) / 10_000,
+  };
+}
+
+/** The source text a mutant replaced; lines and columns are 1-based. */
+function textAt(source: string, { start, end }: StrykerMutant['location']): string {
+  const lines = source.split('\n');
+  if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1);
+  return [
+    lines[start.line - 1]!.slice(start.column - 1),
+    ...lines.slice(start.line, end.line - 1),
+    lines[end.line - 1]!.slice(0, end.column - 1),
+  ].join('\n');
+}
+
+const LIVE_HEADER = '| Where | Mutator | Status | Original | Replacement | Why |';
+
+function markdown(modules: Record<string, ModuleScore>, live: LiveMutant[], whys: Map<string, string>, facts: RunFacts): string {
+  const percent = (score: number | null) => (score === null ? 'n/a' : `${(score * 100).toFixed(1)}%`);
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  const scope = facts.narrowedTo.length === 0 ? 'every file of shared/ and functions/setup/' : `only ${facts.narrowedTo.join(', ')}`;
+  return [
+    '# Mutation testing results',
+    '',
+    `\`npm run mutation\` on ${new Date().toISOString().slice(0, 10)}, commit ${commit}: ${scope}, in ${facts.minutes.toFixed(1)} min.`,
+    'Score = (killed + timeout) / (killed + timeout + survived + no coverage); mutants that do not compile are not',
+    'counted. Machine-readable figures in results.json.',
+    '',
+    '| File | Killed | Timeout | Survived | No coverage | Compile errors | Score |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.entries(modules).map(
+      ([file, m]) => `| ${file} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.noCoverage} | ${m.compileErrors} | ${percent(m.score)} |`,
+    ),
+    '',
+    '## Mutants left alive',
+    '',
+    'Each needs a test that kills it, or a reason here why it is equivalent or harmless (log text, message wording).',
+    '',
+    LIVE_HEADER,
+    '| --- | --- | --- | --- | --- | --- |',
+    ...live.map((mutant) => {
+      const cells = [mutant.mutator, mutant.status, ...changedText(mutant.original, mutant.replacement).map(code)];
+      return `| ${mutant.file}:${mutant.line} | ${cells.join(' | ')} | ${whys.get(whyKey(mutant.file, cells)) ?? ''} |`;
+    }),
+    '',
+  ].join('\n');
+}
+
+/** A mutant's why is keyed by everything but its line, which moves whenever code above it changes. */
+function whyKey(file: string, cells: string[]): string {
+  return [file, ...cells].join('|');
+}
+
+/** The whys filled in the rows of an earlier RESULTS.md. */
+function writtenWhys(markdownText: string): Map<string, string> {
+  const whys = new Map<string, string>();
+  const rows = markdownText.split('\n');
+  const header = rows.indexOf(LIVE_HEADER);
+  if (header === -1) return whys;
+  for (const row of rows.slice(header + 2)) {
+    if (!row.startsWith('| ')) break;
+    // Pipes inside a cell were written as \|, so a bare " | " always separates cells.
+    const cells = row.slice(2, -2).split(' | ');
+    const [where, why] = [cells[0]!, cells.at(-1)!];
+    if (why !== '') whys.set(whyKey(where.replace(/:\d+$/, ''), cells.slice(1, -1)), why);
+  }
+  return whys;
+}
+
+/** Longest source text shown in a cell, and how much of it to show on each side of a change. */
+const CELL_LENGTH = 60;
+const CONTEXT = 20;
+
+/**
+ * The original and the replacement on one line each, cut to the part around where they differ when too long to
+ * show whole: two mutants of one long regex would otherwise read the same.
+ */
+function changedText(original: string, replacement: string): [string, string] {
+  const [before, after] = [original, replacement].map((text) => text.replace(/\s+/g, ' ').trim()) as [string, string];
+  if (Math.max(before.length, after.length) <= CELL_LENGTH) return [before, after];
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before.at(-1 - end) === after.at(-1 - end)) end++;
+  const from = Math.max(0, start - CONTEXT);
+  const around = (text: string) => {
+    const to = Math.min(text.length, text.length - end + CONTEXT, from + CELL_LENGTH);
+    return `${from > 0 ? '...' : ''}${text.slice(from, to)}${to < text.length ? '...' : ''}`;
+  };
+  return [around(before), around(after)];
+}
+
+/** Source text as a table cell, its pipes escaped. */
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence} ${text.replaceAll('|', '\\|')} ${fence}`;
+}

