@@ -118,9 +118,10 @@ export async function buildSubscribedFunctions(options: Partial<BuildOptions> = 
 }
 
 /**
- * Copies the service's top-level files into `into` and links its folders, except those a build writes or
- * deletes, so that osls and serverless-esbuild work there. (osls does not take a linked serverless.yml as a
- * service.) A service without node_modules of its own (a test fixture) gets the project's.
+ * Links the service's files and folders into `into`, except those a build writes or deletes, so that osls and
+ * serverless-esbuild work there; the service's configuration is copied, as osls does not take a linked one.
+ * (Linked, not copied, sources keep their relative imports.) A service without node_modules of its own (a test
+ * fixture) gets the project's.
  */
 function stageService(serviceDir: string, into: string): string {
   const ownFolders = new Set(['.serverless', '.local', '.esbuild', '.git']);
@@ -128,7 +129,7 @@ function stageService(serviceDir: string, into: string): string {
   for (const entry of readdirSync(serviceDir, { withFileTypes: true })) {
     if (ownFolders.has(entry.name) || entry.name.startsWith('.esbuild-')) continue;
     const source = resolve(serviceDir, entry.name);
-    if (entry.isFile()) copyFileSync(source, join(into, entry.name));
+    if (entry.isFile() && entry.name.startsWith('serverless.')) copyFileSync(source, join(into, entry.name));
     else symlinkSync(source, join(into, entry.name));
   }
   if (!existsSync(join(into, 'node_modules'))) symlinkSync(join(PROJECT_DIR, 'node_modules'), join(into, 'node_modules'));
