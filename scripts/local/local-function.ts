@@ -15,8 +15,11 @@ import type { BuiltFunction } from './build.js';
 
 /** Settings of the local execution environments. */
 export const LOCAL_FUNCTION_DEFAULTS = {
-  /** Execution environments per function when it reserves no concurrency (Lambda's account quota is 1,000). */
-  concurrency: 4,
+  /**
+   * Execution environments per function when it reserves no concurrency. Lambda allows up to the account's
+   * quota (1,000 by default); locally each one is a thread of about 40 MB, so the default stays small.
+   */
+  concurrency: 10,
   /** Lambda leaves the rest of memorySize to the runtime and buffers. */
   heapShareOfMemory: 0.9,
   /** A worker idle this long is stopped, as Lambda reclaims idle environments. */
@@ -70,6 +73,8 @@ export class LocalFunction {
       maxThreads: concurrency,
       concurrentTasksPerWorker: 1,
       idleTimeout: LOCAL_FUNCTION_DEFAULTS.idleTimeoutMs,
+      // The bundle is plain CommonJS: no TypeScript loader (tsx) in the environments, as in Lambda.
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: Math.floor(fn.memorySizeMb * LOCAL_FUNCTION_DEFAULTS.heapShareOfMemory) },
       env: { ...process.env, ...fn.environment, ...environment },
       workerData: {
