@@ -4,31 +4,15 @@
  * records; with the fix on, `npm run redrive -- --from <file>` runs each event once, and a duplicate stays a
  * duplicate.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { npm } from '../support/npm.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 const SERVICE = 'test/fixtures/local-lambda';
 const DEAD_LETTERS = join(PROJECT_DIR, SERVICE, '.local/dead-letters/flaky.jsonl');
-
-async function npm(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', ...args], {
-      cwd: PROJECT_DIR,
-      timeout: 180_000,
-      maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, CI: 'true', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
 
 let folder: string;
 beforeEach(() => {
@@ -52,14 +36,14 @@ describe('npm run redrive -- --from (local)', () => {
     const records = join(folder, 'executions.jsonl');
     const files = [eventFile('a.json', 'redrive-a'), eventFile('a-again.json', 'redrive-a'), eventFile('b.json', 'redrive-b')];
     const common = ['--json', '--endpoint', endpoint, '--service', SERVICE];
-    const failing = await npm(['replay', '--', ...common, '--concurrency', '1', ...files], { FIXTURE_RECORD_FILE: records });
+    const failing = await npm(['run', '--silent', 'replay', '--', ...common, '--concurrency', '1', ...files], { FIXTURE_RECORD_FILE: records });
     const deadLetterText = readFileSync(DEAD_LETTERS, 'utf8');
     const executedBeforeFix = existsSync(records);
 
     // Act: once before the fix, once after.
-    const unfixed = await npm(['redrive', '--', ...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records });
+    const unfixed = await npm(['run', '--silent', 'redrive', '--', ...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records });
     const keptWhenUnfixed = readFileSync(DEAD_LETTERS, 'utf8');
-    const fixed = await npm(['redrive', '--', ...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records, FIXTURE_FIXED: '1' });
+    const fixed = await npm(['run', '--silent', 'redrive', '--', ...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records, FIXTURE_FIXED: '1' });
 
     // Assess
     expect(failing.code, failing.stderr).toBe(1);

@@ -3,13 +3,11 @@
  * (pointed there by AWS_ENDPOINT_URL_SQS, _LAMBDA, _SNS): each message is sent again as its kind says and deleted
  * only after that succeeded; a message whose redrive failed stays in the queue and the exit status says so.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeLambda, startFakeLambda } from '../support/fake-lambda.js';
 import { type FakeSns, startFakeSns } from '../support/fake-sns.js';
 import { type FakeSqs, startFakeSqs } from '../support/fake-sqs.js';
-import { PROJECT_DIR } from '../support/serverless-cli.js';
+import { npm } from '../support/npm.js';
 
 const FUNCTION_ARN = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:stream-chat-events-prod-${name}:$LATEST`;
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:stream-chat-events-prod-events';
@@ -39,22 +37,15 @@ beforeEach(async () => {
 afterEach(async () => Promise.all([sqs.close(), lambda.close(), sns.close()]));
 
 async function redrive(args: string[]): Promise<{ code: number; report: any; stderr: string }> {
-  const env = {
-    ...process.env,
+  const { code, stdout, stderr } = await npm(['run', '--silent', 'redrive', '--', '--json', ...args], {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-  };
-  try {
-    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'redrive', '--', '--json', ...args], { cwd: PROJECT_DIR, env, timeout: 60_000 });
-    return { code: 0, report: JSON.parse(stdout), stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, report: stdout ? JSON.parse(stdout) : undefined, stderr };
-  }
+  });
+  return { code, report: stdout ? JSON.parse(stdout) : undefined, stderr };
 }
 
 const outcomes = (report: { records: Array<{ kind: string; outcome: string }> }) => report.records.map((record) => `${record.kind} ${record.outcome}`);
