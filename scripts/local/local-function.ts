@@ -17,9 +17,10 @@ import type { BuiltFunction } from './build.js';
 export const LOCAL_FUNCTION_DEFAULTS = {
   /**
    * Execution environments per function when it reserves no concurrency. Lambda allows up to the account's
-   * quota (1,000 by default); locally each one is a thread of about 40 MB, so the default stays small.
+   * quota (1,000 by default); locally each one is a thread that loads the bundle and the AWS SDK on its own, and
+   * on two cores more than 4 per function cost more in start-up than they gain (measured with the soak).
    */
-  concurrency: 10,
+  concurrency: 4,
   /** Lambda leaves the rest of memorySize to the runtime and buffers. */
   heapShareOfMemory: 0.9,
   /** A worker idle this long is stopped, as Lambda reclaims idle environments. */
