@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { LambdaError } from './local-function.js';
 
 /** A Lambda on-failure destination record (AWS Lambda Developer Guide, "Capturing records of asynchronous invocations"). */
-export interface OnFailureRecord {
+interface OnFailureRecord {
   version: '1.0';
   timestamp: string;
   requestContext: {

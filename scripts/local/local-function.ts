@@ -14,7 +14,7 @@ import { Piscina } from 'piscina';
 import type { BuiltFunction } from './build.js';
 
 /** Settings of the local execution environments. */
-export const LOCAL_FUNCTION_DEFAULTS = {
+const LOCAL_FUNCTION_DEFAULTS = {
   /**
    * Execution environments per function when it reserves no concurrency. Lambda allows up to the account's
    * quota (1,000 by default); locally each one is a thread that loads the bundle and the AWS SDK on its own, and
@@ -28,7 +28,7 @@ export const LOCAL_FUNCTION_DEFAULTS = {
 } as const;
 
 /** Where local ARNs point: AWS's documentation account, the region the local run uses. */
-export const LOCAL_ACCOUNT = { region: 'us-east-1', accountId: '111122223333' } as const;
+const LOCAL_ACCOUNT = { region: 'us-east-1', accountId: '111122223333' } as const;
 
 /** An error as Lambda reports it in a response payload. */
 export interface LambdaError {

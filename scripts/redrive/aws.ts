@@ -26,7 +26,7 @@ export interface QueueRedriveOptions {
 }
 
 /** Settings of the queue pass. */
-export const QUEUE_REDRIVE_SETTINGS = { visibilityTimeoutSeconds: 60, waitTimeSeconds: 1, batchSize: 10 } as const;
+const QUEUE_REDRIVE_SETTINGS = { visibilityTimeoutSeconds: 60, waitTimeSeconds: 1, batchSize: 10 } as const;
 
 /** Redrives every message of the queue; outcomes in the order received. */
 export async function redriveQueue({ queue, region, dryRun }: QueueRedriveOptions): Promise<RedriveOutcome[]> {

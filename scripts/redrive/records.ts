@@ -16,7 +16,7 @@ const FUNCTION_ARN = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/;
 
 /** Reads one record from its JSON text (an SQS message body, or a line of a local dead-letter file). */
-export function readDeadLetterRecord(text: string): DeadLetterRecord {
+function readDeadLetterRecord(text: string): DeadLetterRecord {
   let value: unknown;
   try {
     value = JSON.parse(text);
