@@ -2,6 +2,7 @@
  * `npm run replay -- [options] <path>...`: delivers your own events through the local fan-out, exactly as
  * `npm start` delivers the samples. See the README, "Replay your own events".
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MessageEncoding } from '../shared/types.js';
 import { readDeliveries, synthesize } from './local/deliveries.js';
@@ -16,7 +17,13 @@ const USAGE = `usage: npm run replay -- [options] <file or folder>...
   --duplicates P         with --generate: share of repeated deliveries, 0..1 (default 0.2)
   --port P               port for DynamoDB Local (default: any free port)
   --concurrency C        deliveries in flight at once (default 8)
-  --logs                 also print the functions' log lines on stderr`;
+  --logs                 also print the functions' log lines on stderr
+  --service DIR          run the functions of another serverless service folder (default: this project)
+  --help                 print this and exit
+
+A file holding an SNS->Lambda event ({"Records":[...]}) is delivered as it is; any other file's bytes are
+wrapped as the SNS message Stream sends, in the chosen encoding. The build goes to .local/ (never .serverless/);
+failures after Lambda's retries are written as on-failure records to .local/dead-letters/<function>.jsonl.`;
 
 async function main(): Promise<number> {
   let parsed;
@@ -32,6 +39,7 @@ async function main(): Promise<number> {
         concurrency: { type: 'string', default: '8' },
         port: { type: 'string', default: '0' },
         logs: { type: 'boolean', default: false },
+        service: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -40,13 +48,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const encoding = values.encoding as MessageEncoding;
   const generate = values.generate === undefined ? undefined : Number(values.generate);
   const duplicates = Number(values.duplicates);
   const concurrency = Number(values.concurrency);
   const port = Number(values.port);
   const problems = [
-    values.help ? '' : undefined,
     Object.values(MessageEncoding).includes(encoding) ? undefined : `unknown encoding ${values.encoding}`,
     generate === undefined || (Number.isInteger(generate) && generate > 0) ? undefined : '--generate needs a positive integer',
     duplicates >= 0 && duplicates < 1 ? undefined : '--duplicates needs a share between 0 and 1',
@@ -55,15 +66,15 @@ async function main(): Promise<number> {
     generate !== undefined || positionals.length > 0 ? undefined : 'give at least one file or folder, or --generate N',
   ].filter((problem) => problem !== undefined);
   if (problems.length > 0) {
-    process.stderr.write(`${problems.filter(Boolean).join('\n')}${problems.some(Boolean) ? '\n' : ''}${USAGE}\n`);
-    return values.help ? 0 : 2;
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
+    return 2;
   }
   return runDeliveries(
     () =>
       generate === undefined
         ? readDeliveries(positionals, encoding)
         : synthesize(samples().map((sample) => sample.event), { count: generate, duplicates }),
-    { json: values.json, endpoint: values.endpoint, port, concurrency, logs: values.logs },
+    { json: values.json, endpoint: values.endpoint, port, concurrency, logs: values.logs, serviceDir: values.service === undefined ? undefined : resolve(values.service) },
   );
 }
 

@@ -16,13 +16,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CATEGORIES } from '../shared/catalog.js';
-import type { BuiltFunction } from './local/build.js';
+import { type BuiltFunction, buildSubscribedFunctions } from './local/build.js';
 import { bundleLikeDeploy } from './local/bundle.js';
 import { synthesize } from './local/deliveries.js';
 import { startLocalStack } from './local/local-stack.js';
 import { progressBar } from './local/progress.js';
 import { samples } from './local/samples.js';
-import { readServerlessConfig } from './local/serverless-config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -58,17 +57,20 @@ async function main(): Promise<number> {
   const started = Date.now();
   const recordDir = mkdtempSync(join(tmpdir(), 'soak-records-'));
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-dynamodb-'));
-  const bundle = await bundleLikeDeploy({ 'recording-function': fileURLToPath(new URL('./soak/recording-function.ts', import.meta.url)) });
-  const config = readServerlessConfig();
+  // The deployed functions' settings (memory, timeout, concurrency, retries) from the packaged template, around
+  // the recording handler.
+  const [bundle, deployed] = await Promise.all([
+    bundleLikeDeploy({ 'recording-function': fileURLToPath(new URL('./soak/recording-function.ts', import.meta.url)) }),
+    buildSubscribedFunctions(),
+  ]);
+  deployed.remove();
   const functions: BuiltFunction[] = CATEGORIES.map((category) => ({
-    name: category,
+    ...deployed.functions.find((fn) => fn.name === category)!,
     handlerFile: bundle.files['recording-function']!,
     handlerExport: 'handler',
     environment: { IDEMPOTENCY_TABLE: 'stream-chat-events-soak-idempotency', SOAK_CATEGORY: category, SOAK_RECORD_DIR: recordDir },
-    timeoutSeconds: 30,
-    maximumRetryAttempts: config.custom.eachCategory.functions['<category>'].maximumRetryAttempts ?? 2,
   }));
-  const stack = await startLocalStack({ functions, dataDir, retryDelaysMs: SOAK_DEFAULTS.retryDelaysMs });
+  const stack = await startLocalStack({ functions, dataDir, retryDelaysMs: SOAK_DEFAULTS.retryDelaysMs, deadLetterDir: join(recordDir, 'dead-letters') });
   try {
     const deliveries = synthesize(samples().map((sample) => sample.event), {
       count: events,
@@ -90,7 +92,7 @@ async function main(): Promise<number> {
     await restart;
 
     const executions = new Map<string, number>();
-    for (const file of readdirSync(recordDir)) {
+    for (const file of readdirSync(recordDir).filter((name) => name.endsWith('.log'))) {
       for (const key of readFileSync(join(recordDir, file), 'utf8').split('\n').filter(Boolean)) {
         executions.set(key, (executions.get(key) ?? 0) + 1);
       }
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
       executed: executions.size,
       executedTwice,
       lost: lost.length,
-      deadLettered: stack.fanOut.deadLetters.length,
+      deadLettered: stack.fanOut.deadLetters.total,
       deadLetteredEvents: deadLetteredKeys.size,
       deadLetteredAndExecuted: [...deadLetteredKeys].filter((key) => executions.has(String(key))).length,
       rejected: count('rejected'),

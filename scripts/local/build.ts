@@ -1,10 +1,14 @@
 /**
  * Builds the functions exactly as `sls deploy` does (the real `serverless package`, serverless-esbuild included)
  * and unpacks each function's zip, so that the local run executes the very bundles that would deploy.
+ *
+ * The build runs in a staging folder of its own (symbolic links to the service's files): osls deletes
+ * `<service>/.serverless` on every package and serverless-esbuild copies its zips there, so packaging in the
+ * service itself would destroy what an operator keeps in `.serverless/`.
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import yauzl from 'yauzl';
@@ -15,6 +19,8 @@ const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export interface BuiltFunction {
   /** The function's key in serverless.yml (`messages`). */
   name: string;
+  /** Its deployed name (`stream-chat-events-dev-messages`), the last part of the ARN its dead letters name. */
+  functionName: string;
   /** The unpacked handler module (`.../functions/messages/handler.cjs`). */
   handlerFile: string;
   /** The exported handler's name (`handler`). */
@@ -22,8 +28,19 @@ export interface BuiltFunction {
   /** Its environment, as deployed. */
   environment: Record<string, string>;
   timeoutSeconds: number;
+  /** `MemorySize`; the local run caps each execution environment's heap at about 90% of it, as Lambda does. */
+  memorySizeMb: number;
+  /** `ReservedConcurrentExecutions`, if set: the most execution environments the function may have at once. */
+  reservedConcurrency: number | undefined;
   /** How many times Lambda retries a failed asynchronous invocation. */
   maximumRetryAttempts: number;
+}
+
+/** Options of {@link buildSubscribedFunctions}. */
+export interface BuildOptions {
+  stage: string;
+  /** The serverless service to build (a folder holding serverless.yml); by default this project. */
+  serviceDir: string;
 }
 
 /** The result of a build: the functions subscribed to the topic, in template order. */
@@ -36,22 +53,21 @@ export interface Build {
 }
 
 /** Runs `serverless package` into a folder of its own and unpacks the functions subscribed to the topic. */
-export async function buildSubscribedFunctions(stage = 'dev'): Promise<Build> {
-  // Unpacked inside the project, as `invoke local` does: the bundles leave the AWS SDK to the runtime, and here
+export async function buildSubscribedFunctions(options: Partial<BuildOptions> = {}): Promise<Build> {
+  const { stage, serviceDir } = { stage: 'dev', serviceDir: PROJECT_DIR, ...options };
+  // Unpacked inside the service, as `invoke local` does: the bundles leave the AWS SDK to the runtime, and here
   // the project's node_modules plays the runtime's part.
-  mkdirSync(join(PROJECT_DIR, '.local'), { recursive: true });
-  const root = mkdtempSync(join(PROJECT_DIR, '.local', 'build-'));
+  mkdirSync(join(serviceDir, '.local'), { recursive: true });
+  const root = mkdtempSync(join(serviceDir, '.local', 'build-'));
   const packageDir = join(root, 'package');
-  // serverless-esbuild joins its work folder to the project folder: a relative name keeps builds apart.
-  const workFolder = `.esbuild-local-${process.pid}-${Date.now()}`;
+  const stagingDir = stageService(serviceDir, join(root, 'service'));
   try {
     await promisify(execFile)(join(PROJECT_DIR, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', packageDir], {
-      cwd: PROJECT_DIR,
+      cwd: stagingDir,
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
       env: {
         ...process.env,
-        ESBUILD_WORK_FOLDER: workFolder,
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -59,9 +75,8 @@ export async function buildSubscribedFunctions(stage = 'dev'): Promise<Build> {
     });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    rmSync(root, { recursive: true, force: true });
     throw new Error(`serverless package failed:\n${stdout}${stderr}`);
-  } finally {
-    rmSync(join(PROJECT_DIR, workFolder), { recursive: true, force: true });
   }
 
   const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
@@ -83,10 +98,14 @@ export async function buildSubscribedFunctions(stage = 'dev'): Promise<Build> {
     )?.[1];
     functions.push({
       name,
+      functionName: typeof properties.FunctionName === 'string' ? properties.FunctionName : name,
       handlerFile: join(unpacked, `${handlerPath}.cjs`),
       handlerExport,
       environment: properties.Environment?.Variables ?? {},
-      timeoutSeconds: properties.Timeout ?? 6,
+      // CloudFormation's defaults when the template leaves them out.
+      timeoutSeconds: properties.Timeout ?? 3,
+      memorySizeMb: properties.MemorySize ?? 128,
+      reservedConcurrency: properties.ReservedConcurrentExecutions,
       maximumRetryAttempts: invokeConfig?.Properties.MaximumRetryAttempts ?? 2,
     });
   }
@@ -96,6 +115,25 @@ export async function buildSubscribedFunctions(stage = 'dev'): Promise<Build> {
       .map((name) => [name.replace(/\.zip$/, ''), statSync(join(packageDir, name)).size]),
   );
   return { functions, zipBytes, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Links the service's files and folders into `into`, except those a build writes or deletes, so that osls and
+ * serverless-esbuild work there; the service's configuration is copied, as osls does not take a linked one.
+ * (Linked, not copied, sources keep their relative imports.) A service without node_modules of its own (a test
+ * fixture) gets the project's.
+ */
+function stageService(serviceDir: string, into: string): string {
+  const ownFolders = new Set(['.serverless', '.local', '.esbuild', '.git']);
+  mkdirSync(into, { recursive: true });
+  for (const entry of readdirSync(serviceDir, { withFileTypes: true })) {
+    if (ownFolders.has(entry.name) || entry.name.startsWith('.esbuild-')) continue;
+    const source = resolve(serviceDir, entry.name);
+    if (entry.isFile() && entry.name.startsWith('serverless.')) copyFileSync(source, join(into, entry.name));
+    else symlinkSync(source, join(into, entry.name));
+  }
+  if (!existsSync(join(into, 'node_modules'))) symlinkSync(join(PROJECT_DIR, 'node_modules'), join(into, 'node_modules'));
+  return into;
 }
 
 function splitHandler(handler: string): [string, string] {

@@ -52,9 +52,9 @@ function deliveryFromFile(file: string, encoding: MessageEncoding): Delivery {
   }
   const source = relative(process.cwd(), file) || file;
   if (isLambdaEvent(text)) return { source, lambdaEvent: text };
-  // Compact the JSON as Stream sends it when it is JSON; otherwise deliver the bytes as they are.
-  const message = compactJson(text) ?? text;
-  return { source, lambdaEvent: JSON.stringify(snsLambdaEvent(encodeMessage(message, encoding), { messageId: stableMessageId(source) })) };
+  // The file's bytes as they are, only encoded: parsing and re-serializing would merge duplicate keys, round
+  // numbers and drop what is not JSON, and the function would not see what the file holds.
+  return { source, lambdaEvent: JSON.stringify(snsLambdaEvent(encodeMessage(text, encoding), { messageId: stableMessageId(source) })) };
 }
 
 function isLambdaEvent(text: string): boolean {
@@ -63,15 +63,6 @@ function isLambdaEvent(text: string): boolean {
     return typeof value === 'object' && value !== null && !Array.isArray(value) && 'Records' in value;
   } catch {
     return false;
-  }
-}
-
-function compactJson(text: string): string | undefined {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    // JSON nested past what JSON.stringify can walk is delivered as written.
-    return undefined;
   }
 }
 

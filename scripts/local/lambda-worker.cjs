@@ -1,32 +1,58 @@
-// One "Lambda container" of the local run: a worker thread that loads one function's bundle, as the Lambda
-// runtime does, and runs the invocations the fan-out sends it. Plain CommonJS, like the bundle it loads.
-// Its stdout and stderr (the function's logs) go back to the fan-out, which keeps them apart from the report.
+// One Lambda execution environment of the local run: a piscina worker that loads one function's bundle on its
+// first invocation, as the Lambda runtime does, and runs one invocation at a time. Plain CommonJS, like the bundle
+// it loads. Its log lines and the start of each invocation (the timeout runs from there) go to the function's
+// pool over a BroadcastChannel: a worker killed mid-invocation has still handed over what it logged.
 'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+const { BroadcastChannel, workerData } = require('node:worker_threads');
 
-const { handlerFile, handlerExport, functionName, timeoutMs } = workerData;
-const handler = require(handlerFile)[handlerExport];
+const { handlerFile, handlerExport, functionName, functionArn, memorySizeMb, channelName } = workerData;
+const channel = new BroadcastChannel(channelName);
+channel.unref();
 
-parentPort.on('message', async ({ id, event }) => {
+for (const stream of [process.stdout, process.stderr]) {
+  let buffered = '';
+  stream.write = (chunk, encoding, callback) => {
+    buffered += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') channel.postMessage({ log: line });
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') done();
+    return true;
+  };
+}
+
+let handler;
+
+module.exports = async function invoke({ event, requestId, invocationId, timeoutMs }) {
+  channel.postMessage({ started: invocationId });
   const deadline = Date.now() + timeoutMs;
+  try {
+    handler ??= require(handlerFile)[handlerExport];
+    if (typeof handler !== 'function') throw new Error(`${handlerFile} exports no function ${handlerExport}`);
+  } catch (error) {
+    return { error: { errorType: 'Runtime.ImportModuleError', errorMessage: String(error && error.message) } };
+  }
   const context = {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: `local-${id}`,
+    invokedFunctionArn: functionArn,
+    memoryLimitInMB: String(memorySizeMb),
+    awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   try {
-    const result = await handler(JSON.parse(event), context);
-    parentPort.postMessage({ id, result });
+    return { result: await handler(JSON.parse(event), context) };
   } catch (error) {
-    parentPort.postMessage({
-      id,
-      error: { name: (error && error.name) || 'Error', message: (error && error.message) || String(error) },
-    });
+    return {
+      error: {
+        errorType: (error && error.name) || 'Error',
+        errorMessage: (error && error.message) || String(error),
+        trace: String((error && error.stack) || '').split('\n'),
+      },
+    };
   }
-});
+};

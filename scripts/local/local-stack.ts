@@ -3,10 +3,13 @@
  * (or an existing endpoint), the idempotency table from serverless.yml, the functions built as deploy builds
  * them, and the local SNS fan-out in front of them.
  */
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { categoryOf } from '../../shared/catalog.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import type { Category } from '../../shared/catalog.js';
+import type { InvocationResult } from '../../shared/types.js';
 import { type Build, type BuiltFunction, buildSubscribedFunctions } from './build.js';
 import { createIdempotencyTable, type DynamoDBLocal, LOCAL_AWS_ENV, startDynamoDBLocal } from './dynamodb-local.js';
 import { type FunctionReport, LocalFanOut } from './fanout.js';
@@ -25,7 +28,11 @@ export interface DeliveryResult {
   outcome: 'processed' | 'duplicate' | 'rejected' | 'failed';
   /** Why, for `rejected` (the rejection reason) and `failed` (the last error). */
   reason?: string;
+  /** Every function the delivery reached, and its outcome there (`skipped` where it dropped the delivery). */
+  functions: Record<string, InvocationResult['outcome'] | 'failed'>;
 }
+
+const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Options of {@link startLocalStack}. */
 export interface LocalStackOptions {
@@ -42,6 +49,10 @@ export interface LocalStackOptions {
   environment: Record<string, string>;
   /** Functions already built (the soak's, the benchmark's); by default the deployed ones are built. */
   functions: BuiltFunction[] | undefined;
+  /** The serverless service whose functions are built (default: this project). */
+  serviceDir: string;
+  /** Where on-failure records go (default: `<service>/.local/dead-letters`). */
+  deadLetterDir: string | undefined;
 }
 
 /** A running local stack. */
@@ -64,7 +75,7 @@ export interface LocalStack {
 
 /** Starts DynamoDB Local (unless given an endpoint), creates the table, builds the functions, opens the fan-out. */
 export async function startLocalStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
-  const { endpoint: given, dataDir, port, retryDelaysMs, onLogLine, environment, functions } = {
+  const { endpoint: given, dataDir, port, retryDelaysMs, onLogLine, environment, functions, serviceDir, deadLetterDir } = {
     endpoint: undefined,
     dataDir: undefined,
     port: 0,
@@ -72,6 +83,8 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
     onLogLine: () => undefined,
     environment: {},
     functions: undefined,
+    serviceDir: PROJECT_DIR,
+    deadLetterDir: undefined,
     ...options,
   };
   let dynamoDB: DynamoDBLocal | undefined;
@@ -79,7 +92,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
   try {
     const [started, built] = await Promise.all([
       given === undefined ? startDynamoDBLocal({ dataDir, port }) : Promise.resolve(undefined),
-      functions === undefined ? buildSubscribedFunctions() : Promise.resolve({ functions, zipBytes: {}, remove: () => undefined }),
+      functions === undefined ? buildSubscribedFunctions({ serviceDir }) : Promise.resolve({ functions, zipBytes: {}, remove: () => undefined }),
     ]);
     dynamoDB = started;
     build = built;
@@ -102,6 +115,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
       },
       retryDelaysMs,
       onLogLine,
+      deadLetterDir: deadLetterDir ?? join(serviceDir, '.local', 'dead-letters'),
     });
     const deliver = async (delivery: Delivery) =>
       ownerResult(delivery, await fanOut.deliver(delivery.lambdaEvent));
@@ -147,6 +161,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
 
 /** The owner's outcome: every function but the owner skips a delivery. */
 export function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly FunctionReport[]): DeliveryResult {
+  const functions = Object.fromEntries(reports.map((report) => [report.function, report.error === undefined ? report.result.outcome : 'failed' as const]));
   const failed = reports.find((report) => report.error !== undefined);
   if (failed?.error !== undefined) {
     const type = typeOf(lambdaEvent);
@@ -155,13 +170,14 @@ export function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly
       type,
       category: failed.function as Category,
       outcome: 'failed',
-      reason: `${failed.error.name}: ${failed.error.message}`,
+      reason: `${failed.error.errorType}: ${failed.error.errorMessage}`,
+      functions,
     };
   }
   const owner = reports.find((report) => report.result !== undefined && report.result.outcome !== 'skipped');
   if (owner?.result === undefined) {
     const type = reports[0]?.result?.type ?? null;
-    return { source, type, category: type === null ? null : categoryOf(type), outcome: 'failed', reason: 'no function owned the event' };
+    return { source, type, category: type === null ? null : categoryOf(type), outcome: 'failed', reason: 'no function owned the event', functions };
   }
   const { outcome, type, category, reason } = owner.result;
   return {
@@ -170,6 +186,7 @@ export function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly
     category,
     outcome: outcome as DeliveryResult['outcome'],
     ...(reason === undefined ? {} : { reason }),
+    functions,
   };
 }
 

@@ -1,12 +1,13 @@
 /** The human-readable summary of a local run. */
 import { CATEGORIES } from '../../shared/catalog.js';
-import type { DeadLetter } from './fanout.js';
+import { relative } from 'node:path';
+import type { DeadLetterFiles } from './dead-letters.js';
 import type { summarize } from './local-stack.js';
 
 const OUTCOMES = ['processed', 'duplicate', 'rejected', 'failed'] as const;
 
 /** Renders the summary as a table per category and outcome, then rejections and failures with their reasons. */
-export function renderSummary(summary: ReturnType<typeof summarize>, durationMs: number, deadLetters: readonly DeadLetter[]): string {
+export function renderSummary(summary: ReturnType<typeof summarize>, durationMs: number, deadLetters: DeadLetterFiles): string {
   const rows = [...CATEGORIES, ...Object.keys(summary.byCategory).filter((c) => !(CATEGORIES as string[]).includes(c))];
   const lines = [
     `${summary.deliveries} deliveries in ${(durationMs / 1000).toFixed(1)} s, each fanned out to ${CATEGORIES.length} functions`,
@@ -23,8 +24,13 @@ export function renderSummary(summary: ReturnType<typeof summarize>, durationMs:
     for (const { source, reason } of summary.rejected) lines.push(`  ${source}: ${reason}`);
   }
   if (summary.failed.length > 0) {
-    lines.push('', `failed after retries (${deadLetters.length} dead letters):`);
+    lines.push('', 'failed after retries:');
     for (const { source, reason } of summary.failed) lines.push(`  ${source}: ${reason}`);
+  }
+  const written = Object.entries(deadLetters.counts);
+  if (written.length > 0) {
+    lines.push('', 'dead letters (Lambda on-failure records; send them again with npm run redrive -- --from <file>):');
+    for (const [fn, count] of written) lines.push(`  ${relative(process.cwd(), deadLetters.fileOf(fn))}: ${count} added`);
   }
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
  * after its retries or the run itself could not happen).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Delivery } from './local-stack.js';
 import { startLocalStack, summarize } from './local-stack.js';
@@ -24,6 +25,8 @@ export interface RunDeliveriesOptions {
   concurrency: number;
   /** Also print the functions' log lines on stderr. */
   logs: boolean;
+  /** The serverless service whose functions run (default: this project). */
+  serviceDir?: string;
 }
 
 /** Runs the deliveries and reports; resolves to the process exit status. */
@@ -41,6 +44,7 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     stack = await startLocalStack({
       endpoint: options.endpoint,
       port: options.port ?? 0,
+      ...(options.serviceDir === undefined ? {} : { serviceDir: options.serviceDir }),
       onLogLine: (fn, line) => {
         appendFileSync(FUNCTION_LOG_FILE, `${line}\n`);
         if (options.logs) process.stderr.write(`[${fn}] ${line}\n`);
@@ -52,10 +56,12 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     progress.done();
     const summary = summarize(results);
     const durationMs = Date.now() - started;
+    const { deadLetters } = stack.fanOut;
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ results, summary: { ...summary, durationMs, deadLetters: stack.fanOut.deadLetters.length } })}\n`);
+      const files = Object.keys(deadLetters.counts).map((fn) => relative(process.cwd(), deadLetters.fileOf(fn)));
+      process.stdout.write(`${JSON.stringify({ results, summary: { ...summary, durationMs, deadLetters: { records: deadLetters.total, files } } })}\n`);
     } else {
-      process.stdout.write(`${renderSummary(summary, durationMs, stack.fanOut.deadLetters)}\n\nFunction logs: ${FUNCTION_LOG_FILE}\n`);
+      process.stdout.write(`${renderSummary(summary, durationMs, deadLetters)}\n\nFunction logs: ${FUNCTION_LOG_FILE}\n`);
     }
     return summary.byOutcome.failed > 0 ? 1 : 0;
   } catch (error) {

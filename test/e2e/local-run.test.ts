@@ -2,32 +2,16 @@
  * The local run end to end: the real commands (`npm start`, `npm run replay`), which start DynamoDB Local,
  * build the functions with `serverless package` and deliver through the local SNS fan-out.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { npm } from '../support/npm.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 type Report = {
   results: Array<{ source: string; type: string | null; category: string | null; outcome: string; reason?: string }>;
   summary: { deliveries: number; byOutcome: Record<'processed' | 'duplicate' | 'rejected' | 'failed', number> };
 };
-
-async function npm(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('npm', args, {
-      cwd: PROJECT_DIR,
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, CI: 'true', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
 
 const bySource = (report: Report) => Object.fromEntries(report.results.map((r) => [r.source, r]));
 
@@ -57,7 +41,11 @@ describe('npm start', () => {
 });
 
 describe('npm run replay', () => {
-  it('reports samples, SNS events, malformed files and duplicates, one result per delivery in input order', async () => {
+  it('reports samples, SNS events, malformed files and duplicates, one result per delivery in input order; leaves .serverless/ alone', async () => {
+    // Prepare: what an operator keeps in .serverless/ (osls deletes that folder on every package).
+    mkdirSync(join(PROJECT_DIR, '.serverless'), { recursive: true });
+    writeFileSync(join(PROJECT_DIR, '.serverless/operator-note.txt'), 'kept');
+
     // Act
     const { code, stdout, stderr } = await npm([
       'run', 'replay', '--silent', '--', '--json', '--concurrency', '1',
@@ -96,6 +84,8 @@ describe('npm run replay', () => {
       ),
     ).toEqual(['processed', 'duplicate', 'duplicate', 'processed']);
     expect(report.summary.byOutcome).toEqual({ processed: 12, duplicate: 2, rejected: 11, failed: 0 });
+    expect(readFileSync(join(PROJECT_DIR, '.serverless/operator-note.txt'), 'utf8')).toBe('kept');
+    rmSync(join(PROJECT_DIR, '.serverless/operator-note.txt'));
   });
 
   it('wraps bare events in the chosen encoding and synthesises load with duplicates', async () => {
@@ -106,13 +96,28 @@ describe('npm run replay', () => {
     // Assess
     expect(raw.code, raw.stderr).toBe(0);
     expect((JSON.parse(raw.stdout) as Report).results).toEqual([
-      { source: 'events/samples/message.new.json', type: 'message.new', category: 'messages', outcome: 'processed' },
+      {
+        source: 'events/samples/message.new.json',
+        type: 'message.new',
+        category: 'messages',
+        outcome: 'processed',
+        functions: { messages: 'processed', channels: 'skipped', users: 'skipped', moderation: 'skipped', other: 'skipped' },
+      },
     ]);
     expect(generated.code, generated.stderr).toBe(0);
     const summary = (JSON.parse(generated.stdout) as Report).summary;
     expect(summary.deliveries).toBe(60);
     expect(summary.byOutcome.processed + summary.byOutcome.duplicate).toBe(60);
     expect(summary.byOutcome.duplicate).toBeGreaterThan(0);
+  });
+
+  it('prints its usage on stdout with --help', async () => {
+    // Act
+    const { code, stdout } = await npm(['run', 'replay', '--silent', '--', '--help']);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run replay -- \[options\] <file or folder>\.\.\./);
   });
 
   it('stops with a clear message and status 2 when a path does not exist', async () => {
