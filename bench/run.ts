@@ -25,6 +25,7 @@ import { synthesize } from '../scripts/local/deliveries.js';
 import { LOCAL_AWS_ENV, createIdempotencyTable, startDynamoDBLocal } from '../scripts/local/dynamodb-local.js';
 import { LocalFanOut } from '../scripts/local/fanout.js';
 import { samples } from '../scripts/local/samples.js';
+import { lambdaContext } from '../scripts/local/lambda-context.cjs';
 import { encodeMessage, snsLambdaEvent } from '../scripts/local/sns-envelope.js';
 import { eventKey } from '../shared/event-key.js';
 import { TARGETS, renderResults } from './report.js';
@@ -36,15 +37,6 @@ type Handler = (event: unknown, context: unknown) => Promise<{ outcome: string }
 
 
 
-function lambdaContext(name: string) {
-  const deadline = Date.now() + 30_000;
-  return {
-    functionName: name,
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:${name}`,
-    awsRequestId: `bench-${Math.random()}`,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-  };
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -143,7 +135,7 @@ async function main(): Promise<void> {
       const handler = kind === 'foreign' && peer === 'ours' ? oursUsers : peersByName[peer];
       const before = requests;
       const started = performance.now();
-      const result = await handler(event, lambdaContext(`bench-${peer}`));
+      const result = await handler(event, lambdaContext({ functionName: `bench-${peer}` }));
       latencies[peer][kind].push(performance.now() - started);
       requestCounts[peer][kind] += requests - before;
       return result;
@@ -151,8 +143,8 @@ async function main(): Promise<void> {
     // Warm every path first, as a warm Lambda container would be.
     const warm = gzipDelivery(eventOfSize(4_000, 'warm'), 'w');
     await quietly(async () => {
-      for (const peer of order) for (let i = 0; i < 2; i += 1) await peersByName[peer](warm, lambdaContext('warm'));
-      await oursUsers(warm, lambdaContext('warm'));
+      for (const peer of order) for (let i = 0; i < 2; i += 1) await peersByName[peer](warm, lambdaContext({ functionName: 'warm' }));
+      await oursUsers(warm, lambdaContext({ functionName: 'warm' }));
     });
     const { loggedBytes: oursNewLogBytes } = await quietly(async () => {
       for (let i = 0; i < newEvents.length; i += 1) {
@@ -204,7 +196,7 @@ async function main(): Promise<void> {
           continue;
         }
         if (decodeMessageText(event.Records[0]!.Sns.Message).text.length !== json.length) throw new Error('drop path payload mismatch');
-        const context = lambdaContext('drop');
+        const context = lambdaContext({ functionName: 'drop' });
         for (let i = 0; i < 200; i += 1) await oursUsers(event, context);
         const started = process.cpuUsage();
         for (let i = 0; i < iterations; i += 1) await oursUsers(event, context);
@@ -275,7 +267,7 @@ async function main(): Promise<void> {
       ownerOnlyThroughput = Math.max(ownerOnlyThroughput, await deliverConcurrently((lambdaEvent) => ownerOnly.deliver(lambdaEvent), owned.map((d) => d.lambdaEvent)));
     }
     await Promise.all([floorFanOut.close(), fanOut.close(), ownerOnly.close()]);
-    const floorInProcess = await deliverConcurrently((lambdaEvent) => floor(JSON.parse(lambdaEvent), lambdaContext('floor')), floorEvents('tp-bare'));
+    const floorInProcess = await deliverConcurrently((lambdaEvent) => floor(JSON.parse(lambdaEvent), lambdaContext({ functionName: 'floor' })), floorEvents('tp-bare'));
     const throughput = {
       oursEventsPerSecond: round(oursThroughput, 0),
       floorEventsPerSecond: round(floorThroughput, 0),

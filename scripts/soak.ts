@@ -26,7 +26,7 @@ import { samples } from './local/samples.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /** Soak settings; the command-line options override them. */
-export const SOAK_DEFAULTS = {
+const SOAK_DEFAULTS = {
   events: 10_000,
   duplicates: 0.3,
   failures: 0.1,

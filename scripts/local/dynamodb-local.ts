@@ -127,7 +127,7 @@ export async function startDynamoDBLocal(options: Partial<DynamoDBLocalOptions> 
 }
 
 /** A DynamoDB client for DynamoDB Local, with the shared local credentials. */
-export function localDynamoDBClient(endpoint: string): DynamoDBClient {
+function localDynamoDBClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: LOCAL_AWS_ENV.AWS_REGION,

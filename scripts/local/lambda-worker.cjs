@@ -4,6 +4,7 @@
 // pool over a BroadcastChannel: a worker killed mid-invocation has still handed over what it logged.
 'use strict';
 const { BroadcastChannel, workerData } = require('node:worker_threads');
+const { lambdaContext } = require('./lambda-context.cjs');
 
 const { handlerFile, handlerExport, functionName, functionArn, memorySizeMb, channelName } = workerData;
 const channel = new BroadcastChannel(channelName);
@@ -26,24 +27,13 @@ let handler;
 
 module.exports = async function invoke({ event, requestId, invocationId, timeoutMs }) {
   channel.postMessage({ started: invocationId });
-  const deadline = Date.now() + timeoutMs;
   try {
     handler ??= require(handlerFile)[handlerExport];
     if (typeof handler !== 'function') throw new Error(`${handlerFile} exports no function ${handlerExport}`);
   } catch (error) {
     return { error: { errorType: 'Runtime.ImportModuleError', errorMessage: String(error && error.message) } };
   }
-  const context = {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn,
-    memoryLimitInMB: String(memorySizeMb),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+  const context = lambdaContext({ functionName, functionArn, memorySizeMb, requestId, timeoutMs });
   try {
     return { result: await handler(JSON.parse(event), context) };
   } catch (error) {

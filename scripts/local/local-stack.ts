@@ -160,7 +160,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
 }
 
 /** The owner's outcome: every function but the owner skips a delivery. */
-export function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly FunctionReport[]): DeliveryResult {
+function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly FunctionReport[]): DeliveryResult {
   const functions = Object.fromEntries(reports.map((report) => [report.function, report.error === undefined ? report.result.outcome : 'failed' as const]));
   const failed = reports.find((report) => report.error !== undefined);
   if (failed?.error !== undefined) {

@@ -9,7 +9,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { MessageEncoding } from '../../shared/types.js';
 
 /** The topic ARN local deliveries carry (account 111122223333 is AWS's documentation example). */
-export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events';
+const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events';
 
 /** Encodes the JSON text of a Stream event as Stream would put it in the SNS message. */
 export function encodeMessage(json: string, encoding: MessageEncoding): string {

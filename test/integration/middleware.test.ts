@@ -138,7 +138,7 @@ describe('poison deliveries', () => {
       rejectedDeliveries: { keep: async () => Promise.reject(new Error('queue unreachable')) },
       idempotency: { tableName: 'never-reached' },
     });
-    const { lambdaContext } = await import('../support/lambda.js');
+    const { lambdaContext } = await import('../../scripts/local/lambda-context.cjs');
 
     // Act
     const failure = await handler(snsLambdaEvent('###', { messageId: 'p' }), lambdaContext()).catch((e: unknown) => e);
@@ -278,7 +278,7 @@ describe('invocation logs', () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
     vi.resetModules();
     const { streamEventFunction } = await import('../../shared/middleware.js');
-    const { lambdaContext } = await import('../support/lambda.js');
+    const { lambdaContext } = await import('../../scripts/local/lambda-context.cjs');
     const table = await freshTable();
     const handler = streamEventFunction('users', { fallback: async (_event, context) => context.logger.info('handled') }, {
       idempotency: { tableName: table.tableName, dynamoDB: countingClient(table.endpoint).client },

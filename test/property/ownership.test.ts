@@ -15,7 +15,7 @@ import { CATEGORIES, type Category, categoryOf } from '../../shared/catalog.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
-import { lambdaContext } from '../support/lambda.js';
+import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
 import { lambdaEvent } from './deliveries.js';
 
 /** A DynamoDB client whose every command succeeds at once, without a network. */

@@ -10,7 +10,7 @@ import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { RejectedDelivery } from '../../shared/rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult, StreamEvent, StreamEventContext } from '../../shared/types.js';
-import { lambdaContext } from './lambda.js';
+import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
 
 /**
  * A DynamoDB client for `endpoint` that counts the commands it sends, and can fail the first
