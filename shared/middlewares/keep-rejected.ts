@@ -51,6 +51,8 @@ export function keepRejected(category: Category, store: RejectedDeliveryStore): 
   return { name: 'keepRejected', before: keepRejectedBefore };
 }
 
+// Tolerant readers, not the decoder's: a rejected delivery may have two records or none, and the person who reads
+// the log line still wants whatever MessageId and message head it holds.
 function snsOf(lambdaEvent: unknown): Record<string, unknown> | undefined {
   const record = (lambdaEvent as { Records?: unknown })?.Records;
   const first = Array.isArray(record) ? (record[0] as { Sns?: unknown } | undefined) : undefined;
