@@ -2,8 +2,8 @@
  * Logs and metrics: one Powertools Logger and one Metrics instance per function module, built once at cold start
  * and reused by every invocation.
  *
- * Logs are JSON lines. Each event's lines come from a child logger that carries the event's type, category, cid
- * and SNS MessageId (see {@link eventLogger}). Metrics are CloudWatch embedded-metric-format lines in the same log
+ * Logs are JSON lines. Every line of an invocation carries its request id and cold-start flag; an event's lines
+ * also carry its type, category, cid and SNS MessageId (see {@link eventLogger}). Metrics are CloudWatch embedded-metric-format lines in the same log
  * stream: no PutMetricData call, no extra IAM right, no extra latency.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
