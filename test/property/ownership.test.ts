@@ -18,6 +18,12 @@ import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
 import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
 import { lambdaEvent } from './deliveries.js';
 
+/**
+ * Generated deliveries per `npm test`. The mutation run (mutation/vitest.config.ts) asks for fewer through
+ * PROPERTY_RUNS, as it runs these tests again for every mutant they reach.
+ */
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 10_000);
+
 /** A DynamoDB client whose every command succeeds at once, without a network. */
 function acceptingDynamoDB(): DynamoDBClient {
   const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -48,7 +54,7 @@ async function invokeAll(event: unknown): Promise<Array<{ category: Category; ou
 }
 
 describe('ownership', () => {
-  test.prop([lambdaEvent], { numRuns: 10_000 })(
+  test.prop([lambdaEvent], { numRuns: RUNS })(
     'gives every delivery exactly one owner, which processes, finds a duplicate or rejects it',
     async (event) => {
       // Act
@@ -61,7 +67,7 @@ describe('ownership', () => {
     },
   );
 
-  test.prop([lambdaEvent], { numRuns: 2_000 })(
+  test.prop([lambdaEvent], { numRuns: Math.ceil(RUNS / 5) })(
     'gives a decodable Stream event to the owner of its type, and processes it there',
     async (event) => {
       // Prepare
