@@ -4,7 +4,7 @@
  * written in the previous RESULTS.md is kept for the same mutant, so that a new run does not erase the reasoning.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 
 /** The part of a Stryker JSON report read here. */
@@ -16,6 +16,8 @@ interface StrykerMutant {
   mutatorName: string;
   replacement?: string;
   status: string;
+  /** For an ignored mutant, the reason written in its `// Stryker disable` comment. */
+  statusReason?: string;
   location: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 
@@ -26,16 +28,20 @@ export interface ModuleScore {
   noCoverage: number;
   timeout: number;
   compileErrors: number;
+  /** Mutants excluded in the source by a `// Stryker disable` comment that gives the reason: equivalent ones only. */
+  ignored: number;
   /** (killed + timeout) / (killed + timeout + survived + noCoverage); null when no mutant was tested. */
   score: number | null;
 }
 
-/** A mutant the tests let live: it survived them, or no test ran its code. */
+/** A mutant the tests let live (it survived them, or no test ran its code), or one the source excludes. */
 interface LiveMutant {
   file: string;
   line: number;
   mutator: string;
-  status: 'survived' | 'no coverage';
+  status: 'survived' | 'no coverage' | 'ignored';
+  /** The reason an ignored mutant's `// Stryker disable` comment gives. */
+  reason?: string;
   original: string;
   replacement: string;
 }
@@ -61,12 +67,14 @@ export function writeMutationReport(reports: StrykerReport[], dir: string, facts
       const file = isAbsolute(name) ? relative(process.cwd(), name) : name;
       modules[file] = scoreOf(mutants);
       for (const mutant of mutants) {
-        if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
+        const status = ({ Survived: 'survived', NoCoverage: 'no coverage', Ignored: 'ignored' } as const)[mutant.status as 'Survived'];
+        if (status === undefined) continue;
         live.push({
           file,
           line: mutant.location.start.line,
           mutator: mutant.mutatorName,
-          status: mutant.status === 'Survived' ? 'survived' : 'no coverage',
+          status,
+          ...(mutant.statusReason === undefined ? {} : { reason: mutant.statusReason }),
           original: textAt(source, mutant.location),
           replacement: mutant.replacement ?? '',
         });
@@ -77,8 +85,7 @@ export function writeMutationReport(reports: StrykerReport[], dir: string, facts
   live.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ modules: sorted }, null, 2)}\n`);
   const markdownFile = join(dir, 'RESULTS.md');
-  const whys = existsSync(markdownFile) ? writtenWhys(readFileSync(markdownFile, 'utf8')) : new Map<string, string>();
-  writeFileSync(markdownFile, markdown(sorted, live, whys, facts));
+  writeFileSync(markdownFile, markdown(sorted, live, writtenWhys([...new Set([join('mutation', 'RESULTS.md'), markdownFile, ...WHY_FILES()])]), facts));
 }
 
 function scoreOf(mutants: StrykerMutant[]): ModuleScore {
@@ -91,6 +98,7 @@ function scoreOf(mutants: StrykerMutant[]): ModuleScore {
     noCoverage,
     timeout,
     compileErrors: count('CompileError'),
+    ignored: count('Ignored'),
     score: tested === 0 ? null : Math.round(((killed + timeout) / tested) * 10_000) / 10_000,
   };
 }
@@ -119,21 +127,28 @@ function markdown(modules: Record<string, ModuleScore>, live: LiveMutant[], whys
     'Score = (killed + timeout) / (killed + timeout + survived + no coverage); mutants that do not compile are not',
     'counted. Machine-readable figures in results.json.',
     '',
-    '| File | Killed | Timeout | Survived | No coverage | Compile errors | Score |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    'Mutants that a `// Stryker disable` comment excludes (equivalent ones, each with its reason in the comment and',
+    'below) are not counted either.',
+    '',
+    '| File | Killed | Timeout | Survived | No coverage | Compile errors | Ignored | Score |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...Object.entries(modules).map(
-      ([file, m]) => `| ${file} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.noCoverage} | ${m.compileErrors} | ${percent(m.score)} |`,
+      ([file, m]) =>
+        `| ${file} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.noCoverage} | ${m.compileErrors} | ${m.ignored} | ${percent(m.score)} |`,
     ),
     '',
     '## Mutants left alive',
     '',
     'Each needs a test that kills it, or a reason here why it is equivalent or harmless (log text, message wording).',
+    'An ignored mutant\'s reason is the one its `// Stryker disable` comment gives. Whys are kept from the previous',
+    'RESULTS.md and from mutation/whys/*.md (rows in this table\'s format), matched by everything but the line.',
     '',
     LIVE_HEADER,
     '| --- | --- | --- | --- | --- | --- |',
     ...live.map((mutant) => {
       const cells = [mutant.mutator, mutant.status, ...changedText(mutant.original, mutant.replacement).map(code)];
-      return `| ${mutant.file}:${mutant.line} | ${cells.join(' | ')} | ${whys.get(whyKey(mutant.file, cells)) ?? ''} |`;
+      const why = mutant.reason ?? whys.get(whyKey(mutant.file, cells)) ?? '';
+      return `| ${mutant.file}:${mutant.line} | ${cells.join(' | ')} | ${why.replaceAll('|', '\\|')} |`;
     }),
     '',
   ].join('\n');
@@ -144,20 +159,36 @@ function whyKey(file: string, cells: string[]): string {
   return [file, ...cells].join('|');
 }
 
-/** The whys filled in the rows of an earlier RESULTS.md. */
-function writtenWhys(markdownText: string): Map<string, string> {
+/** Files of why rows written while working on one part, beside the committed RESULTS.md. */
+const WHY_FILES = (): string[] => {
+  const dir = join('mutation', 'whys');
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.md')).map((name) => join(dir, name)) : [];
+};
+
+/** The whys filled in the rows of an earlier RESULTS.md or of a why file; a file that does not exist has none. */
+function writtenWhys(files: string[]): Map<string, string> {
   const whys = new Map<string, string>();
+  for (const file of files) {
+    if (existsSync(file)) readWhys(readFileSync(file, 'utf8'), whys);
+  }
+  return whys;
+}
+
+function readWhys(markdownText: string, whys: Map<string, string>): void {
   const rows = markdownText.split('\n');
+  // A why file may hold the rows alone, without the header.
   const header = rows.indexOf(LIVE_HEADER);
-  if (header === -1) return whys;
-  for (const row of rows.slice(header + 2)) {
-    if (!row.startsWith('| ')) break;
+  for (const row of rows.slice(header === -1 ? 0 : header + 2)) {
+    if (header === -1 && !row.startsWith('| ')) continue;
+    if (!row.startsWith('| ') || row.startsWith('| --- ')) {
+      if (header === -1) continue;
+      break;
+    }
     // Pipes inside a cell were written as \|, so a bare " | " always separates cells.
     const cells = row.slice(2, -2).split(' | ');
     const [where, why] = [cells[0]!, cells.at(-1)!];
     if (why !== '') whys.set(whyKey(where.replace(/:\d+$/, ''), cells.slice(1, -1)), why);
   }
-  return whys;
 }
 
 /** Longest source text shown in a cell, and how much of it to show on each side of a change. */

@@ -5,6 +5,8 @@
  * `npm run mutation -- shared/created-at.ts ...` mutates only the files given (paths or globs), to try a change
  * quickly; its report goes to .mutation/ so that the committed one always covers every file.
  *
+ * MUTATION_CONCURRENCY sets how many test runners Stryker starts (2 by default, for this 2-core machine).
+ *
  * Stryker 10 needs Node 22 or newer. On an older Node this fetches Node 24 from the npm registry into
  * .mutation/node24 (once; the folder is ignored by git) and runs Stryker on it.
  */
@@ -56,8 +58,8 @@ function runStryker(node: string, scope: MutationScope, mutate: string[]): strin
         vitest: { configFile: 'mutation/vitest.config.ts' },
         checkers: ['typescript'],
         tsconfigFile: 'tsconfig.json',
-        // The machine has two cores, shared.
-        concurrency: 2,
+        // The machine has two cores, shared; MUTATION_CONCURRENCY=1 leaves one to other work.
+        concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
         coverageAnalysis: 'perTest',
         reporters: ['progress', 'json', 'html'],
         jsonReporter: { fileName: reportFile },
