@@ -91,7 +91,8 @@ export async function answerCustomResource(
       StackId: event.StackId,
       RequestId: event.RequestId,
       LogicalResourceId: event.LogicalResourceId,
-      ...(data === undefined ? {} : { Data: data }),
+      // JSON leaves out an undefined Data, as CloudFormation expects when there is none.
+      Data: data,
     };
   }
 }

@@ -53,7 +53,7 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
     return { topicArn, authType, eventTypes: types, ...(authType === 'keys' && withKeys ? await dependencies.snsKeys() : {}) };
   };
   const run = async (action: SetupAction, settings: HookSettings, signal?: AbortSignal): Promise<SetupReport> => {
-    const report = await dependencies.run(action, settings, await dependencies.streamCredentials(), signal === undefined ? {} : { signal });
+    const report = await dependencies.run(action, settings, await dependencies.streamCredentials(), { signal });
     // The report holds hooks with every credential masked, ours and other teams'.
     logger.info('Stream hook setup', { ...report });
     if (action === SetupAction.Apply) assertCheckPassed(report, settings.authType);
@@ -81,17 +81,19 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
   async function fromCustomResource(event: CloudFormationCustomResourceEvent, context: Context, signal: AbortSignal) {
     const { TopicArn, AuthType, EventTypes } = event.ResourceProperties as Record<string, string>;
     const topicArn = String(TopicArn);
+    const eventTypes = String(EventTypes ?? '');
     if (event.RequestType === 'Delete') {
       // The physical id names the topic whose hook was written. Any other id comes from a Create that failed (an
       // older version answered `StreamHook-not-created`): its hook, if any, is the one for this request's topic.
       const topic = topicOfPhysicalId(event.PhysicalResourceId) ?? topicArn;
-      await run(SetupAction.Remove, await settingsFor(topic, String(AuthType), '', false), signal);
+      await run(SetupAction.Remove, await settingsFor(topic, String(AuthType), eventTypes, false), signal);
       return { physicalResourceId: event.PhysicalResourceId };
     }
-    const settings = await settingsFor(topicArn, String(AuthType), String(EventTypes ?? ''));
+    const settings = await settingsFor(topicArn, String(AuthType), eventTypes);
     const applyBudget = context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS - CLEANUP_RESERVE_MS;
     try {
       const report = await run(SetupAction.Apply, settings, AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, applyBudget))]));
+      // Stryker disable next-line StringLiteral: an apply always runs Stream's check, so its report always holds one
       return { physicalResourceId: physicalIdOf(topicArn), data: { Changed: String(report.changed), Check: report.check?.status ?? 'none' } };
     } catch (error) {
       // The rollback restores the previous topic's hook (an Update back to it), but nothing would remove this one.

@@ -4,18 +4,34 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 
-/** A local stand-in of the pre-signed S3 URL: every answer PUT to it, parsed, in order. */
+/**
+ * A local stand-in of the pre-signed S3 URL: every answer PUT to it, parsed, in order. As S3, it refuses a request
+ * with a Content-Type, which the URL's signature does not cover (403 SignatureDoesNotMatch).
+ */
 export interface ResponseUrl {
   url: string;
   answers: Array<Record<string, any>>;
+  /** How to treat the next PUTs instead of storing them: answer this status, or `drop` the connection unanswered. */
+  refuseNext: Array<number | 'drop'>;
+  /** When each PUT arrived (Date.now()), whether stored or not. */
+  attempts: number[];
   close(): Promise<void>;
 }
 
 export async function startResponseUrl(): Promise<ResponseUrl> {
   const answers: Array<Record<string, any>> = [];
+  const refuseNext: Array<number | 'drop'> = [];
+  const attempts: number[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk)).on('end', () => {
+      attempts.push(Date.now());
+      const refusal = refuseNext.shift();
+      if (refusal === 'drop') return request.socket.destroy();
+      if (refusal !== undefined || request.headers['content-type']) {
+        response.writeHead(refusal ?? 403, { 'content-type': 'application/xml' });
+        return response.end(`<Error><Code>${refusal === undefined ? 'SignatureDoesNotMatch' : 'ServiceUnavailable'}</Code></Error>`);
+      }
       answers.push({ method: request.method, ...JSON.parse(body) });
       response.end();
     });
@@ -24,6 +40,8 @@ export async function startResponseUrl(): Promise<ResponseUrl> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/presigned?X-Amz-Signature=abc`,
     answers,
+    refuseNext,
+    attempts,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

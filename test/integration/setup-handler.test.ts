@@ -1,0 +1,225 @@
+/**
+ * The setup function's entry point, against the Stream stand-in: what it does on demand (`sls invoke -f setup`),
+ * the error type Lambda reports when it fails (errorType is the error's name), and as a custom resource how it reads
+ * the request's properties, when it removes what a failed Create or Update wrote, and what it logs when a hook may
+ * remain for a person to remove.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type SetupDependencies, createSetupHandler } from '../../functions/setup/handler.js';
+import { runSetup } from '../../functions/setup/stream-hook.js';
+import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
+import { type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
+import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+
+const API_KEY = 'handler-api-key-2b7e';
+const API_SECRET = 'handler-api-secret-61f0a4';
+const TOPIC_NAME = 'stream-chat-events-dev-events';
+/** The topic of the function's own region and account (lambdaContext's ARN). */
+const TOPIC = `arn:aws:sns:us-east-1:111122223333:${TOPIC_NAME}`;
+const REMEDY = 'remove it with npm run setup -- --remove';
+
+let stream: FakeStream;
+let responses: ResponseUrl;
+/** The setup function's error log lines, as CloudWatch would hold them. */
+let errorLog: Array<{ message: string; reason?: unknown }>;
+beforeEach(async () => {
+  stream = await startFakeStream({ apiKey: API_KEY, apiSecret: API_SECRET });
+  responses = await startResponseUrl();
+  errorLog = [];
+  vi.stubEnv('STREAM_TOPIC_NAME', TOPIC_NAME);
+  vi.stubEnv('STREAM_SNS_AUTH', undefined);
+  vi.stubEnv('STREAM_EVENT_TYPES', undefined);
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await stream.close();
+  await responses.close();
+});
+
+function handlerWith(overrides: Partial<SetupDependencies> = {}) {
+  return createSetupHandler({
+    streamCredentials: async () => ({ apiKey: API_KEY, apiSecret: API_SECRET }),
+    snsKeys: async () => ({ snsKey: 'AKIAHANDLERKEYS1', snsSecret: 'handler-sns-secret' }),
+    run: (action, settings, credentials, options) => runSetup(action, settings, credentials, { ...options, baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
+    logger: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (message: unknown, ...details: unknown[]) => {
+        errorLog.push({ message: String(message), ...(details[0] as object) });
+      },
+    },
+    ...overrides,
+  });
+}
+
+function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string, string | undefined> = {}, physicalResourceId?: string) {
+  const all = { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties };
+  const defined = Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return streamHookRequest(type, { responseUrl: responses.url, properties: defined, physicalResourceId });
+}
+const ours = () => stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC);
+/** Another writer puts the app's hook list back after each of our writes (an older tool replacing the whole list). */
+function listRestoredByAnotherWriter(): void {
+  Object.defineProperty(stream, 'hooks', { get: () => structuredClone(HOOKS_OF_OTHERS), set: () => undefined });
+}
+
+describe('setup function on demand', () => {
+  it("applies the topic of the function's own region and account, with resource auth and every event type by default", async () => {
+    // Act
+    const report = (await handlerWith()({}, lambdaContext())) as { changed: boolean };
+
+    // Assess
+    expect(report.changed).toBe(true);
+    expect(stream.hooks).toEqual([expect.objectContaining({ sns_topic_arn: TOPIC, sns_auth_type: 'resource', event_types: [] })]);
+  });
+
+  it("check answers with Stream's failed check in its report, for a person to read, rather than failing", async () => {
+    // Prepare
+    stream.checkAnswer = { status: 'error', error: 'AuthorizationError: not authorized to perform SNS:Publish' };
+
+    // Act
+    const report = (await handlerWith()({ action: 'check' }, lambdaContext())) as { check?: unknown };
+
+    // Assess
+    expect(report.check).toEqual({ status: 'error', error: 'AuthorizationError: not authorized to perform SNS:Publish' });
+    expect(stream.requests.filter((call) => call.method === 'PATCH')).toEqual([]);
+  });
+
+  it.each([
+    {
+      when: 'the action is unknown', event: { action: 'delete' }, name: 'SetupConfigurationError',
+      says: 'action must be one of apply, dry-run, check, remove, not "delete"',
+    },
+    {
+      when: 'Stream rejects the API secret', apiSecret: 'not-the-secret', name: 'StreamCredentialsError',
+      says: 'or the SSM parameters the setup function reads; the secret is the server-side one',
+    },
+    { when: 'Stream knows no app for the key', prepare: () => stream.failNext.push({ status: 404 }), name: 'StreamAppNotFoundError', says: 'Stream found no app for this API key' },
+    {
+      when: 'Stream keeps failing', prepare: () => stream.failNext.push({ status: 503 }, { status: 503 }), name: 'StreamUnavailableError',
+      says: 'Stream is unreachable or overloaded after 2 attempts',
+    },
+    {
+      when: 'the base URL answers a web page', prepare: () => stream.faults.push({ route: 'GET /app', fault: StreamFault.Html }), name: 'StreamAnswerError',
+      says: "If the URL is not Stream's API, fix --base-url (or STREAM_BASE_URL); otherwise try again.",
+    },
+    {
+      when: 'Stream refuses the write with a 400', prepare: () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.EchoingBadRequest }), name: 'SetupError',
+      says: 'Stream refused to write the hook (HTTP 400',
+    },
+    {
+      when: 'another writer undoes every write', prepare: listRestoredByAnotherWriter, name: 'HookNotSettledError',
+      says: `after 2 writes, Stream's app still does not hold exactly one hook for ${TOPIC} with our settings. Run the setup again; if this persists, look at the app's hooks.`,
+    },
+    {
+      when: 'another writer undoes every write, and one write failed',
+      prepare: () => {
+        listRestoredByAnotherWriter();
+        stream.faults.push({ route: 'PATCH /app', fault: StreamFault.AppliedThen500 });
+      },
+      name: 'HookNotSettledError', says: 'with our settings (last failure: HTTP 500: internal error). Run the setup again',
+    },
+    {
+      when: "Stream's SNS check fails", prepare: () => (stream.checkAnswer = { status: 'error', error: 'not authorized' }), name: 'SnsCheckFailedError',
+      says: `Stream's SNS check failed: status error, "not authorized". Likely cause: the topic policy`,
+    },
+  ])('fails as $name, saying what to do, when $when', async ({ event = {}, apiSecret = API_SECRET, prepare, name, says }) => {
+    // Prepare
+    prepare?.();
+    const handler = handlerWith({ streamCredentials: async () => ({ apiKey: API_KEY, apiSecret }) });
+
+    // Act
+    const failure = await handler(event, lambdaContext()).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(Error);
+    expect({ name: (failure as Error).name, message: (failure as Error).message }).toEqual({ name, message: expect.stringContaining(says) });
+  });
+});
+
+describe('setup function as a custom resource: the request', () => {
+  it.each([
+    ['listed with spaces and an empty entry', ' message.new, user.banned ,,', ['message.new', 'user.banned']],
+    ['not given (every event)', undefined, []],
+  ])('subscribes the hook to the event types %s', async (_, eventTypes, expected) => {
+    // Act
+    await handlerWith()(request('Create', { EventTypes: eventTypes }), lambdaContext());
+
+    // Assess
+    expect(responses.answers.map((answer) => answer.Status)).toEqual(['SUCCESS']);
+    expect(ours().map((hook) => hook.event_types)).toEqual([expected]);
+  });
+
+  it('answers FAILED, naming the value, when the auth type is neither resource nor keys', async () => {
+    // Act
+    await handlerWith()(request('Create', { AuthType: 'iam' }), lambdaContext());
+
+    // Assess
+    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: 'auth type must be resource or keys, not "iam"' })]);
+    expect(stream.requests).toEqual([]);
+  });
+
+  it('answers a Create whose TopicArn is not a topic FAILED, with a physical id that names no topic', async () => {
+    // Act
+    await handlerWith()(request('Create', { TopicArn: 'arn:aws:sqs:us-east-1:111122223333:stream-chat-events-dev-events' }), lambdaContext());
+
+    // Assess
+    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', PhysicalResourceId: 'StreamHook-not-created', Reason: expect.stringContaining('is not an SNS topic ARN') })]);
+  });
+});
+
+describe('setup function as a custom resource: after a failure', () => {
+  it('an Update of the same topic that fails keeps the hook, so events flow until the rollback restores its settings', async () => {
+    // Prepare
+    await handlerWith()(request('Create'), lambdaContext());
+    stream.checkAnswer = { status: 'error', error: 'not authorized' };
+
+    // Act
+    await handlerWith()(request('Update', { EventTypes: 'message.new' }, `stream-sns-hook:${TOPIC}`), lambdaContext());
+
+    // Assess
+    expect(responses.answers.map((answer) => answer.Status)).toEqual(['SUCCESS', 'FAILED']);
+    expect(ours()).toHaveLength(1);
+  });
+
+  it('a Create that runs out of time stops 12 s early, removes the hook it wrote, and answers FAILED', async () => {
+    // Prepare: 28 s left, so the apply has 1 s; Stream answers the write after 1.5 s.
+    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.AppliedThenLate, delayMs: 1_500 });
+
+    // Act
+    await handlerWith()(request('Create'), lambdaContext({ timeoutMs: 28_000 }));
+
+    // Assess
+    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: expect.stringContaining('the setup stopped at its deadline before finishing') })]);
+    expect(ours()).toEqual([]);
+  });
+
+  it('logs that the hook may remain, and how to remove it, when a failed Create cannot remove it', async () => {
+    // Prepare: Stream goes down while it answers the write (applied).
+    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.AppliedThenLate, delayMs: 300 });
+    const handler = handlerWith();
+
+    // Act
+    const answered = handler(request('Create'), lambdaContext());
+    await vi.waitFor(() => expect(stream.requests.some((call) => call.method === 'PATCH')).toBe(true));
+    stream.failNext.push(...Array.from({ length: 4 }, () => ({ status: 503 })));
+    await answered;
+
+    // Assess
+    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: expect.stringContaining('Stream is unreachable') })]);
+    expect(errorLog).toEqual([{ message: `The hook for ${TOPIC} may remain; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
+    expect(ours()).toHaveLength(1);
+  });
+
+  it('logs how to remove the hook when a Delete cannot, and answers SUCCESS so the stack is not stuck', async () => {
+    // Prepare
+    stream.failNext.push({ status: 503 }, { status: 503 });
+
+    // Act
+    await handlerWith()(request('Delete', {}, `stream-sns-hook:${TOPIC}`), lambdaContext());
+
+    // Assess
+    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', Reason: expect.stringContaining('hook not removed: Stream is unreachable') })]);
+    expect(errorLog).toEqual([{ message: `The Stream hook could not be removed; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
+  });
+});
