@@ -134,7 +134,7 @@ describe('setup keys auth: Stream\'s messages are scrubbed', () => {
     expect(failure?.message).not.toContain(SNS_KEY.slice(4));
   });
 
-  it("a Stream 400 that quotes the app's hooks shows none of the credentials in them", async () => {
+  it("a Stream 400 that prints the app's hooks as bare values shows none of the credentials in them, theirs or ours", async () => {
     // Prepare
     stream.faults.push({ route: 'PATCH /app', fault: StreamFault.QuotingAppBadRequest });
 
@@ -142,8 +142,8 @@ describe('setup keys auth: Stream\'s messages are scrubbed', () => {
     const failure = await failureOf(runSetup('apply', keys, credentials, options()));
 
     // Assess
-    expect(failure?.message).toMatch(/HTTP 400: UpdateApp failed.*hooks\.example\.org/);
-    for (const secret of CREDENTIALS_OF_OTHERS) expect(failure?.message).not.toContain(secret);
+    expect(failure?.message).toMatch(/HTTP 400: UpdateApp failed.*hooks\.example\.org.*stream-chat-events-dev-events/);
+    for (const secret of [...CREDENTIALS_OF_OTHERS, SNS_SECRET, SNS_KEY.slice(4)]) expect(failure?.message).not.toContain(secret);
   });
 });
 

@@ -31,7 +31,10 @@ export const StreamFault = {
   Html: 'html',
   /** 400 whose message echoes the request body, secrets included. */
   EchoingBadRequest: 'echoing-400',
-  /** 400 whose message quotes the app's hooks, other teams' credentials included (a check of the whole list). */
+  /**
+   * 400 whose message prints the hooks the write would leave as Go's `%v` prints them: values without their names,
+   * credentials included, other teams' and those of the write.
+   */
   QuotingAppBadRequest: 'quoting-app-400',
   /** 200 with the fault's `body` as it is: any answer that is not what was asked for. */
   Answer: 'answer',
@@ -135,8 +138,10 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
         return send(200, '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>', 'text/html');
       case StreamFault.EchoingBadRequest:
         return reply(400, { code: 4, message: `UpdateApp failed with error: "invalid request ${JSON.stringify(body)}"`, StatusCode: 400 });
-      case StreamFault.QuotingAppBadRequest:
-        return reply(400, { code: 4, message: `UpdateApp failed with error: "event_hooks ${JSON.stringify(state.hooks)} are not valid"`, StatusCode: 400 });
+      case StreamFault.QuotingAppBadRequest: {
+        const after = mergeExplicit(state.hooks, (body as { event_hooks?: Array<Record<string, unknown>> }).event_hooks ?? []);
+        return reply(400, { code: 4, message: `UpdateApp failed with error: "event_hooks ${goValue(after)} are not valid"`, StatusCode: 400 });
+      }
       case StreamFault.Answer:
         return send(200, fault.body ?? '');
       case StreamFault.IgnoredWrite:
@@ -188,6 +193,13 @@ function mergeExplicit(current: FakeStreamHook[], update: Array<Record<string, u
     } else hooks.push(stored(change));
   }
   return hooks;
+}
+
+/** A value as Go's `%v` prints it: structs and maps as their values only, without names or quotes. */
+function goValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
+  if (typeof value === 'object' && value !== null) return `{${Object.values(value).map(goValue).join(' ')}}`;
+  return String(value);
 }
 
 function validJwt(authorization: string, secret: string): boolean {
