@@ -59,7 +59,8 @@ export class StreamApp {
   public constructor(credentials: StreamCredentials, options: SetupOptions, scrubber: SecretScrubber) {
     this.#client = new StreamChat(credentials.apiKey, credentials.apiSecret, {
       timeout: options.requestTimeoutMs,
-      ...(options.baseUrl === undefined ? {} : { baseURL: options.baseUrl }),
+      // Left undefined, the SDK takes Stream's own URL.
+      baseURL: options.baseUrl,
     });
     this.#options = options;
     this.#scrubber = scrubber;
@@ -88,12 +89,14 @@ export class StreamApp {
     return result.error === undefined ? result : { ...result, error: this.#scrubber.scrub(result.error) };
   }
 
-  /** Waits before the next attempt; stops at once if the run's deadline passes meanwhile. */
+  /**
+   * Waits before the next attempt; stops waiting at once if the run's deadline passes meanwhile, and the next call
+   * (every one checks the deadline first) then stops the run.
+   */
   public async backOff(attempt: number, retryAfterMs?: number): Promise<void> {
     const delay = Math.min(retryAfterMs ?? this.#options.retryBaseDelayMs * 2 ** (attempt - 1), LONGEST_RETRY_DELAY_MS);
-    const { signal } = this.#options;
-    await sleep(delay, undefined, signal === undefined ? {} : { signal }).catch(() => this.#stopAtDeadline());
-    this.#stopAtDeadline();
+    // The only rejection is the abort of the wait at the deadline.
+    await sleep(delay, undefined, { signal: this.#options.signal }).catch(() => undefined);
   }
 
   #stopAtDeadline(): void {
@@ -140,7 +143,8 @@ function describe(error: unknown): { status: number | undefined; message: string
     code?: string | number;
     response?: { status?: number; data?: { message?: unknown }; headers?: Record<string, string> };
   };
-  const status = failure.status ?? failure.response?.status;
+  // The SDK turns every answer with an error status into an error holding that status; a network error has none.
+  const { status } = failure;
   const streamMessage = failure.response?.data?.message;
   const message =
     typeof streamMessage === 'string'

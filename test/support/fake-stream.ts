@@ -8,6 +8,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A hook as the stand-in stores it: Stream always gives a hook an id and a type. */
@@ -30,19 +31,47 @@ export const StreamFault = {
   Html: 'html',
   /** 400 whose message echoes the request body, secrets included. */
   EchoingBadRequest: 'echoing-400',
+  /**
+   * 400 whose message prints the hooks the write would leave as Go's `%v` prints them: values without their names,
+   * credentials included, other teams' and those of the write.
+   */
+  QuotingAppBadRequest: 'quoting-app-400',
+  /** 200 with the fault's `body` as it is: any answer that is not what was asked for. */
+  Answer: 'answer',
+  /** The write is answered 201 but not applied. */
+  IgnoredWrite: 'ignored-write',
+  /** The request is served as usual, after `delayMs`. */
+  Slow: 'slow',
+  /** The connection is closed without an answer (a proxy or load balancer dropping it). */
+  HangUp: 'hang-up',
 } as const;
 export type StreamFault = (typeof StreamFault)[keyof typeof StreamFault];
+
+/** What POST /check_sns is asked to check: the topic, and the keys to publish with (none: the topic policy). */
+export interface SnsCheckRequest {
+  sns_topic_arn?: string;
+  sns_key?: string;
+  sns_secret?: string;
+}
+
+/** Stream's answer to an SNS check. */
+export interface SnsCheckAnswer {
+  status: string;
+  error?: string;
+}
 
 /** The running stand-in: its state is the app's hooks, open to the test, and what it was asked. */
 export interface FakeStream {
   baseUrl: string;
   hooks: FakeStreamHook[];
-  requests: Array<{ method: string; path: string; body: unknown }>;
+  /** Every request, with when it arrived (performance.now()). */
+  requests: Array<{ method: string; path: string; body: unknown; at: number }>;
   /** Answers to give to the next requests, in order, instead of serving them. */
   failNext: Array<{ status: number; message?: string; headers?: Record<string, string> }>;
   /** Faults to play, each on the next request of its route (`GET /app`, `PATCH /app`, `POST /check_sns`). */
-  faults: Array<{ route: string; fault: StreamFault; delayMs?: number }>;
-  checkAnswer: { status: string; error?: string };
+  faults: Array<{ route: string; fault: StreamFault; delayMs?: number; body?: string }>;
+  /** The answer to every SNS check, or how the check goes for what it is asked to check. */
+  checkAnswer: SnsCheckAnswer | ((asked: SnsCheckRequest) => SnsCheckAnswer);
   close(): Promise<void>;
 }
 
@@ -79,10 +108,11 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
     checkAnswer: { status: 'ok' },
   };
   const server = createServer(async (request, response) => {
+    const at = performance.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
     const body = await readBody(request);
     const route = `${request.method} ${url.pathname}`;
-    state.requests.push({ method: request.method ?? '', path: url.pathname, body });
+    state.requests.push({ method: request.method ?? '', path: url.pathname, body, at });
     const send = (status: number, text: string, contentType = 'application/json', headers: Record<string, string> = {}) => {
       if (response.destroyed) return;
       response.writeHead(status, { 'content-type': contentType, ...headers });
@@ -108,6 +138,20 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
         return send(200, '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>', 'text/html');
       case StreamFault.EchoingBadRequest:
         return reply(400, { code: 4, message: `UpdateApp failed with error: "invalid request ${JSON.stringify(body)}"`, StatusCode: 400 });
+      case StreamFault.QuotingAppBadRequest: {
+        const after = mergeExplicit(state.hooks, (body as { event_hooks?: Array<Record<string, unknown>> }).event_hooks ?? []);
+        return reply(400, { code: 4, message: `UpdateApp failed with error: "event_hooks ${goValue(after)} are not valid"`, StatusCode: 400 });
+      }
+      case StreamFault.Answer:
+        return send(200, fault.body ?? '');
+      case StreamFault.IgnoredWrite:
+        return reply(201, {});
+      case StreamFault.Slow:
+        await sleep(fault.delayMs ?? 2_000);
+        break;
+      case StreamFault.HangUp:
+        request.socket.destroy();
+        return;
       default:
     }
     if (request.method === 'GET' && url.pathname === '/app') return reply(200, { app: { name: 'fake-app', event_hooks: state.hooks } });
@@ -118,7 +162,9 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
       if (fault?.fault === StreamFault.AppliedThenLate) await sleep(fault.delayMs ?? 2_000);
       return reply(201, {});
     }
-    if (request.method === 'POST' && url.pathname === '/check_sns') return reply(201, state.checkAnswer);
+    if (request.method === 'POST' && url.pathname === '/check_sns') {
+      return reply(201, typeof state.checkAnswer === 'function' ? state.checkAnswer(body as SnsCheckRequest) : state.checkAnswer);
+    }
     return reply(404, { code: 4, message: `no route ${route}` });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -147,6 +193,13 @@ function mergeExplicit(current: FakeStreamHook[], update: Array<Record<string, u
     } else hooks.push(stored(change));
   }
   return hooks;
+}
+
+/** A value as Go's `%v` prints it: structs and maps as their values only, without names or quotes. */
+function goValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
+  if (typeof value === 'object' && value !== null) return `{${Object.values(value).map(goValue).join(' ')}}`;
+  return String(value);
 }
 
 function validJwt(authorization: string, secret: string): boolean {
