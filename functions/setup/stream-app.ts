@@ -31,7 +31,10 @@ export interface SetupOptions {
   baseUrl: string | undefined;
   /** Attempts per read, and writes per run, when Stream is unreachable, rate limits or fails with a 5xx. */
   attempts: number;
-  /** First retry delay; it doubles on each retry, up to 8 s, unless Stream says how long to wait. */
+  /**
+   * First retry delay; it doubles on each retry, up to 8 s, unless Stream says how long to wait (then up to 60 s,
+   * the length of Stream's rate-limit windows, and never past the run's deadline).
+   */
   retryBaseDelayMs: number;
   /** Time limit of one Stream call. */
   requestTimeoutMs: number;
@@ -49,6 +52,8 @@ export const SETUP_DEFAULTS = {
 } as const satisfies SetupOptions;
 
 const LONGEST_RETRY_DELAY_MS = 8_000;
+/** Stream's rate limits count per minute: a wait it names is honoured up to one window, never longer. */
+const LONGEST_NAMED_WAIT_MS = 60_000;
 
 /** One Stream app, reached with its server-side credentials. */
 export class StreamApp {
@@ -94,7 +99,10 @@ export class StreamApp {
    * (every one checks the deadline first) then stops the run.
    */
   public async backOff(attempt: number, retryAfterMs?: number): Promise<void> {
-    const delay = Math.min(retryAfterMs ?? this.#options.retryBaseDelayMs * 2 ** (attempt - 1), LONGEST_RETRY_DELAY_MS);
+    const delay =
+      retryAfterMs === undefined
+        ? Math.min(this.#options.retryBaseDelayMs * 2 ** (attempt - 1), LONGEST_RETRY_DELAY_MS)
+        : Math.min(retryAfterMs, LONGEST_NAMED_WAIT_MS);
     // The only rejection is the abort of the wait at the deadline.
     await sleep(delay, undefined, { signal: this.#options.signal }).catch(() => undefined);
   }
@@ -150,6 +158,17 @@ function describe(error: unknown): { status: number | undefined; message: string
     typeof streamMessage === 'string'
       ? streamMessage
       : (typeof failure.code === 'string' ? `${failure.code}: ${failure.message}` : failure.message) ?? String(error);
-  const retryAfter = Number(failure.response?.headers?.['retry-after']);
-  return { status, message, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined };
+  return { status, message, retryAfterMs: namedWaitMs(failure.response?.headers) };
+}
+
+/**
+ * How long Stream asks to wait: Retry-After (seconds), or on a rate limit the X-RateLimit-Reset its API documents
+ * (the Unix time in seconds when the window resets). Undefined when it names none, or none in the future.
+ */
+function namedWaitMs(headers: Record<string, string> | undefined): number | undefined {
+  const retryAfter = Number(headers?.['retry-after']);
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
+  const resetAt = Number(headers?.['x-ratelimit-reset']) * 1000;
+  if (Number.isFinite(resetAt) && resetAt > Date.now()) return resetAt - Date.now();
+  return undefined;
 }

@@ -102,6 +102,20 @@ describe('setup retries: how long between attempts', () => {
     expect(waitsBetweenReads()[0]).toBeGreaterThanOrEqual(1_000);
   });
 
+  it('waits for the rate-limit window to reset when a 429 names only X-RateLimit-Reset', async () => {
+    // Prepare: Stream documents X-RateLimit-Reset (Unix seconds) on its rate limits, not always Retry-After.
+    const resetAt = Math.ceil(Date.now() / 1000) + 2;
+    stream.failNext.push(...failing(1, 429, { 'x-ratelimit-reset': String(resetAt) }));
+
+    // Act
+    const report = await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10 });
+
+    // Assess: the second read comes after the reset, not after the 10 ms backoff.
+    expect(report.check).toEqual({ status: 'ok' });
+    expect(reads()[1]!.at - reads()[0]!.at).toBeGreaterThanOrEqual(1_000);
+    expect(performance.timeOrigin + reads()[1]!.at).toBeGreaterThanOrEqual(resetAt * 1000 - 50);
+  });
+
   it('keeps doubling its wait when a 429 names a Retry-After of 0 or less, so the rate limit is not hammered', async () => {
     // Prepare
     stream.failNext.push(...failing(1, 429, { 'retry-after': '0' }), ...failing(1, 429, { 'retry-after': '-1' }));
