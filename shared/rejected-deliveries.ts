@@ -41,6 +41,7 @@ const MAX_KEPT_EVENT_CHARACTERS = 900_000;
  * derived from the function's ARN rather than passed in the environment: environment values stay literal so that
  * `serverless invoke local` needs no AWS.
  */
+// Stryker disable next-line ObjectLiteral: 3 attempts is also the SDK's default; the value is stated, not relied on
 export function sqsRejectedDeliveryStore(queueName: string, sqs: SQSClient = new SQSClient({ maxAttempts: 3 })): RejectedDeliveryStore {
   return {
     async keep(rejection, lambdaContext) {

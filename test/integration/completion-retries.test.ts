@@ -144,7 +144,7 @@ describe('completion write: answered after the client gave up', () => {
 });
 
 describe('the default DynamoDB client', () => {
-  it('fails fast, as transient and naming the endpoint it tried, when DynamoDB accepts the connection but never answers', async () => {
+  it('fails fast, as transient, naming the error and the endpoint it tried, when DynamoDB accepts the connection but never answers', async () => {
     // Prepare: a server that reads each request and never answers; the default client, pointed at it as
     // serverless invoke local points it at DynamoDB Local.
     const silent = await silentServer();
@@ -160,7 +160,9 @@ describe('the default DynamoDB client', () => {
 
     // Assess: three attempts of 2 s each, well inside a Lambda timeout, rather than the SDK's minutes.
     expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect((failure as Error).message).toContain('TimeoutError');
     expect((failure as Error).message).toContain(silent.endpoint);
+    expect((failure as Error).cause).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

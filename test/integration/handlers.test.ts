@@ -270,7 +270,7 @@ describe('a poison delivery, as the operator finds it', () => {
     expect(untyped).not.toHaveProperty('eventType');
   });
 
-  it('logs the first 2,048 characters of a long message, and counts it under RejectedEvents', async () => {
+  it('logs where it is kept and the first 2,048 characters of a long message, and counts it under RejectedEvents', async () => {
     // Prepare
     const other = await categoryFunction('other', { fallback: async () => undefined });
     const message = `{"type": 42, "text": "${'x'.repeat(5_000)}"}`;
@@ -279,7 +279,9 @@ describe('a poison delivery, as the operator finds it', () => {
     await other.invoke(snsLambdaEvent(message, { messageId: 'long' }));
 
     // Assess
-    expect(logLines('ERROR')[0]!.messageHead).toBe(message.slice(0, 2_048));
+    const [line] = logLines('ERROR');
+    expect(line!.message).toContain('rejected-deliveries queue');
+    expect(line!.messageHead).toBe(message.slice(0, 2_048));
     expect(metricLines()).toEqual([expect.objectContaining({ category: 'other', RejectedEvents: 1 })]);
   });
 

@@ -298,7 +298,7 @@ describe('invocation logs', () => {
     expect(concurrent).toMatchObject({ name: 'EventInProgressError' });
     const lines = output.lines();
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
-    expect(lines.filter((line) => line.level === 'WARN')).toEqual([expect.objectContaining({ snsMessageId: 'concurrent' })]);
+    expect(lines.filter((line) => line.level === 'WARN')).toEqual([expect.objectContaining({ snsMessageId: 'concurrent', detail: expect.any(String) })]);
     expect(lines.filter((line) => line._aws && line.ConcurrentDuplicateEvents === 1)).toHaveLength(1);
   });
 });
