@@ -40,22 +40,42 @@ export interface IdempotencyOptions {
   recordLifetimeSeconds: number;
   /** The DynamoDB client. The default fails fast: see {@link createDynamoDBClient}. */
   dynamoDB: DynamoDBClient;
+  /** How the completion write is retried (see {@link CompletionRetry}); tests shorten it. */
+  completionRetry: CompletionRetry;
+}
+
+/**
+ * How long to keep retrying the completion write after the customer's code succeeded. Failing the invocation
+ * then would make Lambda's retry run the code again once the lock expires, so a short DynamoDB blip is ridden out
+ * instead, within the invocation's own deadline.
+ */
+export interface CompletionRetry {
+  /** The longest time spent retrying, waits included. */
+  maxWaitMs: number;
+  /** The wait before the first retry; it doubles after each failed one. */
+  firstDelayMs: number;
+  /** The time left before the deadline at which retrying stops, so that the failure is reported, not a timeout. */
+  keepBeforeDeadlineMs: number;
 }
 
 /** Defaults of {@link IdempotencyOptions}; the table's name comes from the environment (shared/configuration.ts). */
 const IDEMPOTENCY_DEFAULTS = {
   recordLifetimeSeconds: 25 * 24 * 60 * 60,
+  completionRetry: { maxWaitMs: 10_000, firstDelayMs: 100, keepBeforeDeadlineMs: 3_000 },
 } as const;
 
 /**
  * A DynamoDB client that fails well inside the function's timeout: 1 s to connect, 2 s per request, 3 attempts.
  * The SDK's defaults would wait minutes on a dead connection; a failed invocation is retried by Lambda, so
  * failing fast loses nothing. `AWS_ENDPOINT_URL_DYNAMODB` points it at DynamoDB Local.
+ *
+ * `throwOnRequestTimeout`: without it, @smithy/node-http-handler 4.x only logs a warning when `requestTimeout`
+ * passes and keeps waiting, here until the Lambda timeout.
  */
 function createDynamoDBClient(): DynamoDBClient {
   return new DynamoDBClient({
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
 }
 
@@ -71,13 +91,6 @@ interface Run {
 /** The result stored with each completed record: written on every event, so kept tiny. */
 const STORED_RESULT = { done: true } as const;
 
-/**
- * How long to keep retrying the completion write after the customer's code succeeded. Failing the invocation
- * then would make Lambda's retry run the code again once the lock expires, so a short DynamoDB blip is ridden out
- * here instead, within the invocation's own deadline.
- */
-const COMPLETION_RETRY = { maxWaitMs: 10_000, firstDelayMs: 100, keepBeforeDeadlineMs: 3_000 } as const;
-
 /** Runs the work of one delivery at most once per event; answers whether it ran (`processed`) or not. */
 export type IdempotentRunner = (
   delivery: StreamDelivery,
@@ -90,7 +103,7 @@ export type IdempotentRunner = (
  * key prefix of the category it was built for.
  */
 export function createIdempotentRunner(category: Category, options: Partial<IdempotencyOptions> = {}): IdempotentRunner {
-  const { tableName, recordLifetimeSeconds, dynamoDB } = {
+  const { tableName, recordLifetimeSeconds, dynamoDB, completionRetry } = {
     ...IDEMPOTENCY_DEFAULTS,
     ...options,
     tableName: options.tableName ?? requiredSetting('IDEMPOTENCY_TABLE'),
@@ -107,6 +120,7 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
     },
     {
       persistenceStore,
+      // Stryker disable next-line BooleanLiteral: the key is always a SHA-256 hash (StreamDelivery.eventKey), never missing
       config: new IdempotencyConfig({ expiresAfterSeconds: recordLifetimeSeconds, throwOnNoIdempotencyKey: true }),
       keyPrefix: `${category}#${EVENT_KEY_VERSION}`,
     },
@@ -121,7 +135,12 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
       await idempotent(key, lambdaContext, run);
     } catch (error) {
       if (run.completed && error instanceof IdempotencyUnknownError) {
-        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), lambdaContext, error);
+        await completeWithRetries(
+          () => persistenceStore.saveSuccess(key, STORED_RESULT),
+          completionRetry,
+          lambdaContext,
+          error,
+        );
         return Outcome.Processed;
       }
       throw run.executed ? unwrapHandlerError(error) : toTransient(error);
@@ -131,13 +150,18 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
 }
 
 /** Retries the completion write with backoff while the deadline allows; then fails as transient. */
-async function completeWithRetries(save: () => Promise<void>, lambdaContext: Context, firstError: unknown): Promise<void> {
+async function completeWithRetries(
+  save: () => Promise<void>,
+  retry: CompletionRetry,
+  lambdaContext: Context,
+  firstError: unknown,
+): Promise<void> {
   const started = Date.now();
-  let delay: number = COMPLETION_RETRY.firstDelayMs;
+  let delay = retry.firstDelayMs;
   let lastError = firstError;
   while (
-    Date.now() - started + delay <= COMPLETION_RETRY.maxWaitMs &&
-    lambdaContext.getRemainingTimeInMillis() - delay > COMPLETION_RETRY.keepBeforeDeadlineMs
+    Date.now() - started + delay <= retry.maxWaitMs &&
+    lambdaContext.getRemainingTimeInMillis() - delay > retry.keepBeforeDeadlineMs
   ) {
     await new Promise((resolve) => setTimeout(resolve, delay));
     try {

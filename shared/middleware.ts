@@ -137,11 +137,12 @@ async function handleOwnedDelivery(
   return { outcome, category, type: delivery.event.type };
 }
 
-/** Picks the handler registered for the event's type, or the category's fallback. */
+/**
+ * Picks the handler registered for the event's type, or the category's fallback. A Map, not a property lookup on
+ * `handlers`: a custom event type such as `constructor` must not find an Object property. `fallback` itself needs
+ * no exclusion: an event of that type gets the fallback either way.
+ */
 function dispatchByType<C extends Category>(handlers: CategoryHandlers<C>) {
-  const byType = new Map<string, StreamEventHandler>();
-  for (const [type, handler] of Object.entries(handlers)) {
-    if (type !== 'fallback' && typeof handler === 'function') byType.set(type, handler as StreamEventHandler);
-  }
+  const byType = new Map(Object.entries(handlers) as Array<[string, StreamEventHandler | undefined]>);
   return (delivery: StreamDelivery): StreamEventHandler => byType.get(delivery.event.type) ?? handlers.fallback;
 }

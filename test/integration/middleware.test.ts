@@ -8,6 +8,7 @@ import { RejectionReason } from '../../shared/errors.js';
 import { flushSkippedCounts, logger } from '../../shared/observability.js';
 import { MessageEncoding } from '../../shared/types.js';
 import { countingClient, freshTable, testFunction } from '../support/category-function.js';
+import { type CapturedOutput, capturePowertoolsOutput } from '../support/powertools-output.js';
 import { sampleJson } from '../support/samples.js';
 
 // Metrics are off for the rest of the suite; this file checks them. vi.hoisted runs before the imports.
@@ -15,26 +16,10 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 });
 
-/** What the Powertools Logger and Metrics write, as parsed JSON lines. */
-let written: string[] = [];
-const output = {
-  lines: (): Array<Record<string, any>> =>
-    written
-      .join('')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line)),
-};
+let output: CapturedOutput;
 
 beforeEach(() => {
-  written = [];
-  // Powertools writes INFO lines and metrics to stdout, WARN and ERROR lines to stderr.
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
+  output = capturePowertoolsOutput();
 });
 
 afterEach(() => {
@@ -313,7 +298,7 @@ describe('invocation logs', () => {
     expect(concurrent).toMatchObject({ name: 'EventInProgressError' });
     const lines = output.lines();
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
-    expect(lines.filter((line) => line.level === 'WARN')).toEqual([expect.objectContaining({ snsMessageId: 'concurrent' })]);
+    expect(lines.filter((line) => line.level === 'WARN')).toEqual([expect.objectContaining({ snsMessageId: 'concurrent', detail: expect.any(String) })]);
     expect(lines.filter((line) => line._aws && line.ConcurrentDuplicateEvents === 1)).toHaveLength(1);
   });
 });

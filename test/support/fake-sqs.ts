@@ -1,6 +1,7 @@
 /**
  * A local stand-in of SQS's JSON API (the protocol of @aws-sdk/client-sqs) for the calls a redrive makes:
- * GetQueueUrl, ReceiveMessage (visibility timeouts, MD5 of the body), DeleteMessage and ChangeMessageVisibility.
+ * GetQueueUrl, ReceiveMessage (visibility timeouts, MD5 of the body), DeleteMessage and ChangeMessageVisibility; and
+ * SendMessage, for the rejected-deliveries store.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { type StandIn, type StandInAnswer, startStandIn } from './http-stand-in.js';
@@ -19,6 +20,8 @@ export interface FakeSqs extends StandIn {
   bodies(name: string): string[];
   /** Every action asked, in order (`DeleteMessage`, ...). */
   actions: string[];
+  /** Every message sent (SendMessage), with the queue URL it was sent to and its attributes. */
+  sent: Array<{ queueUrl: string; body: string; attributes: Record<string, { DataType: string; StringValue?: string }> }>;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): StandInAnswer => ({
@@ -30,6 +33,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 export async function startFakeSqs(): Promise<FakeSqs> {
   const queues = new Map<string, QueuedMessage[]>();
   const actions: string[] = [];
+  const sent: FakeSqs['sent'] = [];
   const queueOf = (url: unknown) => {
     const queue = queues.get(String(url).split('/').pop() ?? '');
     if (queue === undefined) throw Object.assign(new Error(`no queue ${String(url)}`), { notFound: true });
@@ -61,6 +65,12 @@ export async function startFakeSqs(): Promise<FakeSqs> {
               })),
             });
           }
+          case 'SendMessage': {
+            const messageId = randomUUID();
+            queueOf(input.QueueUrl).push({ messageId, body: input.MessageBody, visibleAt: 0, receiptHandle: undefined });
+            sent.push({ queueUrl: input.QueueUrl, body: input.MessageBody, attributes: input.MessageAttributes ?? {} });
+            return json(200, { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex') });
+          }
           case 'DeleteMessage': {
             // As SQS: deleting a message already deleted succeeds.
             const queue = queueOf(input.QueueUrl);
@@ -85,6 +95,7 @@ export async function startFakeSqs(): Promise<FakeSqs> {
   );
   return Object.assign(standIn, {
     actions,
+    sent,
     createQueue(name: string, bodies: string[]) {
       queues.set(name, bodies.map((body) => ({ messageId: randomUUID(), body, visibleAt: 0, receiptHandle: undefined })));
       return `${standIn.endpoint}/111122223333/${name}`;
