@@ -84,3 +84,169 @@ describe('hook plan: remove', () => {
     expect(changes.every((change) => change.delete === true)).toBe(true);
   });
 });
+
+/** Our hook as the last apply left it, under our id: what a second apply finds. */
+const applied = (changes: Partial<EventHook> = {}): EventHook => ({
+  id: hookIdFor(TOPIC),
+  hook_type: 'sns',
+  enabled: true,
+  event_types: [],
+  sns_topic_arn: TOPIC,
+  sns_region: REGION,
+  sns_auth_type: 'resource',
+  ...changes,
+});
+const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
+const keys: HookSettings = { topicArn: TOPIC, authType: 'keys', eventTypes: [], snsKey: 'AKIAPUBLISHER1', snsSecret: 'publisher-secret-4f1e' };
+
+describe('hook plan: our hook is repaired, never reported unchanged, when it is not what we want', () => {
+  it.each<[string, Partial<EventHook>]>([
+    ['disabled in the dashboard', { enabled: false }],
+    ['pointing at another region than its topic', { sns_region: 'us-east-1' }],
+    ['switched to keys auth', { sns_auth_type: 'keys', sns_key: 'AKIASOMEONE', sns_secret: 'x' }],
+    ['narrowed to some event types', { event_types: ['message.new'] }],
+    ['pointed at another topic, keeping our id', { sns_topic_arn: `${TOPIC}-old` }],
+    ['turned into another type of hook, keeping our id', { hook_type: 'sqs', sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/q' }],
+  ])('apply rewrites our hook %s', (_, drift) => {
+    // Prepare
+    const hooks = [applied(drift)];
+
+    // Act
+    const { changes, duplicateIds } = planApply(hooks, resource, REGION);
+
+    // Assess
+    expect(changes).toEqual([
+      { id: hookIdFor(TOPIC), hook_type: 'sns', enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' },
+    ]);
+    expect(duplicateIds).toEqual([]);
+  });
+
+  it('apply with keys auth sends the publisher key and secret, and sends them again when the key was rotated', () => {
+    // Prepare
+    const rotated = applied({ sns_auth_type: 'keys', sns_key: 'AKIAPUBLISHER0' });
+
+    // Act
+    const created = planApply([], keys, REGION).changes;
+    const rewritten = planApply([rotated], keys, REGION).changes;
+    const unchanged = planApply([applied({ sns_auth_type: 'keys', sns_key: keys.snsKey })], keys, REGION).changes;
+
+    // Assess
+    const withKeys = { ...applied({ sns_auth_type: 'keys' }), sns_key: keys.snsKey, sns_secret: keys.snsSecret };
+    expect(created).toEqual([withKeys]);
+    expect(rewritten).toEqual([withKeys]);
+    expect(unchanged).toEqual([]);
+  });
+
+  it('apply with resource auth sends no key nor secret, even when the hook held some', () => {
+    // Act
+    const { changes } = planApply([applied({ sns_auth_type: 'keys', sns_key: 'AKIAOLD', sns_secret: 'old' })], resource, REGION);
+
+    // Assess
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).not.toHaveProperty('sns_key');
+    expect(changes[0]).not.toHaveProperty('sns_secret');
+  });
+
+  it('apply leaves our hook alone when Stream lists its event types in another order, or omits an empty list', () => {
+    // Prepare
+    const wanted = { ...resource, eventTypes: ['user.banned', 'message.new', 'channel.created'] };
+    const reordered = applied({ event_types: ['channel.created', 'message.new', 'user.banned'] });
+    const { event_types: _omitted, ...withoutEventTypes } = applied();
+
+    // Act
+    const afterReorder = planApply([reordered], wanted, REGION);
+    const afterOmitted = planApply([withoutEventTypes], resource, REGION);
+
+    // Assess
+    expect(afterReorder).toEqual({ changes: [], duplicateIds: [] });
+    expect(afterOmitted).toEqual({ changes: [], duplicateIds: [] });
+  });
+});
+
+describe('hook plan: which hooks are ours', () => {
+  it('a hook with our id is ours wherever it points, so apply repoints it and remove deletes it', () => {
+    // Prepare
+    const repointed = applied({ sns_topic_arn: 'arn:aws:sns:eu-west-1:111122223333:renamed' });
+
+    // Act
+    const apply = planApply([repointed], resource, REGION);
+    const remove = planRemove([repointed], TOPIC);
+
+    // Assess
+    expect(isOurHook(repointed, TOPIC)).toBe(true);
+    expect(apply.changes).toEqual([applied()]);
+    expect(remove.changes).toEqual([{ id: hookIdFor(TOPIC), delete: true }]);
+  });
+
+  it("another team's hook of another type that still holds our topic ARN is theirs: never written nor deleted", () => {
+    // Prepare
+    const converted: EventHook = { id: 'sqs-was-sns', hook_type: 'sqs', sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/q', sns_topic_arn: TOPIC };
+
+    // Act
+    const apply = planApply([converted], resource, REGION);
+    const remove = planRemove([converted], TOPIC);
+
+    // Assess
+    expect(isOurHook(converted, TOPIC)).toBe(false);
+    expect(apply.changes).toEqual([applied()]);
+    expect(remove.changes).toEqual([]);
+  });
+});
+
+describe('hook plan: duplicates', () => {
+  it('apply keeps the hook with our id and deletes the Stream-made duplicates listed before it', () => {
+    // Prepare
+    const older = [applied({ id: 'stream-made-1' }), applied({ id: 'stream-made-2', enabled: false })];
+    const hooks = [...older, applied()];
+
+    // Act
+    const { changes, duplicateIds } = planApply(hooks, resource, REGION);
+
+    // Assess
+    expect(changes).toEqual([
+      { id: 'stream-made-1', delete: true },
+      { id: 'stream-made-2', delete: true },
+    ]);
+    expect(duplicateIds).toEqual(['stream-made-1', 'stream-made-2']);
+    expect(hooksAfter(hooks, changes)).toEqual([applied()]);
+  });
+
+  it('remove deletes every hook of ours and counts all but one as duplicates', () => {
+    // Prepare
+    const single = [applied()];
+    const several = [applied({ id: 'stream-made-1' }), applied()];
+
+    // Act
+    const removeSingle = planRemove(single, TOPIC);
+    const removeSeveral = planRemove(several, TOPIC);
+
+    // Assess
+    expect(removeSingle).toEqual({ changes: [{ id: hookIdFor(TOPIC), delete: true }], duplicateIds: [] });
+    expect(removeSeveral).toEqual({
+      changes: [
+        { id: 'stream-made-1', delete: true },
+        { id: hookIdFor(TOPIC), delete: true },
+      ],
+      duplicateIds: [hookIdFor(TOPIC)],
+    });
+  });
+});
+
+describe('hook plan: the hooks a dry run shows', () => {
+  it('an update merges into the hook of its id, a deletion drops only its id, a new id is added at the end', () => {
+    // Prepare
+    const hooks: EventHook[] = [
+      { id: 'wh-1', hook_type: 'webhook', webhook_url: 'https://example.org/hook' },
+      applied({ enabled: false, created_at: '2026-01-01T00:00:00Z' }),
+      applied({ id: 'stream-made-1' }),
+    ];
+    const changes: EventHook[] = [{ id: hookIdFor(TOPIC), enabled: true }, { id: 'stream-made-1', delete: true }, { id: 'new-1', hook_type: 'sns' }];
+
+    // Act
+    const after = hooksAfter(hooks, changes);
+
+    // Assess
+    expect(after).toEqual([hooks[0], applied({ created_at: '2026-01-01T00:00:00Z' }), { id: 'new-1', hook_type: 'sns' }]);
+    expect(hooks[1]).toMatchObject({ enabled: false });
+  });
+});
