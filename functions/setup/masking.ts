@@ -135,8 +135,9 @@ function maskNamed(name: string, value: string): string {
   return isUrl(value) ? maskUrl(value) : value;
 }
 
+/** A URL as `new URL` reads it, which first strips leading spaces and control characters. */
 function isUrl(value: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  return /^[\u0000-\u0020]*[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
 
 function credentialsOfUrl(text: string): string[] {

@@ -125,6 +125,19 @@ describe('masking: what a masked hook still shows', () => {
 });
 
 describe('masking: URLs', () => {
+  it('masks a URL that Stream stored with spaces or control characters before its scheme', () => {
+    // Prepare: `new URL` strips them, so Stream may well store and use such a value.
+    const hook = { hook_type: 'webhook', webhook_url: ' \thttps://ops:pw-9f2c1e@h.example/x?token=tk-77c1d0' };
+
+    // Act
+    const masked = JSON.stringify(maskHook(hook));
+    const found = credentialsOf(hook).map(({ value }) => value);
+
+    // Assess
+    expect(masked).not.toMatch(/pw-9f2c1e|tk-77c1d0/);
+    expect(found).toEqual(expect.arrayContaining(['pw-9f2c1e', 'tk-77c1d0']));
+  });
+
   it('masks a token given as the user name alone', () => {
     // Act
     const masked = maskUrl('https://ghp0123456789abcdefTOKEN@git.example.org/hooks/stream');
