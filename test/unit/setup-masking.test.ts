@@ -127,7 +127,7 @@ describe('masking: what a masked hook still shows', () => {
 describe('masking: URLs', () => {
   it('masks a URL that Stream stored with spaces or control characters before its scheme', () => {
     // Prepare: `new URL` strips them, so Stream may well store and use such a value.
-    const hook = { hook_type: 'webhook', webhook_url: ' \thttps://ops:pw-9f2c1e@h.example/x?token=tk-77c1d0' };
+    const hook: EventHook = { hook_type: 'webhook', webhook_url: ' \thttps://ops:pw-9f2c1e@h.example/x?token=tk-77c1d0' };
 
     // Act
     const masked = JSON.stringify(maskHook(hook));
