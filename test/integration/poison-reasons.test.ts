@@ -65,13 +65,20 @@ describe('poison deliveries: one record each, with the reason that names the fau
       category: 'messages',
       reason: 'bad_base64',
     },
+    {
+      // The peek decodes whole base64 quanta only: the closing quote of "message.read" is in the cut one.
+      name: 'base64 cut short inside its type',
+      lambdaEvent: sns(b64('{"type":"message.read","text":"hello"}').slice(0, 30)),
+      category: 'other',
+      reason: 'bad_base64',
+    },
     { name: 'base64 of text whose first byte is the first of gzip', lambdaEvent: sns(b64('\u001f not JSON')), category: 'other', reason: 'invalid_json' },
     { name: 'base64 of text whose second byte is the second of gzip', lambdaEvent: sns(b64('Ëclair, not JSON')), category: 'other', reason: 'invalid_json' },
     { name: 'gzip of JSON null', lambdaEvent: sns(gz('null')), category: 'other', reason: 'not_an_object', detail: 'the JSON is null, not an object' },
     { name: 'a JSON number, raw', lambdaEvent: sns('42'), category: 'other', reason: 'not_an_object', detail: 'the JSON is a number, not an object' },
     { name: 'base64 of a JSON array', lambdaEvent: sns(b64('[{"type":"message.new"}]')), category: 'other', reason: 'not_an_object', detail: 'the JSON is an array, not an object' },
     {
-      name: 'its type first, then a key past the first 512 characters',
+      name: 'its type key 600 spaces in, past what the peek reads',
       lambdaEvent: sns(`{${' '.repeat(600)}"type":"message.new","text":}`),
       category: 'other',
       reason: 'invalid_json',
