@@ -90,7 +90,6 @@ function rawJsonRejection(message: string): PoisonDeliveryError | undefined {
   try {
     const value: unknown = JSON.parse(message);
     return new PoisonDeliveryError(RejectionReason.NotAnObject, `the JSON is ${describeJson(value)}, not an object`);
-    // Stryker disable next-line BlockStatement: an empty catch block returns undefined too.
   } catch {
     return undefined;
   }

@@ -36,7 +36,6 @@ export function peekEventType(message: string): string | undefined {
       ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1024, maxOutputLength: 256 * 1024 })
       : bytes;
     return PEEKED_TYPE.exec(prefix.toString('utf8', 0, PEEKED_TEXT_CHARACTERS))?.[1];
-    // Stryker disable next-line BlockStatement: an empty catch block returns undefined too.
   } catch {
     return undefined;
   }
