@@ -41,11 +41,12 @@ export function eventKey(event: object): string {
   const hash = createHash('sha256');
   let canonical: string;
   try {
-    canonical = canonicalize(event) ?? '';
+    // canonicalize returns undefined only for undefined, and an event is an object.
+    canonical = canonicalize(event) as string;
   } catch {
     // canonicalize refuses unpaired surrogates and infinite numbers; the escaped domain has neither. Anything
     // else it refuses is thrown again from here, and the invocation fails for a retry.
-    canonical = canonicalize(escapeForRfc8785(event)) ?? '';
+    canonical = canonicalize(escapeForRfc8785(event)) as string;
     hash.update(ESCAPED_DOMAIN);
   }
   return hash.update(canonical).digest('base64url');

@@ -14,7 +14,12 @@ import { MessageEncoding } from './types.js';
 /** Base64 as RFC 4648 writes it: the standard alphabet, padding only at the end, no line breaks. */
 export const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** The first two bytes of every gzip stream. */
-export const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/** Whether decoded bytes are gzip: they start with its two magic bytes (the decoder and the peek decide alike). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
 
 // `ignoreBOM: false` (the default) drops a leading byte-order mark, as `trim()` does for raw JSON.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -25,15 +30,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * @throws PoisonDeliveryError when the message is over SNS's size, not decodable, or inflates past the limit.
  */
 export function decodeMessageText(message: string): { text: string; encoding: MessageEncoding } {
-  // SNS counts UTF-8 bytes; a string of n characters holds at most 3n of them.
-  if (message.length * 3 > DECODE_LIMITS.maxMessageBytes) {
-    const bytes = Buffer.byteLength(message, 'utf8');
-    if (bytes > DECODE_LIMITS.maxMessageBytes) {
-      throw new PoisonDeliveryError(
-        RejectionReason.MessageTooLarge,
-        `the message has ${bytes} bytes of UTF-8; SNS carries at most ${DECODE_LIMITS.maxMessageBytes}`,
-      );
-    }
+  // SNS counts UTF-8 bytes, not characters. Counting them is one pass over the message, as decoding it is.
+  const messageBytes = Buffer.byteLength(message, 'utf8');
+  if (messageBytes > DECODE_LIMITS.maxMessageBytes) {
+    throw new PoisonDeliveryError(
+      RejectionReason.MessageTooLarge,
+      `the message has ${messageBytes} bytes of UTF-8; SNS carries at most ${DECODE_LIMITS.maxMessageBytes}`,
+    );
   }
   const trimmed = message.trim();
   if (trimmed.startsWith('{')) {
@@ -46,7 +49,7 @@ export function decodeMessageText(message: string): { text: string; encoding: Me
     );
   }
   const bytes = Buffer.from(trimmed, 'base64');
-  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+  if (isGzip(bytes)) {
     return { text: toUtf8(inflate(bytes)).trim(), encoding: MessageEncoding.Base64Gzip };
   }
   try {

@@ -9,7 +9,7 @@
  * same bytes give the same answer in every function, whatever else the message holds after its first key.
  */
 import { constants, gunzipSync } from 'node:zlib';
-import { GZIP_MAGIC, STRICT_BASE64 } from './message-encoding.js';
+import { isGzip, STRICT_BASE64 } from './message-encoding.js';
 
 /**
  * How much of a base64 message the peek decodes: 192 bytes, enough for the first key as Stream writes it in any
@@ -32,10 +32,9 @@ export function peekEventType(message: string): string | undefined {
     const head = start.slice(0, PEEK_BASE64_CHARACTERS);
     if (!STRICT_BASE64.test(head)) return undefined;
     const bytes = Buffer.from(head.slice(0, head.length - (head.length % 4)), 'base64');
-    const prefix =
-      bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]
-        ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1024, maxOutputLength: 256 * 1024 })
-        : bytes;
+    const prefix = isGzip(bytes)
+      ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1024, maxOutputLength: 256 * 1024 })
+      : bytes;
     return PEEKED_TYPE.exec(prefix.toString('utf8', 0, PEEKED_TEXT_CHARACTERS))?.[1];
   } catch {
     return undefined;
