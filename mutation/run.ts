@@ -5,6 +5,9 @@
  * `npm run mutation -- shared/created-at.ts ...` mutates only the files given (paths or globs), to try a change
  * quickly; its report goes to .mutation/ so that the committed one always covers every file.
  *
+ * `npm run mutation -- --incremental` reuses the previous run's results for mutants whose code and tests are unchanged
+ * (Stryker's incremental mode), to check a change in minutes; the committed report comes from a full run.
+ *
  * MUTATION_CONCURRENCY sets how many test runners Stryker starts (2 by default, for this 2-core machine).
  *
  * Stryker 10 needs Node 22 or newer. On an older Node this fetches Node 24 from the npm registry into
@@ -23,7 +26,8 @@ const WORK_DIR = '.mutation';
 const NODE_DIR = join(WORK_DIR, 'node24');
 const STRYKER_BIN = 'node_modules/@stryker-mutator/core/bin/stryker.js';
 
-const narrowedTo = process.argv.slice(2);
+const incremental = process.argv.includes('--incremental');
+const narrowedTo = process.argv.slice(2).filter((argument) => argument !== '--incremental');
 for (const file of narrowedTo) {
   if (!MUTATION_SCOPES.some(({ folder }) => file.startsWith(folder))) {
     throw new Error(`${file} is outside the mutated folders (${MUTATION_SCOPES.map(({ folder }) => folder).join(', ')})`);
@@ -65,6 +69,12 @@ function runStryker(node: string, scope: MutationScope, mutate: string[]): strin
         jsonReporter: { fileName: reportFile },
         htmlReporter: { fileName: join(WORK_DIR, 'reports', `${scope.name}.html`) },
         tempDirName: join(WORK_DIR, 'stryker-tmp'),
+        // Each run keeps what it found in .mutation/reports/<scope>-incremental.json; with --incremental, the next run
+        // tests again only the mutants whose code or covering tests changed, and takes the others' results from it.
+        // Without it, `force` tests every mutant and still writes that file.
+        incremental: true,
+        force: !incremental,
+        incrementalFile: join(WORK_DIR, 'reports', `${scope.name}-incremental.json`),
         // Stryker copies the project into each sandbox: not the cached Node, nor build output.
         ignorePatterns: [WORK_DIR, '.serverless', '.esbuild', '.esbuild-*', 'coverage'],
       },
