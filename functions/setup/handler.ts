@@ -30,6 +30,9 @@ export interface SetupDependencies {
 /** Time kept, within the work's budget, to remove the hook a failed Create or Update may have written. */
 const CLEANUP_RESERVE_MS = 12_000;
 
+/** Time kept, at the end of an on-demand invocation, to answer with the report or the reason it failed. */
+const ON_DEMAND_MARGIN_MS = 2_000;
+
 /** The physical id of the custom resource for a topic: the Delete that receives it knows which hook to remove. */
 const PHYSICAL_ID_PREFIX = 'stream-sns-hook:';
 
@@ -75,7 +78,9 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
       process.env.STREAM_SNS_AUTH ?? 'resource',
       process.env.STREAM_EVENT_TYPES ?? '',
     );
-    return run(action, settings);
+    // Stop in time to answer with the reason rather than be cut off by Lambda's timeout with none (a 429 may ask to
+    // wait up to a minute).
+    return run(action, settings, AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - ON_DEMAND_MARGIN_MS)));
   };
 
   async function fromCustomResource(event: CloudFormationCustomResourceEvent, context: Context, signal: AbortSignal) {

@@ -158,16 +158,18 @@ function describe(error: unknown): { status: number | undefined; message: string
     typeof streamMessage === 'string'
       ? streamMessage
       : (typeof failure.code === 'string' ? `${failure.code}: ${failure.message}` : failure.message) ?? String(error);
-  return { status, message, retryAfterMs: namedWaitMs(failure.response?.headers) };
+  return { status, message, retryAfterMs: namedWaitMs(status, failure.response?.headers) };
 }
 
 /**
- * How long Stream asks to wait: Retry-After (seconds), or on a rate limit the X-RateLimit-Reset its API documents
- * (the Unix time in seconds when the window resets). Undefined when it names none, or none in the future.
+ * How long Stream asks to wait: Retry-After (seconds), or on a 429 the X-RateLimit-Reset its API documents (the Unix
+ * time in seconds when the window resets). Stream sends X-RateLimit-* on every answer, so on a 500 the reset says
+ * nothing about when to try again. Undefined when it names no wait, or none in the future.
  */
-function namedWaitMs(headers: Record<string, string> | undefined): number | undefined {
+function namedWaitMs(status: number | undefined, headers: Record<string, string> | undefined): number | undefined {
   const retryAfter = Number(headers?.['retry-after']);
   if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
+  if (status !== 429) return undefined;
   const resetAt = Number(headers?.['x-ratelimit-reset']) * 1000;
   if (Number.isFinite(resetAt) && resetAt > Date.now()) return resetAt - Date.now();
   return undefined;

@@ -54,7 +54,7 @@ describe('setup custom resource: delivering the answer', () => {
     expect(third - second).toBeGreaterThanOrEqual(RETRY_DELAY_MS - 5);
   });
 
-  it('sends no Content-Type, which the signature of the pre-signed URL does not cover', async () => {
+  it('sends an empty Content-Type, which the signature of the pre-signed URL does not cover', async () => {
     // Act
     await answerCustomResource(create(), lambdaContext(), applyWork, `stream-sns-hook:${TOPIC}`, noLog);
 

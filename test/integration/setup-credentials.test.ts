@@ -109,7 +109,7 @@ describe('setup credentials: the SNS publisher key from Secrets Manager', () => 
     expect(keys).toEqual({ snsKey: SNS_KEY, snsSecret: SNS_SECRET });
   });
 
-  it('names the secret and what it lacks when sns_secret is missing', async () => {
+  it('names the secret and the two keys it must hold when sns_secret is missing', async () => {
     // Prepare
     stores.secrets.set(PUBLISHER_SECRET, JSON.stringify({ sns_key: SNS_KEY }));
 

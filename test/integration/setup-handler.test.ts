@@ -64,6 +64,17 @@ function listRestoredByAnotherWriter(): void {
 }
 
 describe('setup function on demand', () => {
+  it('stops before Lambda would cut it off, and reports why, when Stream asks to wait past the timeout', async () => {
+    // Prepare: a 429 asking for a minute, in an invocation that has 3 s left.
+    stream.failNext.push({ status: 429, message: 'Too many requests', headers: { 'retry-after': '60' } });
+
+    // Act
+    const failure = await handlerWith()({}, lambdaContext({ timeoutMs: 3_000 })).catch((error: unknown) => error);
+
+    // Assess: the reason comes back with time to spare, instead of Lambda's "Task timed out" with none.
+    expect((failure as Error).name).toBe('SetupDeadlineError');
+  });
+
   it("applies the topic of the function's own region and account, with resource auth and every event type by default", async () => {
     // Act
     const report = (await handlerWith()({}, lambdaContext())) as { changed: boolean };

@@ -147,7 +147,7 @@ describe('setup keys auth: Stream\'s messages are scrubbed', () => {
   });
 });
 
-describe('setup keys auth: a Stream that answers writes without applying them', () => {
+describe('setup: a Stream that answers writes without applying them (with keys auth, the case seen)', () => {
   it('stops after as many writes as the attempts allow, saying what the app does not hold', async () => {
     // Prepare
     stream.faults.push(...Array.from({ length: 10 }, () => ({ route: 'PATCH /app', fault: StreamFault.IgnoredWrite })));
