@@ -53,8 +53,9 @@ function fromRfc3339(text: string): Date | undefined {
   const match = RFC3339.exec(text);
   if (match === null) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [fraction = '', sign] = match.slice(7, 9);
   // Stryker disable next-line StringLiteral: a missing offset is Z; Number('') is 0, as Number('0') is.
-  const [fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] = match.slice(7);
+  const [offsetHours = '0', offsetMinutes = '0'] = match.slice(9);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59 || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
   const millis = Number(fraction.slice(1, 4).padEnd(3, '0'));

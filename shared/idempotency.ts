@@ -61,7 +61,10 @@ export interface CompletionRetry {
 /** Defaults of {@link IdempotencyOptions}; the table's name comes from the environment (shared/configuration.ts). */
 const IDEMPOTENCY_DEFAULTS = {
   recordLifetimeSeconds: 25 * 24 * 60 * 60,
-  completionRetry: { maxWaitMs: 10_000, firstDelayMs: 100, keepBeforeDeadlineMs: 3_000 },
+  // 10 s before the deadline: one write of the default client takes up to 9.3 s (3 attempts of 1 s to connect and
+  // 2 s to answer, and the SDK's backoff). A write started later could be cut off by the timeout, leaving the event
+  // in progress, and Lambda's retry would then run the customer's code again.
+  completionRetry: { maxWaitMs: 10_000, firstDelayMs: 100, keepBeforeDeadlineMs: 10_000 },
 } as const;
 
 /**

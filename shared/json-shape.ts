@@ -32,7 +32,6 @@ export function measureJsonShape(text: string, limits: { maxDepth: number; maxVa
   let depth = 0;
   let deepest = 0;
   let values = 0;
-  // Stryker disable next-line EqualityOperator: charCodeAt(text.length) is NaN, which matches no character.
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
@@ -40,7 +39,6 @@ export function measureJsonShape(text: string, limits: { maxDepth: number; maxVa
     } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
       depth += 1;
       values += 1;
-      // Stryker disable next-line EqualityOperator: when depth equals deepest, assigning it changes nothing.
       if (depth > deepest) deepest = depth;
       if (deepest > limits.maxDepth || values > limits.maxValues) break;
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {

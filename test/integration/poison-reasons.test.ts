@@ -153,13 +153,18 @@ describe('transient failures: the errorType Lambda reports in the on-failure rec
   });
 
   it('reports the same event running elsewhere as EventInProgressError, saying that Lambda will retry', async () => {
-    // Prepare
-    const fn = await testFunction('messages', { work: () => sleep(300) });
+    // Prepare: the first invocation holds the event until the second has answered.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fn = await testFunction('messages', { work: () => held });
     const first = fn.invoke(sns('{"type":"message.new","text":"busy"}'));
     while (fn.runs.length === 0) await sleep(10);
 
     // Act
     const failure = await fn.invoke(sns('{"type":"message.new","text":"busy"}')).catch((error: unknown) => error);
+    release();
     await first;
 
     // Assess
