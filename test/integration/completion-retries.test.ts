@@ -110,6 +110,38 @@ describe('completion write: a throttled table', () => {
   });
 });
 
+describe('completion write: near the deadline', () => {
+  it('does not retry within 10 s of the deadline, the longest one write can take, so the timeout never cuts a write off', async () => {
+    // Prepare: the default retry, in an invocation that has just over 10 s left when its code has run.
+    const fn = await functionBehindProxy();
+    throttleCompletionWrites(fn.proxy, 1);
+
+    // Act
+    const failure = await fn.invoke('near-deadline', 10_050).catch((error: unknown) => error);
+
+    // Assess: failed for Lambda's retry, with the event left in progress, rather than a write cut off mid-way.
+    expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect(completionWrites(fn.proxy)).toHaveLength(1);
+    expect(await fn.status()).toBe('INPROGRESS');
+  });
+
+  it.each([
+    ['retries when the wait still ends before the margin', 12_000, 2, 'COMPLETED'],
+    ['does not retry when the wait would end inside the margin', 10_500, 1, 'INPROGRESS'],
+  ] as const)('%s', async (_, timeoutMs, writes, status) => {
+    // Prepare: a 1 s wait before the retry and a 10 s margin.
+    const fn = await functionBehindProxy({ maxWaitMs: 10_000, firstDelayMs: 1_000, keepBeforeDeadlineMs: 10_000 });
+    throttleCompletionWrites(fn.proxy, 1);
+
+    // Act
+    await fn.invoke('margin', timeoutMs).catch((error: unknown) => error);
+
+    // Assess
+    expect(completionWrites(fn.proxy)).toHaveLength(writes);
+    expect(await fn.status()).toBe(status);
+  });
+});
+
 describe('completion write: applied, then answered 500', () => {
   it('counts the event processed once; the retried write finds nothing to undo', async () => {
     // Prepare
