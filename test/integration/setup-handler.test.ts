@@ -68,11 +68,14 @@ describe('setup function on demand', () => {
     // Prepare: a 429 asking for a minute, in an invocation that has 3 s left.
     stream.failNext.push({ status: 429, message: 'Too many requests', headers: { 'retry-after': '60' } });
 
+    const context = lambdaContext({ timeoutMs: 3_000 });
+
     // Act
-    const failure = await handlerWith()({}, lambdaContext({ timeoutMs: 3_000 })).catch((error: unknown) => error);
+    const failure = await handlerWith()({}, context).catch((error: unknown) => error);
 
     // Assess: the reason comes back with time to spare, instead of Lambda's "Task timed out" with none.
     expect((failure as Error).name).toBe('SetupDeadlineError');
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
   });
 
   it("applies the topic of the function's own region and account, with resource auth and every event type by default", async () => {

@@ -116,6 +116,17 @@ describe('setup retries: how long between attempts', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(resetAt * 1000);
   });
 
+  it('backs off as usual when a 429 names a rate-limit reset already past', async () => {
+    // Prepare
+    stream.failNext.push(...failing(1, 429, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) - 5) }));
+
+    // Act
+    await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 400 });
+
+    // Assess
+    expect(waitsBetweenReads()[0]).toBeGreaterThanOrEqual(400);
+  });
+
   it('ignores the X-RateLimit-Reset that Stream sends on every answer when the failure is not a rate limit', async () => {
     // Prepare: a 503 in a window that resets in 30 s.
     const resetAt = Math.ceil(Date.now() / 1000) + 30;
