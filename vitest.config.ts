@@ -1,4 +1,4 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import { LOCAL_AWS_ENV } from './scripts/local/dynamodb-local.js';
 
 /**
@@ -10,26 +10,14 @@ export const CHILD_PROCESS_TAG = {
   description: 'Runs the code under test in a child process; skipped by `npm run mutation`.',
 };
 
-/**
- * Tests that build the project with `serverless package`, which writes the project's .serverless folder: they run
- * one file at a time. The others (in-process, mostly waiting on backoffs and stand-ins) run beside them.
- */
-const PACKAGING_TESTS = ['test/e2e/**/*.test.ts', 'test/template/**/*.test.ts', 'test/integration/dynamodb-local.test.ts'];
-
 export default defineConfig({
   test: {
+    include: ['test/**/*.test.ts'],
     // One DynamoDB Local for the whole run (test/support/global-setup.ts); each test file makes its own table.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    // Two workers on a 2-core machine: the packaging files one at a time in one, the in-process files in the other.
-    maxWorkers: 2,
-    projects: [
-      { extends: true, test: { name: 'packaging', include: PACKAGING_TESTS, fileParallelism: false } },
-      {
-        extends: true,
-        test: { name: 'in-process', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...PACKAGING_TESTS], maxWorkers: 1 },
-      },
-    ],
+    // Files run one at a time: several of them run `serverless package`, which shares the project's .serverless folder.
+    fileParallelism: false,
     testTimeout: 60_000,
     tags: [CHILD_PROCESS_TAG],
     hookTimeout: 120_000,

@@ -16,9 +16,6 @@ export default defineConfig({
   ...projectConfig,
   test: {
     ...projectConfig.test,
-    // One project, one file at a time, as Stryker runs each mutant's tests in its own runners.
-    projects: undefined,
-    fileParallelism: false,
     include: scope.tests,
     exclude: [...configDefaults.exclude, ...scope.otherTests],
     tags: [{ ...CHILD_PROCESS_TAG, skip: true }],
