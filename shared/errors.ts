@@ -100,3 +100,15 @@ export class ConfigurationError extends Error {
     this.name = 'ConfigurationError';
   }
 }
+
+/**
+ * The hooks' event type lists break the routing rule (shared/routing.ts): a type on two named lists would run twice,
+ * a named type on none would never be published. Raised by `serverless package` and by the setup, before any write.
+ */
+export class RoutingListError extends Error {
+  public override readonly name = 'RoutingListError';
+
+  public constructor(problem: string) {
+    super(`the Stream hooks' event type lists are inconsistent: ${problem} (shared/catalog.ts gives each type one category)`);
+  }
+}
