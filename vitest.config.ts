@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { LOCAL_AWS_ENV } from './scripts/local/dynamodb-local.js';
+import { LOCAL_AWS_ENV } from './emulator/index.js';
 
 /**
  * Marks a test that runs the code under test in a child process (a command, a heap-limited Node). `npm run mutation`

@@ -23,7 +23,7 @@ export const MUTATION_SCOPES: readonly MutationScope[] = [
     name: 'shared',
     folder: 'shared/',
     tests: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/property/**/*.test.ts', 'test/hostile/**/*.test.ts'],
-    // The launcher test checks scripts/local, and starts Java of its own for each case.
+    // The launcher test checks the emulator (emulator/), and starts Java of its own for each case.
     otherTests: [...SETUP_TESTS, 'test/integration/dynamodb-local.test.ts'],
   },
   { name: 'setup', folder: 'functions/setup/', tests: SETUP_TESTS, otherTests: [] },

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageEncoding } from '../shared/types.js';
-import { encodeMessage, snsLambdaEvent, stableMessageId } from './local/sns-envelope.js';
+import { encodeMessage, snsLambdaEvent, stableMessageId } from '../emulator/index.js';
 
 /** Where the bare samples are, and where the SNS events go. */
 export const EVENTS_DIR = fileURLToPath(new URL('../events/', import.meta.url));

@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FUNCTION_LOG_FILE } from './local/run-deliveries.js';
+import { FUNCTION_LOG_FILE } from '../emulator/index.js';
 import { redriveQueue } from './redrive/aws.js';
 import { RedriveUsageError } from './redrive/errors.js';
 import { redriveFile } from './redrive/local.js';

@@ -5,9 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MessageEncoding } from '../shared/types.js';
-import { readDeliveries, synthesize } from './local/deliveries.js';
-import { runDeliveries } from './local/run-deliveries.js';
-import { samples } from './local/samples.js';
+import { readDeliveries, runDeliveries, samples, synthesize } from '../emulator/index.js';
 
 const USAGE = `usage: npm run replay -- [options] <file or folder>...
   --json                 print one JSON document on stdout: {"results":[...],"summary":{...}}

@@ -16,12 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CATEGORIES } from '../shared/catalog.js';
-import { type BuiltFunction, buildSubscribedFunctions } from './local/build.js';
-import { bundleLikeDeploy } from './local/bundle.js';
-import { synthesize } from './local/deliveries.js';
-import { startLocalStack } from './local/local-stack.js';
-import { progressBar } from './local/progress.js';
-import { samples } from './local/samples.js';
+import { buildSubscribedFunctions, type BuiltFunction, bundleLikeDeploy, progressBar, samples, startLocalStack, synthesize } from '../emulator/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

@@ -6,8 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { MessageEncoding } from '../shared/types.js';
-import { readDeliveries } from './local/deliveries.js';
-import { runDeliveries } from './local/run-deliveries.js';
+import { readDeliveries, runDeliveries } from '../emulator/index.js';
 
 const EVENTS = fileURLToPath(new URL('../events/', import.meta.url));
 const sampleEvents = () =>

@@ -9,9 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { LocalStack } from '../local/local-stack.js';
-import { startLocalStack } from '../local/local-stack.js';
-import { snsLambdaEvent } from '../local/sns-envelope.js';
+import { type LocalStack, snsLambdaEvent, startLocalStack } from '../../emulator/index.js';
 import { RedriveUsageError } from './errors.js';
 import { type DeadLetterRecord, type RedriveOutcome, redriveOne } from './records.js';
 

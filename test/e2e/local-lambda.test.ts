@@ -8,9 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Build, buildSubscribedFunctions } from '../../scripts/local/build.js';
-import { LocalFanOut } from '../../scripts/local/fanout.js';
-import { snsLambdaEvent, stableMessageId } from '../../scripts/local/sns-envelope.js';
+import { type Build, buildSubscribedFunctions, LocalFanOut, snsLambdaEvent, stableMessageId } from '../../emulator/index.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 type Entry = { at: 'start' | 'end'; id: string; behaviour: string; threadId: number; requestId: string; inFlight: number; memoryLimitInMB: string };

@@ -5,7 +5,7 @@
  * built from Buffers, outside the heap that the run is limited to.
  */
 import { gzipSync } from 'node:zlib';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import type { Category } from '../../shared/catalog.js';
 import { DECODE_LIMITS } from '../../shared/decode-limits.js';
 

@@ -12,7 +12,7 @@ import { CATEGORIES } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { keptBody } from '../../shared/rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+import { lambdaContext } from '../../emulator/index.js';
 import { hostileCorpus } from './corpus.js';
 
 const [endpoint, tableName] = process.argv.slice(2);

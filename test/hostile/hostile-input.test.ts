@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readServerlessConfig } from '../../scripts/local/serverless-config.js';
+import { readServerlessConfig } from '../../emulator/index.js';
 import { freshTable } from '../support/category-function.js';
 import { hostileCorpus } from './corpus.js';
 

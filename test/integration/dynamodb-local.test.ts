@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startDynamoDBLocal } from '../../scripts/local/dynamodb-local.js';
+import { startDynamoDBLocal } from '../../emulator/index.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 /** The local addresses on which a TCP port is listening, from /proc/net/tcp and tcp6. */

@@ -3,8 +3,7 @@
  * the deployed stack reads of it (log fields and metric lines), on the real chain against DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { flushSkippedCounts, logger } from '../../shared/observability.js';

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { encodeMessage, snsLambdaEvent } from '../../emulator/index.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from '../../shared/errors.js';
 import { MessageEncoding } from '../../shared/types.js';
 import { freshTable, testFunction } from '../support/category-function.js';

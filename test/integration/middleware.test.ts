@@ -3,7 +3,7 @@
  * DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { encodeMessage, snsLambdaEvent } from '../../emulator/index.js';
 import { RejectionReason } from '../../shared/errors.js';
 import { flushSkippedCounts, logger } from '../../shared/observability.js';
 import { MessageEncoding } from '../../shared/types.js';
@@ -123,7 +123,7 @@ describe('poison deliveries', () => {
       rejectedDeliveries: { keep: async () => Promise.reject(new Error('queue unreachable')) },
       idempotency: { tableName: 'never-reached' },
     });
-    const { lambdaContext } = await import('../../scripts/local/lambda-context.cjs');
+    const { lambdaContext } = await import('../../emulator/index.js');
 
     // Act
     const failure = await handler(snsLambdaEvent('###', { messageId: 'p' }), lambdaContext()).catch((e: unknown) => e);
@@ -263,7 +263,7 @@ describe('invocation logs', () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
     vi.resetModules();
     const { streamEventFunction } = await import('../../shared/middleware.js');
-    const { lambdaContext } = await import('../../scripts/local/lambda-context.cjs');
+    const { lambdaContext } = await import('../../emulator/index.js');
     const table = await freshTable();
     const handler = streamEventFunction('users', { fallback: async (_event, context) => context.logger.info('handled') }, {
       idempotency: { tableName: table.tableName, dynamoDB: countingClient(table.endpoint).client },

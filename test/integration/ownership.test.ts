@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { logger } from '../../shared/observability.js';
 import { freshTable, type TestFunction, testFunction } from '../support/category-function.js';

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import { type Category, CATEGORIES } from '../../shared/catalog.js';
 import { DECODE_LIMITS } from '../../shared/decode-limits.js';
 import { freshTable, type TestFunction, testFunction } from '../support/category-function.js';

@@ -4,9 +4,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_AWS_ENV } from '../../scripts/local/dynamodb-local.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { lambdaContext, LOCAL_AWS_ENV, snsLambdaEvent } from '../../emulator/index.js';
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { keptBody, sqsRejectedDeliveryStore } from '../../shared/rejected-deliveries.js';

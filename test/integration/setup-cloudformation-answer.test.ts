@@ -9,7 +9,7 @@ import { createSetupHandler } from '../../functions/setup/handler.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeStream, startFakeStream } from '../support/fake-stream.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+import { lambdaContext } from '../../emulator/index.js';
 
 const API_KEY = 'answer-api-key-e40a';
 const API_SECRET = 'answer-api-secret-93d1c7';

@@ -11,7 +11,7 @@ import { runSetup } from '../../functions/setup/stream-hook.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeSecretStores, startFakeSecretStores } from '../support/fake-secret-stores.js';
 import { type FakeStream, startFakeStream } from '../support/fake-stream.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+import { lambdaContext } from '../../emulator/index.js';
 
 const API_KEY = 'ssm-api-key-58c2';
 const API_SECRET = 'ssm-api-secret-0f3b9d';

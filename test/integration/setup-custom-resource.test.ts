@@ -9,7 +9,7 @@ import { createSetupHandler } from '../../functions/setup/handler.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, HOOKS_OF_OTHERS, startFakeStream } from '../support/fake-stream.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+import { lambdaContext } from '../../emulator/index.js';
 
 const API_KEY = 'cfn-api-key';
 const API_SECRET = 'cfn-api-secret-5b1e';

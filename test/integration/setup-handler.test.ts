@@ -9,7 +9,7 @@ import { type SetupDependencies, createSetupHandler } from '../../functions/setu
 import { runSetup } from '../../functions/setup/stream-hook.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+import { lambdaContext } from '../../emulator/index.js';
 
 const API_KEY = 'handler-api-key-2b7e';
 const API_SECRET = 'handler-api-secret-61f0a4';

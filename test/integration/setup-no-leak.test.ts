@@ -10,7 +10,7 @@ import { createSetupHandler } from '../../functions/setup/handler.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
 import { CREDENTIALS_OF_OTHERS, type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+import { lambdaContext } from '../../emulator/index.js';
 import { runSetupCli } from '../support/setup-cli.js';
 
 const API_KEY = 'noleak-api-key-6a3f';

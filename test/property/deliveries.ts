@@ -6,7 +6,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import { EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 import { DECODE_LIMITS } from '../../shared/decode-limits.js';
 import { samples } from '../support/samples.js';

@@ -15,7 +15,7 @@ import { CATEGORIES, type Category, categoryOf } from '../../shared/catalog.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
+import { lambdaContext } from '../../emulator/index.js';
 import { lambdaEvent } from './deliveries.js';
 
 /**

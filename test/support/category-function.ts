@@ -5,12 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createIdempotencyTable, LOCAL_AWS_ENV } from '../../scripts/local/dynamodb-local.js';
+import { createIdempotencyTable, lambdaContext, LOCAL_AWS_ENV } from '../../emulator/index.js';
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { RejectedDelivery } from '../../shared/rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult, StreamEvent, StreamEventContext } from '../../shared/types.js';
-import { lambdaContext } from '../../scripts/local/lambda-context.cjs';
 
 /**
  * A DynamoDB client for `endpoint` that counts the commands it sends, and can fail the first

@@ -1,6 +1,6 @@
 /** Starts one DynamoDB Local for the whole test run and hands its endpoint to the tests (`inject`). */
 import type { TestProject } from 'vitest/node';
-import { type DynamoDBLocal, startDynamoDBLocal } from '../../scripts/local/dynamodb-local.js';
+import { type DynamoDBLocal, startDynamoDBLocal } from '../../emulator/index.js';
 
 let dynamoDB: DynamoDBLocal | undefined;
 

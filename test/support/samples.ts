@@ -1,7 +1,7 @@
 /** The bare Stream samples in events/samples/, as the tests use them. */
-import { samples } from '../../scripts/local/samples.js';
+import { samples } from '../../emulator/index.js';
 
-export { SAMPLES_DIR, samples } from '../../scripts/local/samples.js';
+export { SAMPLES_DIR, samples } from '../../emulator/index.js';
 
 /** One sample's compact JSON. */
 export function sampleJson(type: string): string {

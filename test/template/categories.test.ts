@@ -4,7 +4,7 @@
  */
 import { fc, it as property } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { readServerlessConfig } from '../../scripts/local/serverless-config.js';
+import { readServerlessConfig } from '../../emulator/index.js';
 import { copyForEachCategory } from '../../template/categories.js';
 import { CategoryNameError, PlaceholderOutsideCopyError } from '../../template/errors.js';
 

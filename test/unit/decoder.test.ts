@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { encodeMessage, snsLambdaEvent } from '../../emulator/index.js';
 import { DECODE_LIMITS } from '../../shared/decode-limits.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';

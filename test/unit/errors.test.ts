@@ -3,7 +3,7 @@
  * and the logs show an error's name (errorType) and message, never its class.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import { requiredSetting } from '../../shared/configuration.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { TransientFailureError } from '../../shared/errors.js';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 
 const keyOf = (message: string) => decodeSnsDelivery(snsLambdaEvent(message, { messageId: 'm' })).eventKey;

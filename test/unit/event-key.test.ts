@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { eventKey } from '../../shared/event-key.js';
 import { sampleJson } from '../support/samples.js';

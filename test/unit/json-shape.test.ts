@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { snsLambdaEvent } from '../../scripts/local/sns-envelope.js';
+import { snsLambdaEvent } from '../../emulator/index.js';
 import { DECODE_LIMITS } from '../../shared/decode-limits.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';

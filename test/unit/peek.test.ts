@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeMessage } from '../../scripts/local/sns-envelope.js';
+import { encodeMessage } from '../../emulator/index.js';
 import { peekEventType } from '../../shared/peek.js';
 import { MessageEncoding } from '../../shared/types.js';
 import { samples } from '../support/samples.js';

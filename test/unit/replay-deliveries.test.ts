@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
-import { readDeliveries } from '../../scripts/local/deliveries.js';
+import { readDeliveries } from '../../emulator/index.js';
 import { MessageEncoding } from '../../shared/types.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'replay-deliveries-'));

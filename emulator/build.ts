@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 
-const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** A function as the packaged CloudFormation template defines it. */
 export interface BuiltFunction {

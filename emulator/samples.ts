@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SAMPLES_DIR = fileURLToPath(new URL('../../events/samples/', import.meta.url));
+export const SAMPLES_DIR = fileURLToPath(new URL('../events/samples/', import.meta.url));
 
 /** Each sample: its event type, its compact JSON as Stream sends it, and the parsed event. */
 export function samples(): Array<{ type: string; json: string; event: Record<string, unknown> }> {

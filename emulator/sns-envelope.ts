@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { SNSEvent } from 'aws-lambda';
-import { MessageEncoding } from '../../shared/types.js';
+import { MessageEncoding } from '../shared/types.js';
 
 /** The topic ARN local deliveries carry (account 111122223333 is AWS's documentation example). */
 const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events';

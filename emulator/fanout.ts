@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InvocationResult } from '../../shared/types.js';
+import type { InvocationResult } from '../shared/types.js';
 import type { BuiltFunction } from './build.js';
 import { DeadLetterFiles } from './dead-letters.js';
 import { type LambdaError, LocalFunction, type LocalFunctionOptions } from './local-function.js';

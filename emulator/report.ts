@@ -1,5 +1,5 @@
 /** The human-readable summary of a local run. */
-import { CATEGORIES } from '../../shared/catalog.js';
+import { CATEGORIES } from '../shared/catalog.js';
 import { relative } from 'node:path';
 import type { DeadLetterFiles } from './dead-letters.js';
 import type { summarize } from './local-stack.js';

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { categoryOf } from '../../shared/catalog.js';
-import { decodeSnsDelivery } from '../../shared/decoder.js';
-import type { Category } from '../../shared/catalog.js';
-import type { InvocationResult } from '../../shared/types.js';
+import { categoryOf } from '../shared/catalog.js';
+import { decodeSnsDelivery } from '../shared/decoder.js';
+import type { Category } from '../shared/catalog.js';
+import type { InvocationResult } from '../shared/types.js';
 import { type Build, type BuiltFunction, buildSubscribedFunctions } from './build.js';
 import { createIdempotencyTable, type DynamoDBLocal, LOCAL_AWS_ENV, startDynamoDBLocal } from './dynamodb-local.js';
 import { type FunctionReport, LocalFanOut } from './fanout.js';
@@ -32,7 +32,7 @@ export interface DeliveryResult {
   functions: Record<string, InvocationResult['outcome'] | 'failed'>;
 }
 
-const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** Options of {@link startLocalStack}. */
 export interface LocalStackOptions {

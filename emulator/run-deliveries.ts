@@ -15,7 +15,7 @@ import { renderSummary } from './report.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /** Where the functions' log lines of the last local run are kept (one JSON line each, as in CloudWatch). */
-export const FUNCTION_LOG_FILE = fileURLToPath(new URL('../../.local/function-logs.jsonl', import.meta.url));
+export const FUNCTION_LOG_FILE = fileURLToPath(new URL('../.local/function-logs.jsonl', import.meta.url));
 
 export interface RunDeliveriesOptions {
   json: boolean;
@@ -32,7 +32,7 @@ export interface RunDeliveriesOptions {
 /** Runs the deliveries and reports; resolves to the process exit status. */
 export async function runDeliveries(deliveries: () => Delivery[], options: RunDeliveriesOptions): Promise<number> {
   const started = Date.now();
-  mkdirSync(new URL('../../.local/', import.meta.url), { recursive: true });
+  mkdirSync(new URL('../.local/', import.meta.url), { recursive: true });
   writeFileSync(FUNCTION_LOG_FILE, '');
   const info = (line: string) => {
     if (!options.json) process.stderr.write(`${line}\n`);

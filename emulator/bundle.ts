@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { readServerlessConfig } from './serverless-config.js';
 
-const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** Bundles `entries` (name -> source file) into a folder inside the project; returns name -> .cjs file. */
 export async function bundleLikeDeploy(entries: Record<string, string>): Promise<{ files: Record<string, string>; remove(): void }> {

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { MessageEncoding } from '../../shared/types.js';
+import { MessageEncoding } from '../shared/types.js';
 import type { Delivery } from './local-stack.js';
 import { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 
 /** serverless.yml at the project's root. */
-const SERVERLESS_YML = fileURLToPath(new URL('../../serverless.yml', import.meta.url));
+const SERVERLESS_YML = fileURLToPath(new URL('../serverless.yml', import.meta.url));
 
 // CloudFormation's short forms (!Ref, !GetAtt, ...) become their long forms ({ Ref }, { 'Fn::GetAtt' }).
 const cloudFormationTags = ['Ref', 'GetAtt', 'Sub', 'If', 'Equals', 'Not', 'Condition', 'Join', 'Select', 'ImportValue']
