@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeMessageText } from '../shared/message-encoding.js';
 import { DECODE_LIMITS } from '../shared/decode-limits.js';
 import { MessageEncoding } from '../shared/types.js';
-import { buildSubscribedFunctions, bundleLikeDeploy, createIdempotencyTable, encodeMessage, lambdaContext, LOCAL_AWS_ENV, LocalFanOut, samples, snsLambdaEvent, startDynamoDBLocal, synthesize } from '../emulator/index.js';
+import { buildService, bundleLikeDeploy, createIdempotencyTable, encodeMessage, lambdaContext, LOCAL_AWS_ENV, LocalFanOut, samples, snsLambdaEvent, startDynamoDBLocal, synthesize } from '../emulator/index.js';
 import { eventKey } from '../shared/event-key.js';
 import { TARGETS, renderResults } from './report.js';
 import { PRICES, SIZES } from './settings.js';
@@ -74,17 +74,19 @@ async function main(): Promise<void> {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoDB.endpoint;
   process.env.STREAM_LOCAL_RUN = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  const [build, peers] = await Promise.all([
-    buildSubscribedFunctions(),
-    bundleLikeDeploy({
+  const build = await buildService();
+  // The peers bundled as the deployed functions were (the packaged service's esbuild options).
+  const peers = await bundleLikeDeploy(
+    {
       floor: fileURLToPath(new URL('./peers/floor.ts', import.meta.url)),
       powertools: fileURLToPath(new URL('./peers/powertools.ts', import.meta.url)),
       minimal: fileURLToPath(new URL('./peers/minimal.ts', import.meta.url)),
-    }),
-  ]);
+    },
+    build.bundling,
+  );
   try {
     const oursTable = build.functions[0]!.environment.IDEMPOTENCY_TABLE!;
-    await Promise.all([oursTable, 'bench-floor', 'bench-powertools'].map((name) => createIdempotencyTable(dynamoDB.endpoint, name)));
+    await Promise.all([oursTable, 'bench-floor', 'bench-powertools'].map((name) => createIdempotencyTable(dynamoDB.endpoint, build.idempotencyTable, name)));
     Object.assign(process.env, build.functions[0]!.environment);
 
     // Count DynamoDB requests at the client the bundles use (the CommonJS SDK, left out of the bundles).

@@ -6,16 +6,9 @@ import { randomInt } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MessageEncoding } from '../shared/types.js';
+import { DeliveryFileError } from './errors.js';
 import type { Delivery } from './local-stack.js';
 import { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';
-
-/** A path that cannot be read: the user's to fix, so the run stops with this message. */
-export class DeliveryFileError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'DeliveryFileError';
-  }
-}
 
 /**
  * Reads deliveries from files and folders (every .json file inside, sorted, recursively). A file holding an

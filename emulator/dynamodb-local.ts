@@ -14,7 +14,8 @@ import {
   DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { idempotencyTableDefinition } from './serverless-config.js';
+import { DynamoDBLocalError, DynamoDBLocalFailure, EndpointUnreachableError, networkCauseOf } from './errors.js';
+import type { TableDefinition } from './packaged-service.js';
 
 /** A running DynamoDB Local. */
 export interface DynamoDBLocal {
@@ -86,7 +87,7 @@ export async function startDynamoDBLocal(options: Partial<DynamoDBLocalOptions> 
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`DynamoDB Local did not start within ${startTimeoutMs} ms:\n${output}`));
+      reject(new DynamoDBLocalError(DynamoDBLocalFailure.StartTimeout, `DynamoDB Local did not start within ${startTimeoutMs} ms:\n${output}`));
     }, startTimeoutMs);
     const onOutput = (chunk: Buffer) => {
       output += chunk.toString();
@@ -102,11 +103,9 @@ export async function startDynamoDBLocal(options: Partial<DynamoDBLocalOptions> 
       clearTimeout(timer);
       const inUse = /Address already in use|BindException/.test(output);
       reject(
-        new Error(
-          inUse
-            ? `DynamoDB Local could not listen on 127.0.0.1:${port}: the port is in use. Choose another port or stop what holds it.`
-            : `DynamoDB Local exited (code ${code}) before it listened:\n${output}`,
-        ),
+        inUse
+          ? new DynamoDBLocalError(DynamoDBLocalFailure.PortInUse, `DynamoDB Local could not listen on 127.0.0.1:${port}: the port is in use. Choose another port or stop what holds it.`)
+          : new DynamoDBLocalError(DynamoDBLocalFailure.Exited, `DynamoDB Local exited (code ${code}) before it listened:\n${output}`),
       );
     });
   });
@@ -135,15 +134,20 @@ function localDynamoDBClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates the idempotency table as serverless.yml defines it (key schema, billing, TTL). */
-export async function createIdempotencyTable(endpoint: string, tableName: string): Promise<void> {
-  const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = idempotencyTableDefinition();
+/**
+ * Creates the idempotency table as the packaged template defines it (key schema, billing, TTL), under its own name
+ * or `tableName`. Throws {@link EndpointUnreachableError} when nothing answers at `endpoint`.
+ */
+export async function createIdempotencyTable(endpoint: string, table: TableDefinition, tableName = table.tableName): Promise<void> {
+  const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = table;
   const client = localDynamoDBClient(endpoint);
   try {
     await client.send(new CreateTableCommand({ TableName: tableName, KeySchema, AttributeDefinitions, BillingMode }));
-    await client.send(
-      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: TimeToLiveSpecification }),
-    );
+    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification }));
+  } catch (error) {
+    const { code, host } = networkCauseOf(error);
+    if (code !== undefined) throw new EndpointUnreachableError(endpoint, code, host ?? new URL(endpoint).host, { cause: error });
+    throw error;
   } finally {
     client.destroy();
   }
@@ -152,14 +156,15 @@ export async function createIdempotencyTable(endpoint: string, tableName: string
 function assertJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new Error(
+    throw new DynamoDBLocalError(
+      DynamoDBLocalFailure.JavaMissing,
       'DynamoDB Local needs Java 17 or newer, and `java` was not found on the PATH. Install a JRE ' +
         '(Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17) and try again.',
     );
   }
   const version = /version "(\d+)/.exec(probe.stderr)?.[1];
   if (version !== undefined && Number(version) < 17) {
-    throw new Error(`DynamoDB Local needs Java 17 or newer; \`java -version\` reports ${version}.`);
+    throw new DynamoDBLocalError(DynamoDBLocalFailure.JavaTooOld, `DynamoDB Local needs Java 17 or newer; \`java -version\` reports ${version}.`);
   }
 }
 

@@ -7,7 +7,8 @@
  * it from here and nowhere else, so that its inside can change without them.
  *
  * The four steps of a local run:
- * 1. build: {@link buildSubscribedFunctions} (the real `serverless package`, unpacked);
+ * 1. build: {@link buildService} (the real `serverless package`, unpacked), or {@link openBuild} (a package folder
+ *    built before, as `--build <dir>` gives it);
  * 2. start a local stack: {@link startLocalStack} (DynamoDB Local or a given endpoint, the table, the fan-out);
  * 3. deliver: {@link LocalStack.deliver} and {@link LocalStack.deliverAll}, with deliveries from
  *    {@link readDeliveries} (files) or {@link synthesize} (load);
@@ -15,7 +16,15 @@
  */
 
 // 1. Build
-export { type Build, type BuildOptions, type BuiltFunction, buildSubscribedFunctions } from './build.js';
+export { type Build, type BuildOptions, type BuiltFunction, buildService, openBuild, packageService } from './build.js';
+export {
+  type DeployBundling,
+  type PackagedFunction,
+  type PackagedService,
+  type TableDefinition,
+  TEMPLATE_FILE,
+  readPackagedService,
+} from './packaged-service.js';
 export { bundleLikeDeploy } from './bundle.js';
 
 // 2. A local stack, and its parts
@@ -31,24 +40,34 @@ export {
   startDynamoDBLocal,
 } from './dynamodb-local.js';
 export { type LambdaContextOptions, lambdaContext } from './lambda-context.cjs';
+export { type DynamoDBFault, type DynamoDBFaults, THROTTLED_MESSAGE, startDynamoDBFaults } from './dynamodb-faults.js';
 
 // 3. Deliveries
 export type { Delivery } from './local-stack.js';
 export {
-  DeliveryFileError,
   type SynthesisOptions,
   type SynthesisedDelivery,
   readDeliveries,
   synthesize,
 } from './deliveries.js';
 export { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';
-export { SAMPLES_DIR, samples } from './samples.js';
+export { EVENTS_DIR, SAMPLES_DIR, renderSampleEvents, samples } from './samples.js';
 
 // 4. Report
 export { summarize } from './local-stack.js';
 export { renderSummary } from './report.js';
 export { progressBar } from './progress.js';
-export { FUNCTION_LOG_FILE, type RunDeliveriesOptions, runDeliveries } from './run-deliveries.js';
+export { FUNCTION_LOG_FILE, type RunDeliveriesOptions, type RunOutput, functionLogFile, runDeliveries } from './run-deliveries.js';
 
-// The raw serverless.yml, until every reader takes the packaged template instead.
-export { idempotencyTableDefinition, readServerlessConfig } from './serverless-config.js';
+// Errors: each means that a run could not happen.
+export {
+  BuildError,
+  DeliveryFileError,
+  DynamoDBLocalError,
+  DynamoDBLocalFailure,
+  EmulatorError,
+  EndpointUnreachableError,
+  PackagedServiceError,
+  describeError,
+  networkCauseOf,
+} from './errors.js';

@@ -1,16 +1,16 @@
 /**
  * The local run's engine, shared by `npm start`, `npm run replay`, the soak and the benchmarks: DynamoDB Local
- * (or an existing endpoint), the idempotency table from serverless.yml, the functions built as deploy builds
- * them, and the local SNS fan-out in front of them.
+ * (or an existing endpoint), the idempotency table as the packaged template defines it, the functions built as
+ * deploy builds them (or a build given), and the local SNS fan-out in front of them.
  */
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
 import { categoryOf } from '../shared/catalog.js';
 import { decodeSnsDelivery } from '../shared/decoder.js';
 import type { Category } from '../shared/catalog.js';
 import type { InvocationResult } from '../shared/types.js';
-import { type Build, type BuiltFunction, buildSubscribedFunctions } from './build.js';
+import { type Build, buildService } from './build.js';
 import { createIdempotencyTable, type DynamoDBLocal, LOCAL_AWS_ENV, startDynamoDBLocal } from './dynamodb-local.js';
 import { type FunctionReport, LocalFanOut } from './fanout.js';
 
@@ -38,8 +38,6 @@ const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 export interface LocalStackOptions {
   /** Use this DynamoDB instead of starting DynamoDB Local. */
   endpoint: string | undefined;
-  /** Keep DynamoDB Local's tables in this folder (a restart is then an outage, not a loss). */
-  dataDir: string | undefined;
   /** Fixed port for DynamoDB Local (0: any free port). */
   port: number;
   retryDelaysMs: readonly number[];
@@ -47,9 +45,12 @@ export interface LocalStackOptions {
   onLogLine: (functionName: string, line: string) => void;
   /** Environment for the functions, on top of the one serverless.yml gives them. */
   environment: Record<string, string>;
-  /** Functions already built (the soak's, the benchmark's); by default the deployed ones are built. */
-  functions: BuiltFunction[] | undefined;
-  /** The serverless service whose functions are built (default: this project). */
+  /**
+   * A build to run (from `openBuild`, or the soak's with its own handlers); the stack leaves it in place when it
+   * stops. By default the service is built, and the build removed at the end.
+   */
+  build: Build | undefined;
+  /** The serverless service whose functions are built when no build is given (default: this project). */
   serviceDir: string;
   /** Where on-failure records go (default: `<service>/.local/dead-letters`). */
   deadLetterDir: string | undefined;
@@ -65,41 +66,38 @@ export interface LocalStack {
   deliver(delivery: Delivery): Promise<DeliveryResult>;
   /** Delivers many, `concurrency` at a time; results in input order. */
   deliverAll(deliveries: readonly Delivery[], concurrency: number, onDone?: () => void): Promise<DeliveryResult[]>;
-  /**
-   * Stops the DynamoDB Local this stack started, waits `outageMs`, and starts it again on the same port and data
-   * folder: an outage, as in AWS, not a loss of the table (give `dataDir` for that).
-   */
-  restartDynamoDB(outageMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts DynamoDB Local (unless given an endpoint), creates the table, builds the functions, opens the fan-out. */
 export async function startLocalStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
-  const { endpoint: given, dataDir, port, retryDelaysMs, onLogLine, environment, functions, serviceDir, deadLetterDir } = {
+  const { endpoint: given, port, retryDelaysMs, onLogLine, environment, build: givenBuild, serviceDir, deadLetterDir } = {
     endpoint: undefined,
-    dataDir: undefined,
     port: 0,
     retryDelaysMs: [250, 500],
     onLogLine: () => undefined,
     environment: {},
-    functions: undefined,
+    build: undefined,
     serviceDir: PROJECT_DIR,
     deadLetterDir: undefined,
     ...options,
   };
   let dynamoDB: DynamoDBLocal | undefined;
-  let build: Build | undefined;
+  /** The build this stack made, which it removes. */
+  let ownBuild: Build | undefined;
   try {
-    const [started, built] = await Promise.all([
-      given === undefined ? startDynamoDBLocal({ dataDir, port }) : Promise.resolve(undefined),
-      functions === undefined ? buildSubscribedFunctions({ serviceDir }) : Promise.resolve({ functions, zipBytes: {}, remove: () => undefined }),
+    const [started, built] = await Promise.allSettled([
+      given === undefined ? startDynamoDBLocal({ port }) : Promise.resolve(undefined),
+      givenBuild ?? buildService({ serviceDir }),
     ]);
-    dynamoDB = started;
-    build = built;
-    const endpoint = given ?? started!.endpoint;
-    const tableName = build.functions[0]?.environment.IDEMPOTENCY_TABLE;
-    if (tableName === undefined) throw new Error('the built functions have no IDEMPOTENCY_TABLE in their environment');
-    await createIdempotencyTable(endpoint, tableName).catch((error: Error) => {
+    if (started.status === 'fulfilled') dynamoDB = started.value;
+    if (built.status === 'fulfilled' && givenBuild === undefined) ownBuild = built.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (built.status === 'rejected') throw built.reason;
+    const build = built.value;
+    const endpoint = given ?? dynamoDB!.endpoint;
+    const tableName = environment.IDEMPOTENCY_TABLE ?? build.functions[0]?.environment.IDEMPOTENCY_TABLE ?? build.idempotencyTable.tableName;
+    await createIdempotencyTable(endpoint, build.idempotencyTable, tableName).catch((error: Error) => {
       if (error.name !== 'ResourceInUseException') throw error;
     });
     const fanOut = new LocalFanOut(build.functions, {
@@ -125,36 +123,27 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
       dynamoDB,
       deliver,
       async deliverAll(deliveries, concurrency, onDone) {
-        const results = new Array<DeliveryResult>(deliveries.length);
-        let next = 0;
-        const lane = async () => {
-          while (next < deliveries.length) {
-            const index = next++;
-            results[index] = await deliver(deliveries[index]!);
-            onDone?.();
-          }
-        };
-        await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
-        return results;
-      },
-      async restartDynamoDB(outageMs) {
-        if (dynamoDB === undefined) throw new Error('this stack did not start DynamoDB Local; it cannot restart it');
-        const { port: samePort } = dynamoDB;
-        await dynamoDB.stop();
-        await sleep(outageMs);
-        dynamoDB = await startDynamoDBLocal({ dataDir, port: samePort });
-        stack.dynamoDB = dynamoDB;
+        const limit = pLimit(Math.max(1, concurrency));
+        return Promise.all(
+          deliveries.map((delivery) =>
+            limit(async () => {
+              const result = await deliver(delivery);
+              onDone?.();
+              return result;
+            }),
+          ),
+        );
       },
       async stop() {
         await fanOut.close();
         await dynamoDB?.stop();
-        build?.remove();
+        ownBuild?.remove();
       },
     };
     return stack;
   } catch (error) {
     await dynamoDB?.stop();
-    build?.remove();
+    ownBuild?.remove();
     throw error;
   }
 }

@@ -10,6 +10,8 @@
  * Why commander and not node:util `parseArgs`: parseArgs has no generated usage, no choices and no suggestions;
  * those three are the whole job here. Version 14 is the last that runs on Node 20.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from 'commander';
 
 export { Option };
@@ -112,9 +114,25 @@ export function share(bounds: { min?: number; max?: number; maxExclusive?: boole
   return (value) => {
     const parsed = value.trim() === '' ? Number.NaN : Number(value);
     if (!Number.isFinite(parsed) || parsed < min || (maxExclusive ? parsed >= max : parsed > max)) {
-      throw new InvalidArgumentError(`expected a number from ${min} to ${max}${maxExclusive ? ' (exclusive)' : ''}, got "${value}".`);
+      throw new InvalidArgumentError(`expected a number ${shareRange(bounds)}, got "${value}".`);
     }
     return parsed;
+  };
+}
+
+/** An option value parser for an http(s) URL (`--endpoint http://127.0.0.1:8000`), without a trailing slash. */
+export function httpUrl(): (value: string) => string {
+  return (value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !['http:', 'https:'].includes(url.protocol)) {
+      throw new InvalidArgumentError(`expected an http or https URL such as http://127.0.0.1:8000, got "${value}".`);
+    }
+    return url.href.replace(/\/$/, '');
   };
 }
 
@@ -123,4 +141,24 @@ function rangeText(min: number, max: number): string {
   if (min !== Number.MIN_SAFE_INTEGER) return ` of at least ${min}`;
   if (max !== Number.MAX_SAFE_INTEGER) return ` of at most ${max}`;
   return '';
+}
+
+/**
+ * Whether the module at `moduleUrl` is the process's entry point (`tsx scripts/start.ts`), so that a command runs
+ * its `main` only then, and a test can import it and call `main` in-process.
+ */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+/** The text of a {@link share}'s bounds, for an option's description: the usage says what the check allows. */
+export function shareRange(bounds: { min?: number; max?: number; maxExclusive?: boolean } = {}): string {
+  const { min = 0, max = 1, maxExclusive = false } = bounds;
+  return `from ${min} to ${max}${maxExclusive ? ' (exclusive)' : ''}`;
 }

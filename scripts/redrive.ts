@@ -3,88 +3,86 @@
  * dead letters of this stack again, once their cause is fixed. See the README, "Operate it".
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { FUNCTION_LOG_FILE } from '../emulator/index.js';
-import { redriveQueue } from './redrive/aws.js';
-import { RedriveUsageError } from './redrive/errors.js';
-import { redriveFile } from './redrive/local.js';
-import type { RedriveOutcome } from './redrive/records.js';
+import { dirname } from 'node:path';
+import { RedriveUsageError } from '../redrive/errors.js';
+import type { RedriveOutcome } from '../redrive/records.js';
+import { type CommandIo, ExitStatus, UsageError, defineCommand, isEntryPoint, processIo, runCommand } from './cli.js';
+import { buildOption, endpointOption, serviceOption, tableOption } from './local-options.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const USAGE = `usage: npm run redrive -- (--from <file> | --queue <queue url or name> [--region R]) [--dry-run] [--json]
-  --from FILE        a local dead-letter file (.local/dead-letters/<function>.jsonl): each record goes through the
-                     local stack again; redriven records leave the file
-  --endpoint URL     with --from: the DynamoDB of the run that failed (default: a fresh DynamoDB Local)
-  --service DIR      with --from: another serverless service folder (default: this project)
-  --queue Q          a dead-letter queue in AWS (URL, or name with --region): each message is sent again and
-                     deleted once that succeeded
-  --region R         the queue's region when given by name (default: AWS_REGION)
-  --dry-run          say what would be sent, send and delete nothing
-  --json             print one JSON document: {"records":[...],"summary":{...}}
+interface RedriveOptions {
+  from?: string;
+  queue?: string;
+  region?: string;
+  endpoint?: string;
+  service?: string;
+  build?: string;
+  table?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
+/** The options that go with `--from` only. */
+const LOCAL_ONLY = ['endpoint', 'service', 'build', 'table'] as const;
+
+/** `npm run redrive -- <argv>`; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const command = defineCommand('npm run redrive --', 'Send the dead letters of this stack again, once their cause is fixed.', io)
+    .option('--from <file>', 'a local dead-letter file (.local/dead-letters/<function>.jsonl): each record goes through the local stack again; redriven records leave the file')
+    .addOption(endpointOption())
+    .addOption(serviceOption())
+    .addOption(buildOption())
+    .addOption(tableOption())
+    .option('--queue <queue>', 'a dead-letter queue in AWS (URL, or name with --region): each message is sent again and deleted once that succeeded')
+    .option('--region <region>', "the queue's region when given by name (default: AWS_REGION)")
+    .option('--dry-run', 'say what would be sent, send and delete nothing')
+    .option('--json', 'print one JSON document: {"records":[...],"summary":{...}}')
+    .addHelpText(
+      'after',
+      `
+--endpoint, --service, --build and --table go with --from; --region goes with --queue.
 A Lambda on-failure record invokes the function named in its functionArn with its requestPayload; an SNS message
 (from a subscription's redrive policy) is published to its topic again. Exit status: 0 when every record was
-redriven, 1 when one was not (it stays in the queue or file), 2 when the redrive could not run.`;
+redriven, 1 when one was not (it stays in the queue or file), 2 when the redrive could not run.`,
+    );
+  return runCommand<RedriveOptions>(command, argv, io, async (options) => {
+    if ((options.from === undefined) === (options.queue === undefined)) throw new UsageError('give either --from <file> or --queue <queue url or name>');
+    const misplaced = options.queue !== undefined ? LOCAL_ONLY.find((name) => options[name] !== undefined) : options.region !== undefined ? 'region' : undefined;
+    if (misplaced !== undefined) throw new UsageError(`--${misplaced} goes with ${misplaced === 'region' ? '--queue' : '--from'}`);
+    return redrive(options, io);
+  });
+}
 
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        from: { type: 'string' },
-        queue: { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        service: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const problem =
-    (values.from === undefined) === (values.queue === undefined)
-      ? 'give either --from <file> or --queue <queue url or name>'
-      : values.queue !== undefined && (values.endpoint !== undefined || values.service !== undefined)
-        ? '--endpoint and --service go with --from'
-        : values.from !== undefined && values.region !== undefined
-          ? '--region goes with --queue'
-          : undefined;
-  if (problem !== undefined) {
-    process.stderr.write(`${problem}\n${USAGE}\n`);
-    return 2;
-  }
-  const dryRun = values['dry-run'];
-  const info = (line: string) => values.json || process.stderr.write(`${line}\n`);
+async function redrive(options: RedriveOptions, io: CommandIo): Promise<number> {
+  // Loaded once the command line is good: `--help` and misuse answer at once.
+  const { describeError, functionLogFile } = await import('../emulator/index.js');
+  const dryRun = options.dryRun === true;
+  const info = (line: string) => options.json || io.stderr(`${line}\n`);
   let outcomes: RedriveOutcome[];
   try {
-    if (values.from !== undefined) {
-      info(`${dryRun ? 'Reading' : 'Redriving'} ${values.from}${dryRun ? ' (dry run)' : ' through the local stack (DynamoDB, functions built with serverless package)...'}`);
-      mkdirSync(new URL('../.local/', import.meta.url), { recursive: true });
+    if (options.from !== undefined) {
+      info(`${dryRun ? 'Reading' : 'Redriving'} ${options.from}${dryRun ? ' (dry run)' : ' through the local stack (DynamoDB, functions built with serverless package)...'}`);
+      const logFile = functionLogFile(options.service);
+      mkdirSync(dirname(logFile), { recursive: true });
+      const { redriveFile } = await import('../redrive/local.js');
       outcomes = await redriveFile({
-        file: values.from,
+        file: options.from,
         dryRun,
-        endpoint: values.endpoint,
-        serviceDir: values.service === undefined ? undefined : resolve(values.service),
-        onLogLine: (_fn, line) => appendFileSync(FUNCTION_LOG_FILE, `${line}\n`),
+        endpoint: options.endpoint,
+        serviceDir: options.service,
+        buildDir: options.build,
+        tableName: options.table,
+        onLogLine: (_fn, line) => appendFileSync(logFile, `${line}\n`),
       });
     } else {
-      info(`${dryRun ? 'Reading' : 'Redriving'} the queue ${values.queue}${dryRun ? ' (dry run)' : ''}...`);
-      outcomes = await redriveQueue({ queue: values.queue!, region: values.region, dryRun });
+      info(`${dryRun ? 'Reading' : 'Redriving'} the queue ${options.queue}${dryRun ? ' (dry run)' : ''}...`);
+      const { redriveQueue } = await import('../redrive/aws.js');
+      outcomes = await redriveQueue({ queue: options.queue!, region: options.region, dryRun });
     }
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof RedriveUsageError ? '' : `${(error as Error).name}: `}${(error as Error).message}\n`);
-    return 2;
+    io.stderr(`error: ${error instanceof RedriveUsageError ? error.message : describeError(error)}\n`);
+    return ExitStatus.Usage;
   }
   const summary = {
     records: outcomes.length,
@@ -92,19 +90,17 @@ async function main(): Promise<number> {
     failed: outcomes.filter((o) => o.outcome === 'failed').length,
     dryRun,
   };
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify({ records: outcomes, summary })}\n`);
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ records: outcomes, summary })}\n`);
   } else {
-    for (const { source, kind, target, outcome, detail } of outcomes) {
-      process.stdout.write(`${source}  ${kind}  ${target ?? '-'}  ${outcome}: ${detail}\n`);
-    }
-    process.stdout.write(
+    for (const { source, kind, target, outcome, detail } of outcomes) io.stdout(`${source}  ${kind}  ${target ?? '-'}  ${outcome}: ${detail}\n`);
+    io.stdout(
       dryRun
         ? `${summary.records} records, nothing sent (dry run)\n`
         : `${summary.redriven} of ${summary.records} records redriven${summary.failed > 0 ? `, ${summary.failed} left where they were` : ''}\n`,
     );
   }
-  return summary.failed > 0 ? 1 : 0;
+  return summary.failed > 0 ? ExitStatus.Failed : ExitStatus.Ok;
 }
 
-process.exitCode = await main();
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo);

@@ -2,78 +2,81 @@
  * `npm run replay -- [options] <path>...`: delivers your own events through the local fan-out, exactly as
  * `npm start` delivers the samples. See the README, "Replay your own events".
  */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MessageEncoding } from '../shared/types.js';
-import { readDeliveries, runDeliveries, samples, synthesize } from '../emulator/index.js';
+import { type CommandIo, Option, UsageError, defineCommand, integer, isEntryPoint, processIo, runCommand, share, shareRange } from './cli.js';
+import { buildOption, endpointOption, portOption, serviceOption, tableOption } from './local-options.js';
 
-const USAGE = `usage: npm run replay -- [options] <file or folder>...
-  --json                 print one JSON document on stdout: {"results":[...],"summary":{...}}
-  --endpoint URL         use this DynamoDB instead of starting DynamoDB Local
-  --encoding E           how to wrap bare Stream events: ${Object.values(MessageEncoding).join(', ')} (default base64-gzip)
-  --generate N           synthesise N deliveries from the samples instead of reading files
-  --duplicates P         with --generate: share of repeated deliveries, 0..1 (default 0.2)
-  --port P               port for DynamoDB Local (default: any free port)
-  --concurrency C        deliveries in flight at once (default 8)
-  --logs                 also print the functions' log lines on stderr
-  --service DIR          run the functions of another serverless service folder (default: this project)
-  --help                 print this and exit
+/** The share of repeated deliveries `--generate` makes: an event repeated every time is no longer load. */
+const DUPLICATES = { min: 0, max: 1, maxExclusive: true } as const;
 
-A file holding an SNS->Lambda event ({"Records":[...]}) is delivered as it is; any other file's bytes are
-wrapped as the SNS message Stream sends, in the chosen encoding. The build goes to .local/ (never .serverless/);
-failures after Lambda's retries are written as on-failure records to .local/dead-letters/<function>.jsonl.`;
-
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        endpoint: { type: 'string' },
-        encoding: { type: 'string', default: MessageEncoding.Base64Gzip },
-        generate: { type: 'string' },
-        duplicates: { type: 'string', default: '0.2' },
-        concurrency: { type: 'string', default: '8' },
-        port: { type: 'string', default: '0' },
-        logs: { type: 'boolean', default: false },
-        service: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const encoding = values.encoding as MessageEncoding;
-  const generate = values.generate === undefined ? undefined : Number(values.generate);
-  const duplicates = Number(values.duplicates);
-  const concurrency = Number(values.concurrency);
-  const port = Number(values.port);
-  const problems = [
-    Object.values(MessageEncoding).includes(encoding) ? undefined : `unknown encoding ${values.encoding}`,
-    generate === undefined || (Number.isInteger(generate) && generate > 0) ? undefined : '--generate needs a positive integer',
-    duplicates >= 0 && duplicates < 1 ? undefined : '--duplicates needs a share between 0 and 1',
-    Number.isInteger(concurrency) && concurrency > 0 ? undefined : '--concurrency needs a positive integer',
-    Number.isInteger(port) && port >= 0 && port < 65536 ? undefined : '--port needs a port number',
-    generate !== undefined || positionals.length > 0 ? undefined : 'give at least one file or folder, or --generate N',
-  ].filter((problem) => problem !== undefined);
-  if (problems.length > 0) {
-    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
-    return 2;
-  }
-  return runDeliveries(
-    () =>
-      generate === undefined
-        ? readDeliveries(positionals, encoding)
-        : synthesize(samples().map((sample) => sample.event), { count: generate, duplicates }),
-    { json: values.json, endpoint: values.endpoint, port, concurrency, logs: values.logs, serviceDir: values.service === undefined ? undefined : resolve(values.service) },
-  );
+interface ReplayOptions {
+  json?: boolean;
+  endpoint?: string;
+  encoding: MessageEncoding;
+  generate?: number;
+  duplicates: number;
+  port: number;
+  concurrency: number;
+  logs?: boolean;
+  service?: string;
+  build?: string;
+  table?: string;
 }
 
-process.exitCode = await main();
+/** `npm run replay -- <argv>`; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const command = defineCommand('npm run replay --', 'Deliver your own events (files, folders, or synthetic load) through the local stack.', io)
+    .argument('[paths...]', 'files or folders (every .json file inside, sorted)')
+    .option('--json', 'print one JSON document on stdout: {"results":[...],"summary":{...}}')
+    .addOption(endpointOption())
+    .addOption(new Option('--encoding <encoding>', 'how to wrap bare Stream events').choices(Object.values(MessageEncoding)).default(MessageEncoding.Base64Gzip))
+    .addOption(new Option('--generate <count>', 'synthesise this many deliveries from the samples instead of reading files').argParser(integer({ min: 1 })))
+    .addOption(
+      new Option('--duplicates <share>', `with --generate: share of repeated deliveries, ${shareRange(DUPLICATES)}`).argParser(share(DUPLICATES)).default(0.2),
+    )
+    .addOption(portOption())
+    .addOption(new Option('--concurrency <count>', 'deliveries in flight at once').argParser(integer({ min: 1 })).default(8))
+    .option('--logs', "also print the functions' log lines on stderr")
+    .addOption(serviceOption())
+    .addOption(buildOption())
+    .addOption(tableOption())
+    .addHelpText(
+      'after',
+      `
+A file holding an SNS->Lambda event ({"Records":[...]}) is delivered as it is; any other file's bytes are
+wrapped as the SNS message Stream sends, in the chosen encoding. The build goes to .local/ (never .serverless/);
+failures after Lambda's retries are written as on-failure records to .local/dead-letters/<function>.jsonl.
+Exit status: 0, 1 if a delivery failed after its retries, 2 if the run could not happen.`,
+    );
+  return runCommand<ReplayOptions>(command, argv, io, async (options, paths) => {
+    if (options.generate === undefined && paths.length === 0) throw new UsageError('give at least one file or folder, or --generate <count>');
+    if (options.generate !== undefined && paths.length > 0) throw new UsageError('give files or folders, or --generate <count>, not both');
+    if (options.generate === undefined && command.getOptionValueSource('duplicates') === 'cli') throw new UsageError('--duplicates goes with --generate');
+    const { generate, duplicates } = options;
+    // Loaded once the command line is good: `--help` and misuse answer at once.
+    const { readDeliveries, runDeliveries, samples, synthesize } = await import('../emulator/index.js');
+    return runDeliveries(
+      () =>
+        generate === undefined
+          ? readDeliveries(paths, options.encoding)
+          : synthesize(
+              samples().map((sample) => sample.event),
+              { count: generate, duplicates },
+            ),
+      {
+        json: options.json === true,
+        logs: options.logs === true,
+        endpoint: options.endpoint,
+        port: options.port,
+        concurrency: options.concurrency,
+        ...(options.service === undefined ? {} : { serviceDir: options.service }),
+        ...(options.build === undefined ? {} : { buildDir: options.build }),
+        ...(options.table === undefined ? {} : { tableName: options.table }),
+      },
+      io,
+    );
+  });
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo);
+

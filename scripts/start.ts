@@ -6,15 +6,46 @@
  */
 import { fileURLToPath } from 'node:url';
 import { MessageEncoding } from '../shared/types.js';
-import { readDeliveries, runDeliveries } from '../emulator/index.js';
+import { type CommandIo, defineCommand, isEntryPoint, processIo, runCommand } from './cli.js';
+import { buildOption, endpointOption, tableOption } from './local-options.js';
 
 const EVENTS = fileURLToPath(new URL('../events/', import.meta.url));
-const sampleEvents = () =>
-  readDeliveries([EVENTS], MessageEncoding.Base64Gzip).filter((delivery) => !delivery.source.includes('/samples/'));
 
-process.exitCode = await runDeliveries(sampleEvents, {
-  json: process.argv.includes('--json'),
-  endpoint: undefined,
-  concurrency: 1,
-  logs: process.argv.includes('--logs'),
-});
+interface StartOptions {
+  json?: boolean;
+  logs?: boolean;
+  build?: string;
+  endpoint?: string;
+  table?: string;
+}
+
+/** `npm start -- <argv>`; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const command = defineCommand('npm start --', 'Deliver every sample in events/ through the local stack, as SNS delivers to the five functions.', io)
+    .option('--json', 'print one JSON document on stdout: {"results":[...],"summary":{...}}')
+    .option('--logs', "also print the functions' log lines on stderr")
+    .addOption(buildOption())
+    .addOption(endpointOption())
+    .addOption(tableOption())
+    .addHelpText('after', '\nExit status: 0, 1 if a delivery failed after its retries, 2 if the run could not happen.');
+  return runCommand<StartOptions>(command, argv, io, async (options) => {
+    // Loaded once the command line is good: `--help` and misuse answer at once.
+    const { readDeliveries, runDeliveries } = await import('../emulator/index.js');
+    const sampleEvents = () =>
+      readDeliveries([EVENTS], MessageEncoding.Base64Gzip).filter((delivery) => !delivery.source.includes('/samples/'));
+    return runDeliveries(
+      sampleEvents,
+      {
+        json: options.json === true,
+        logs: options.logs === true,
+        endpoint: options.endpoint,
+        concurrency: 1,
+        ...(options.build === undefined ? {} : { buildDir: options.build }),
+        ...(options.table === undefined ? {} : { tableName: options.table }),
+      },
+      io,
+    );
+  });
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo);

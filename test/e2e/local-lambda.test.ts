@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Build, buildSubscribedFunctions, LocalFanOut, snsLambdaEvent, stableMessageId } from '../../emulator/index.js';
-import { PROJECT_DIR } from '../support/serverless-cli.js';
+import { type Build, LocalFanOut, openBuild, snsLambdaEvent, stableMessageId } from '../../emulator/index.js';
+import { testPackage } from '../support/test-builds.js';
 
 type Entry = { at: 'start' | 'end'; id: string; behaviour: string; threadId: number; requestId: string; inFlight: number; memoryLimitInMB: string };
 
@@ -36,7 +36,7 @@ const deadLetters = (name: string) =>
   readFileSync(join(folder, 'dead-letters', `${name}.jsonl`), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
 
 beforeAll(async () => {
-  build = await buildSubscribedFunctions({ serviceDir: join(PROJECT_DIR, 'test/fixtures/local-lambda') });
+  build = await openBuild(await testPackage('local-lambda'));
 });
 afterAll(() => build?.remove());
 beforeEach(() => {

@@ -1,12 +1,18 @@
 /**
- * The local run end to end: the real commands (`npm start`, `npm run replay`), which start DynamoDB Local,
- * build the functions with `serverless package` and deliver through the local SNS fan-out.
+ * The local run end to end: `npm start` and `npm run replay` in-process (their `main`), on the run's package of the
+ * project (`--build`) and its DynamoDB Local (`--endpoint`), each run with an idempotency table of its own
+ * (`--table`); and `npm start` once as a user types it, with no flags: it packages and starts DynamoDB Local itself.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { npm } from '../support/npm.js';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { main as replay } from '../../scripts/replay.js';
+import { main as start } from '../../scripts/start.js';
+import { capturedIo } from '../support/command-io.js';
+import { runProcess } from '../support/processes.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
+import { testPackage } from '../support/test-builds.js';
 
 type Report = {
   results: Array<{ source: string; type: string | null; category: string | null; outcome: string; reason?: string }>;
@@ -15,46 +21,90 @@ type Report = {
 
 const bySource = (report: Report) => Object.fromEntries(report.results.map((r) => [r.source, r]));
 
+/** Secrets as a developer's shell may hold them: none may reach any output. */
+const SECRETS = { STREAM_API_SECRET: 'sentinel-stream-secret-31f9', SNS_SECRET: 'sentinel-sns-secret-8c2d', AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-77aa' };
+
+let local: string[];
+beforeAll(async () => {
+  local = ['--build', await testPackage('project'), '--endpoint', inject('dynamoDBEndpoint')];
+});
+afterEach(() => vi.unstubAllEnvs());
+
+/** The local-run options, with a table no other run uses. */
+const fresh = () => [...local, '--table', `local-run-${randomUUID()}`];
+
 describe('npm start', () => {
   it('delivers every sample in three encodings: each processed once, twice a duplicate; the poison rejected', async () => {
-    // Prepare: secrets in the environment, as a developer's shell may hold them; none may reach any output.
-    const secrets = { STREAM_API_SECRET: 'sentinel-stream-secret-31f9', SNS_SECRET: 'sentinel-sns-secret-8c2d', AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-77aa' };
+    // Prepare
+    for (const [name, value] of Object.entries(SECRETS)) vi.stubEnv(name, value);
+    const io = capturedIo();
 
     // Act
-    const { code, stdout, stderr } = await npm(['start', '--silent', '--', '--logs'], secrets);
+    const code = await start(['--logs', ...fresh()], io);
     const functionLogs = readFileSync(join(PROJECT_DIR, '.local/function-logs.jsonl'), 'utf8');
 
     // Assess
-    expect(code, stderr).toBe(0);
-    expect(stdout).toMatch(/^29 deliveries in [\d.]+ s, each fanned out to 5 functions$/m);
-    expect(stdout).toMatch(/^messages\s+2\s+4\s+0\s+0$/m);
-    expect(stdout).toMatch(/^channels\s+3\s+6\s+0\s+0$/m);
-    expect(stdout).toMatch(/^users\s+2\s+4\s+0\s+0$/m);
-    expect(stdout).toMatch(/^moderation\s+2\s+4\s+0\s+0$/m);
-    expect(stdout).toMatch(/^other\s+0\s+0\s+2\s+0$/m);
-    expect(stdout).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
-    expect(stdout).toMatch(/events\/poison\/missing-type\.json: missing_type/);
-    expect(readdirSync(join(PROJECT_DIR, '.local')).filter((name) => name.startsWith('build-'))).toEqual([]);
+    expect(code, io.err).toBe(0);
+    expect(io.out).toMatch(/^29 deliveries in [\d.]+ s, each fanned out to 5 functions$/m);
+    expect(io.out).toMatch(/^messages\s+2\s+4\s+0\s+0$/m);
+    expect(io.out).toMatch(/^channels\s+3\s+6\s+0\s+0$/m);
+    expect(io.out).toMatch(/^users\s+2\s+4\s+0\s+0$/m);
+    expect(io.out).toMatch(/^moderation\s+2\s+4\s+0\s+0$/m);
+    expect(io.out).toMatch(/^other\s+0\s+0\s+2\s+0$/m);
+    expect(io.out).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
+    expect(io.out).toMatch(/events\/poison\/missing-type\.json: missing_type/);
     expect(functionLogs.split('\n').filter(Boolean).length).toBeGreaterThan(20);
-    for (const secret of Object.values(secrets)) expect(stdout + stderr + functionLogs).not.toContain(secret);
+    for (const secret of Object.values(SECRETS)) expect(io.out + io.err + functionLogs).not.toContain(secret);
+  });
+
+  it('as a user types it: packages the functions and starts DynamoDB Local itself, leaving .serverless/ and no build behind', { tags: ['child-process'] }, async () => {
+    // Prepare: what an operator keeps in .serverless/ (osls deletes that folder on every package).
+    mkdirSync(join(PROJECT_DIR, '.serverless'), { recursive: true });
+    const note = join(PROJECT_DIR, '.serverless', `operator-note-${randomUUID()}.txt`);
+    writeFileSync(note, 'kept');
+
+    // Act
+    const run = await runProcess('npm', ['start', '--silent'], { cwd: PROJECT_DIR, env: { CI: 'true', ...SECRETS } });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
+    expect(readFileSync(note, 'utf8')).toBe('kept');
+    expect(readdirSync(join(PROJECT_DIR, '.local')).filter((name) => name.startsWith('build-'))).toEqual([]);
+    for (const secret of Object.values(SECRETS)) expect(run.stdout + run.stderr).not.toContain(secret);
+    rmSync(note);
+  });
+
+  it('refuses a flag it does not know, suggesting the one meant, with status 2', async () => {
+    // Prepare
+    const io = capturedIo();
+
+    // Act
+    const misspelt = await start(['--jsonn'], io);
+    const unknown = await start(['--no-such-flag'], capturedIo());
+
+    // Assess
+    expect(misspelt).toBe(2);
+    expect(io.err).toMatch(/unknown option '--jsonn'/);
+    expect(io.err).toMatch(/--json\b/);
+    expect(unknown).toBe(2);
   });
 });
 
 describe('npm run replay', () => {
-  it('reports samples, SNS events, malformed files and duplicates, one result per delivery in input order; leaves .serverless/ alone', async () => {
-    // Prepare: what an operator keeps in .serverless/ (osls deletes that folder on every package).
-    mkdirSync(join(PROJECT_DIR, '.serverless'), { recursive: true });
-    writeFileSync(join(PROJECT_DIR, '.serverless/operator-note.txt'), 'kept');
+  it('reports samples, SNS events, malformed files and duplicates, one result per delivery in input order', async () => {
+    // Prepare
+    const io = capturedIo();
 
     // Act
-    const { code, stdout, stderr } = await npm([
-      'run', 'replay', '--silent', '--', '--json', '--concurrency', '1',
-      'events/samples', 'test/fixtures/malformed', 'test/fixtures/duplicates',
-    ]);
+    const code = await replay(
+      ['--json', '--concurrency', '1', ...fresh(), 'events/samples', 'test/fixtures/malformed', 'test/fixtures/duplicates'],
+      io,
+    );
 
     // Assess
-    expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout) as Report;
+    expect(code, io.err).toBe(0);
+    const report = JSON.parse(io.out) as Report;
     const results = bySource(report);
     expect(report.results).toHaveLength(9 + 12 + 4);
     expect(report.results[0]?.source).toBe('events/samples/channel.deleted.json');
@@ -84,18 +134,20 @@ describe('npm run replay', () => {
       ),
     ).toEqual(['processed', 'duplicate', 'duplicate', 'processed']);
     expect(report.summary.byOutcome).toEqual({ processed: 12, duplicate: 2, rejected: 11, failed: 0 });
-    expect(readFileSync(join(PROJECT_DIR, '.serverless/operator-note.txt'), 'utf8')).toBe('kept');
-    rmSync(join(PROJECT_DIR, '.serverless/operator-note.txt'));
   });
 
   it('wraps bare events in the chosen encoding and synthesises load with duplicates', async () => {
+    // Prepare
+    const rawIo = capturedIo();
+    const generatedIo = capturedIo();
+
     // Act
-    const raw = await npm(['run', 'replay', '--silent', '--', '--json', '--encoding', 'raw-json', 'events/samples/message.new.json']);
-    const generated = await npm(['run', 'replay', '--silent', '--', '--json', '--generate', '60', '--duplicates', '0.3']);
+    const raw = await replay(['--json', ...fresh(), '--encoding', 'raw-json', 'events/samples/message.new.json'], rawIo);
+    const generated = await replay(['--json', ...fresh(), '--generate', '60', '--duplicates', '0.3'], generatedIo);
 
     // Assess
-    expect(raw.code, raw.stderr).toBe(0);
-    expect((JSON.parse(raw.stdout) as Report).results).toEqual([
+    expect(raw, rawIo.err).toBe(0);
+    expect((JSON.parse(rawIo.out) as Report).results).toEqual([
       {
         source: 'events/samples/message.new.json',
         type: 'message.new',
@@ -104,29 +156,50 @@ describe('npm run replay', () => {
         functions: { messages: 'processed', channels: 'skipped', users: 'skipped', moderation: 'skipped', other: 'skipped' },
       },
     ]);
-    expect(generated.code, generated.stderr).toBe(0);
-    const summary = (JSON.parse(generated.stdout) as Report).summary;
+    expect(generated, generatedIo.err).toBe(0);
+    const summary = (JSON.parse(generatedIo.out) as Report).summary;
     expect(summary.deliveries).toBe(60);
     expect(summary.byOutcome.processed + summary.byOutcome.duplicate).toBe(60);
     expect(summary.byOutcome.duplicate).toBeGreaterThan(0);
   });
 
-  it('prints its usage on stdout with --help', async () => {
-    // Act
-    const { code, stdout } = await npm(['run', 'replay', '--silent', '--', '--help']);
+  it('stops with status 2 naming the path when a path does not exist', async () => {
+    // Prepare
+    const io = capturedIo();
 
-    // Assess
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^usage: npm run replay -- \[options\] <file or folder>\.\.\./);
-  });
-
-  it('stops with a clear message and status 2 when a path does not exist', async () => {
     // Act
-    const { code, stderr, stdout } = await npm(['run', 'replay', '--silent', '--', '--json', 'no/such/file.json']);
+    const code = await replay(['--json', ...fresh(), 'no/such/file.json'], io);
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr).toMatch(/no such file or folder: no\/such\/file\.json/);
-    expect(stdout).toBe('');
+    expect(io.err).toContain('no/such/file.json');
+    expect(io.out).toBe('');
+  });
+
+  it('stops with status 2 naming the endpoint, the network error and the address when DynamoDB cannot be reached', async () => {
+    // Prepare: a port nothing listens on.
+    const io = capturedIo();
+
+    // Act
+    const code = await replay(['--build', local[1]!, '--endpoint', 'http://127.0.0.1:9', 'events/samples/message.new.json'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err).toContain('http://127.0.0.1:9');
+    expect(io.err).toContain('ECONNREFUSED');
+    expect(io.err).toContain('127.0.0.1:9');
+  });
+
+  it('stops with status 2 naming the folder when --build is not a package', async () => {
+    // Prepare
+    const io = capturedIo();
+
+    // Act
+    const code = await replay(['--build', 'events', '--endpoint', local[3]!, 'events/samples/message.new.json'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err).toContain(join(PROJECT_DIR, 'events'));
+    expect(io.err).toContain('cloudformation-template-update-stack.json');
   });
 });

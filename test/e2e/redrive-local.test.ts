@@ -2,14 +2,18 @@
  * Redrive end to end on this machine: a function (the fixture's `flaky`, the template's real middleware chain)
  * fails until its fix is on; `npm run replay` leaves its events in the local dead-letter file as on-failure
  * records; with the fix on, `npm run redrive -- --from <file>` runs each event once, and a duplicate stays a
- * duplicate.
+ * duplicate. Both commands in-process (their `main`), on the run's package of the fixture and its DynamoDB Local.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { npm } from '../support/npm.js';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { main as redrive } from '../../scripts/redrive.js';
+import { main as replay } from '../../scripts/replay.js';
+import { capturedIo } from '../support/command-io.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
+import { testPackage } from '../support/test-builds.js';
 
 const SERVICE = 'test/fixtures/local-lambda';
 const DEAD_LETTERS = join(PROJECT_DIR, SERVICE, '.local/dead-letters/flaky.jsonl');
@@ -19,7 +23,19 @@ beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'redrive-local-'));
   rmSync(DEAD_LETTERS, { force: true });
 });
-afterEach(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** Runs a command's main as `npm run <command> --` would, with `env` in the functions' environment. */
+async function run(command: typeof replay, args: string[], env: Record<string, string>) {
+  vi.unstubAllEnvs();
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  const io = capturedIo();
+  const code = await command(args, io);
+  return { code, stdout: io.out, stderr: io.err };
+}
 
 /** A message.new event of its own, written as a bare Stream event file. */
 function eventFile(name: string, messageId: string): string {
@@ -35,15 +51,15 @@ describe('npm run redrive -- --from (local)', () => {
     const endpoint = inject('dynamoDBEndpoint');
     const records = join(folder, 'executions.jsonl');
     const files = [eventFile('a.json', 'redrive-a'), eventFile('a-again.json', 'redrive-a'), eventFile('b.json', 'redrive-b')];
-    const common = ['--json', '--endpoint', endpoint, '--service', SERVICE];
-    const failing = await npm(['run', '--silent', 'replay', '--', ...common, '--concurrency', '1', ...files], { FIXTURE_RECORD_FILE: records });
+    const common = ['--json', '--endpoint', endpoint, '--service', SERVICE, '--build', await testPackage('local-lambda'), '--table', `redrive-${randomUUID()}`];
+    const failing = await run(replay, [...common, '--concurrency', '1', ...files], { FIXTURE_RECORD_FILE: records });
     const deadLetterText = readFileSync(DEAD_LETTERS, 'utf8');
     const executedBeforeFix = existsSync(records);
 
     // Act: once before the fix, once after.
-    const unfixed = await npm(['run', '--silent', 'redrive', '--', ...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records });
+    const unfixed = await run(redrive, [...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records });
     const keptWhenUnfixed = readFileSync(DEAD_LETTERS, 'utf8');
-    const fixed = await npm(['run', '--silent', 'redrive', '--', ...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records, FIXTURE_FIXED: '1' });
+    const fixed = await run(redrive, [...common, '--from', DEAD_LETTERS], { FIXTURE_RECORD_FILE: records, FIXTURE_FIXED: '1' });
 
     // Assess
     expect(failing.code, failing.stderr).toBe(1);

@@ -1,13 +1,14 @@
 /**
- * `npm run redrive -- --queue` against local stand-ins of SQS, Lambda and SNS, through the real SDK clients
- * (pointed there by AWS_ENDPOINT_URL_SQS, _LAMBDA, _SNS): each message is sent again as its kind says and deleted
+ * `npm run redrive -- --queue` (its `main`, in-process) against local stand-ins of SQS, Lambda and SNS, through the
+ * real SDK clients (pointed there by AWS_ENDPOINT_URL_SQS, _LAMBDA, _SNS): each message is sent again as its kind says and deleted
  * only after that succeeded; a message whose redrive failed stays in the queue and the exit status says so.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../scripts/redrive.js';
+import { capturedIo } from '../support/command-io.js';
 import { type FakeLambda, startFakeLambda } from '../support/fake-lambda.js';
 import { type FakeSns, startFakeSns } from '../support/fake-sns.js';
 import { type FakeSqs, startFakeSqs } from '../support/fake-sqs.js';
-import { npm } from '../support/npm.js';
 
 const FUNCTION_ARN = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:stream-chat-events-prod-${name}:$LATEST`;
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:stream-chat-events-prod-events';
@@ -34,18 +35,25 @@ beforeEach(async () => {
   [sqs, lambda, sns] = await Promise.all([startFakeSqs(), startFakeLambda(), startFakeSns()]);
   sns.topics.add(TOPIC_ARN);
 });
-afterEach(async () => Promise.all([sqs.close(), lambda.close(), sns.close()]));
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([sqs.close(), lambda.close(), sns.close()]);
+});
 
 async function redrive(args: string[]): Promise<{ code: number; report: any; stderr: string }> {
-  const { code, stdout, stderr } = await npm(['run', '--silent', 'redrive', '--', '--json', ...args], {
+  const env = {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-  });
-  return { code, report: stdout ? JSON.parse(stdout) : undefined, stderr };
+  };
+  // The SDK clients read their endpoints and credentials from the process's environment.
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  const io = capturedIo();
+  const code = await main(['--json', ...args], io);
+  return { code, report: io.out ? JSON.parse(io.out) : undefined, stderr: io.err };
 }
 
 const outcomes = (report: { records: Array<{ kind: string; outcome: string }> }) => report.records.map((record) => `${record.kind} ${record.outcome}`);

@@ -1,29 +1,36 @@
 /**
- * A small soak in the suite (the full one is `npm run soak`): 1,000 deliveries with duplicates, injected
- * failures, poison and one DynamoDB Local restart; every event accounted for.
+ * A small soak in the suite (the full one is `npm run soak`): deliveries with duplicates (some while the original is
+ * in flight), injected failures, poison and a DynamoDB outage midway; every event accounted for. In-process (the
+ * command's `main`), on the run's package and its DynamoDB Local; the outage is cut short, and the retries wait in
+ * proportion to it, as in the full soak.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../support/serverless-cli.js';
+import { describe, expect, inject, it } from 'vitest';
+import { main } from '../../scripts/soak.js';
+import { capturedIo } from '../support/command-io.js';
+import { testPackage } from '../support/test-builds.js';
+
+/** Enough deliveries for over a hundred duplicates and dozens of failing events, half of them after the outage. */
+const EVENTS = 500;
 
 describe('soak', () => {
   it('loses nothing and executes nothing twice across duplicates, failures and an outage', async () => {
+    // Prepare
+    const io = capturedIo();
+    const args = ['--events', String(EVENTS), '--outage', '1500', '--json', '--build', await testPackage('project'), '--endpoint', inject('dynamoDBEndpoint')];
+
     // Act
-    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'soak', '--', '--events', '1000', '--json'], {
-      cwd: PROJECT_DIR,
-      timeout: 240_000,
-      env: { ...process.env, CI: 'true' },
-    });
-    const accounting = JSON.parse(stdout);
+    const code = await main(args, io);
+    const accounting = JSON.parse(io.out);
 
     // Assess
+    expect(code, io.err).toBe(0);
     expect(accounting.lost).toBe(0);
     expect(accounting.executedTwice).toBe(0);
-    expect(accounting.deliveries).toBe(1000);
-    expect(accounting.duplicatesSuppressed).toBeGreaterThan(100);
-    expect(accounting.failingEvents).toBeGreaterThan(20);
+    expect(accounting.deliveries).toBe(EVENTS);
+    expect(accounting.duplicatesSuppressed).toBeGreaterThan(EVENTS * 0.1);
+    expect(accounting.failingEvents).toBeGreaterThan(EVENTS * 0.02);
     expect(accounting.executed + accounting.deadLetteredEvents - accounting.deadLetteredAndExecuted).toBe(accounting.distinct);
-    expect(accounting.restart.afterDeliveries).toBe(500);
+    expect(accounting.outage).toMatchObject({ afterDeliveries: EVENTS / 2, outageMs: 1500 });
+    expect(accounting.outage.requestsRefused).toBeGreaterThan(0);
   });
 });

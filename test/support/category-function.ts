@@ -5,19 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createIdempotencyTable, lambdaContext, LOCAL_AWS_ENV } from '../../emulator/index.js';
+import { createIdempotencyTable, lambdaContext, LOCAL_AWS_ENV, startDynamoDBFaults } from '../../emulator/index.js';
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { RejectedDelivery } from '../../shared/rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult, StreamEvent, StreamEventContext } from '../../shared/types.js';
+import { testPackagedService } from './test-builds.js';
 
-/**
- * A DynamoDB client for `endpoint` that counts the commands it sends, and can fail the first
- * `failCompletionWrites` UpdateItem commands (the write that marks an event done) as an outage would.
- */
-export function countingClient(endpoint: string, failCompletionWrites = 0): { client: DynamoDBClient; requests: () => number } {
+/** A DynamoDB client for `endpoint` that counts the commands it sends. */
+export function countingClient(endpoint: string): { client: DynamoDBClient; requests: () => number } {
   let count = 0;
-  let updatesToFail = failCompletionWrites;
   const client = new DynamoDBClient({
     endpoint,
     region: LOCAL_AWS_ENV.AWS_REGION,
@@ -26,12 +23,8 @@ export function countingClient(endpoint: string, failCompletionWrites = 0): { cl
     requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 },
   });
   client.middlewareStack.add(
-    (next, context) => async (args) => {
+    (next) => async (args) => {
       count += 1;
-      if (context.commandName === 'UpdateItemCommand' && updatesToFail > 0) {
-        updatesToFail -= 1;
-        throw Object.assign(new Error('connect ECONNREFUSED (injected)'), { name: 'TimeoutError' });
-      }
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
@@ -39,11 +32,11 @@ export function countingClient(endpoint: string, failCompletionWrites = 0): { cl
   return { client, requests: () => count };
 }
 
-/** A fresh idempotency table in the suite's DynamoDB Local, created from serverless.yml's definition. */
+/** A fresh idempotency table in the suite's DynamoDB Local, as the packaged template defines the stack's. */
 export async function freshTable(): Promise<{ endpoint: string; tableName: string }> {
   const endpoint = inject('dynamoDBEndpoint');
   const tableName = `idempotency-${randomUUID()}`;
-  await createIdempotencyTable(endpoint, tableName);
+  await createIdempotencyTable(endpoint, (await testPackagedService('project')).idempotencyTable, tableName);
   return { endpoint, tableName };
 }
 
@@ -68,11 +61,19 @@ export async function testFunction(
     work?: (event: StreamEvent, context: StreamEventContext) => Promise<unknown>;
     endpoint?: string;
     tableName?: string;
+    /** Drops the connection of the first N UpdateItem requests (the write that marks an event done), unapplied. */
     failCompletionWrites?: number;
   } = {},
 ): Promise<TestFunction> {
   const table = tableName && endpoint ? { endpoint, tableName } : await freshTable();
-  const counting = countingClient(endpoint ?? table.endpoint, failCompletionWrites);
+  // Failed writes go through the stand-in that fails requests as DynamoDB's network does: dropped before applied.
+  let target = endpoint ?? table.endpoint;
+  if (failCompletionWrites > 0) {
+    const faults = await startDynamoDBFaults(target);
+    for (let i = 0; i < failCompletionWrites; i += 1) faults.failNext.push({ action: 'UpdateItem', kind: 'dropped' });
+    target = faults.endpoint;
+  }
+  const counting = countingClient(target);
   const runs: StreamEvent[] = [];
   const contexts: StreamEventContext[] = [];
   const rejections: RejectedDelivery[] = [];

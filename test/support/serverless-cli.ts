@@ -1,13 +1,12 @@
 /** Runs the real `serverless` command (osls), offline, with no AWS credentials, on this project or a copy of it. */
-import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runProcess } from './processes.js';
 
 export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const run = promisify(execFile);
 
 /** Where and how to run the command. */
 interface ServerlessRun {
@@ -17,25 +16,36 @@ interface ServerlessRun {
   projectDir?: string;
 }
 
-/** Runs `serverless <args>`; rejects with `stdout` and `stderr` on a non-zero exit. */
+/**
+ * Runs `serverless <args>`; rejects with `stdout` and `stderr` on a non-zero exit. Each run bundles in an esbuild
+ * work folder of its own (serverless.yml reads ESBUILD_WORK_FOLDER), removed after it, so that test files running
+ * at once never write into one another's build.
+ */
 export async function serverless(args: string[], { env = {}, projectDir = PROJECT_DIR }: ServerlessRun = {}): Promise<{ stdout: string; stderr: string }> {
-  return run(join(PROJECT_DIR, 'node_modules/.bin/serverless'), args, {
-    cwd: projectDir,
-    timeout: 180_000,
-    maxBuffer: 64 * 1024 * 1024,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      SLS_TELEMETRY_DISABLED: '1',
-      SLS_NOTIFICATIONS_MODE: 'off',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...env,
-    },
-  });
+  const workFolder = `.esbuild-${randomUUID()}`;
+  try {
+    const run = await runProcess(join(PROJECT_DIR, 'node_modules/.bin/serverless'), args, {
+      cwd: projectDir,
+      timeoutMs: 180_000,
+      baseEnv: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ESBUILD_WORK_FOLDER: workFolder,
+      },
+      env,
+    });
+    if (run.code !== 0) throw Object.assign(new Error(`serverless ${args.join(' ')} exited ${run.code ?? run.signal}`), run);
+    return { stdout: run.stdout, stderr: run.stderr };
+  } finally {
+    rmSync(join(projectDir, workFolder), { recursive: true, force: true });
+  }
 }
 
 // Build output, local state and history: none of it is part of what a customer edits.
-const NOT_COPIED = new Set(['node_modules', '.git', '.local', '.serverless', 'coverage']);
+const NOT_COPIED = new Set(['node_modules', '.git', '.local', '.serverless', 'coverage', '.mutation']);
 
 /**
  * A copy of the project's sources in a temporary folder, sharing this project's node_modules (a symlink: the

@@ -4,11 +4,14 @@
  */
 import { fc, it as property } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { readServerlessConfig } from '../../emulator/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testPackage } from '../support/test-builds.js';
 import { copyForEachCategory } from '../../template/categories.js';
 import { CategoryNameError, PlaceholderOutsideCopyError } from '../../template/errors.js';
 
-const eachCategory = (readServerlessConfig() as unknown as { custom: { eachCategory: Record<string, unknown> } }).custom.eachCategory;
+// serverless.yml's block, as osls read it (serverless-state.json of the run's package).
+const eachCategory = (JSON.parse(readFileSync(join(await testPackage('project'), 'serverless-state.json'), 'utf8')) as { service: { custom: { eachCategory: Record<string, unknown> } } }).service.custom.eachCategory;
 const categoryName = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,15}$/);
 
 describe('copyForEachCategory', () => {

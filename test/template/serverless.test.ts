@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createIdempotencyTable, LOCAL_AWS_ENV, readServerlessConfig } from '../../emulator/index.js';
+import { createIdempotencyTable, LOCAL_AWS_ENV, readPackagedService } from '../../emulator/index.js';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { validateTemplate } from '../support/cloudformation-spec.js';
 import { PROJECT_DIR, serverless } from '../support/serverless-cli.js';
+import { testPackage } from '../support/test-builds.js';
 
 type Resource = {
   Type: string;
@@ -37,8 +38,7 @@ const statementsOf = (resource: Resource): Array<Record<string, any>> =>
 const asList = (value: unknown) => (Array.isArray(value) ? value : [value]);
 
 beforeAll(async () => {
-  packageDir = mkdtempSync(join(tmpdir(), 'sls-package-'));
-  await serverless(['package', '--stage', 'dev', '--package', packageDir]);
+  packageDir = await testPackage('project');
   template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
 }, 180_000);
 
@@ -186,7 +186,7 @@ describe('serverless package: the functions agree with the catalog', () => {
 
   it('runs nodejs24.x on arm64 with JSON logs and the platform lines suppressed, bundled for Node 24', () => {
     // Prepare
-    const esbuild = (readServerlessConfig() as unknown as { custom: { esbuild: { target: string } } }).custom.esbuild;
+    const esbuild = readPackagedService(packageDir).bundling;
 
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function');
@@ -421,7 +421,7 @@ describe('serverless invoke local', () => {
   it('runs a sample event through the built function against DynamoDB Local, then sees the duplicate', async () => {
     // Prepare
     const endpoint = inject('dynamoDBEndpoint');
-    await createIdempotencyTable(endpoint, 'stream-chat-events-dev-idempotency');
+    await createIdempotencyTable(endpoint, readPackagedService(packageDir).idempotencyTable);
     const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
     const invoke = (fn: string) =>
       serverless(['invoke', 'local', '-f', fn, '-p', 'events/message.new.base64-gzip.json'], { env });

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CommandIo, ExitStatus, Option, UsageError, defineCommand, integer, runCommand, share } from '../../scripts/cli.js';
-
-function capture(): CommandIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env: {},
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
+import { type CommandIo, ExitStatus, Option, UsageError, defineCommand, httpUrl, integer, runCommand, share, shareRange } from '../../scripts/cli.js';
+import { capturedIo as capture } from '../support/command-io.js';
 
 function sample(io: CommandIo) {
   return defineCommand('npm run sample --', 'A sample command.', io)
@@ -94,5 +80,30 @@ describe('integer and share', () => {
     expect(integer({ min: 1, max: 3 })('3')).toBe(3);
     expect(share()('1')).toBe(1);
     expect(share()('0')).toBe(0);
+  });
+});
+
+describe('httpUrl', () => {
+  it('takes an http(s) URL without its trailing slash, and refuses anything else naming what it expects', () => {
+    // Act
+    const parse = httpUrl();
+
+    // Assess
+    expect(parse('http://127.0.0.1:8000/')).toBe('http://127.0.0.1:8000');
+    for (const bad of ['127.0.0.1:8000', 'ftp://host', '']) expect(() => parse(bad)).toThrow(/expected an http or https URL/);
+  });
+});
+
+describe('shareRange', () => {
+  it("says the bounds share() checks, so a usage line and the check cannot disagree", () => {
+    // Prepare
+    const bounds = { min: 0, max: 1, maxExclusive: true };
+
+    // Act
+    const text = shareRange(bounds);
+
+    // Assess
+    expect(text).toBe('from 0 to 1 (exclusive)');
+    expect(() => share(bounds)('1')).toThrow(text);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENTS_DIR, renderSampleEvents } from '../../scripts/generate-events.js';
+import { EVENTS_DIR, renderSampleEvents } from '../../emulator/index.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { MessageEncoding } from '../../shared/types.js';
 import { samples } from '../support/samples.js';

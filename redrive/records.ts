@@ -5,6 +5,7 @@
  * - an SNS message (SNS could not deliver to the function; the subscription's redrive policy kept the
  *   notification): publish its `Message` to its topic again, so that every function receives it as before.
  */
+import { describeError } from '../emulator/index.js';
 import { UnreadableDeadLetterError } from './errors.js';
 
 /** A dead-letter record and how to send it again. */
@@ -76,6 +77,6 @@ export async function redriveOne(source: string, text: string, redrive: Redrive,
   try {
     return { source, kind: record.kind, target, outcome: 'redriven', detail: await redrive(record) };
   } catch (error) {
-    return { source, kind: record.kind, target, outcome: 'failed', detail: `${(error as Error).name}: ${(error as Error).message}` };
+    return { source, kind: record.kind, target, outcome: 'failed', detail: describeError(error) };
   }
 }

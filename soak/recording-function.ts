@@ -7,9 +7,9 @@
  */
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Category } from '../../shared/catalog.js';
-import { streamEventFunction } from '../../shared/middleware.js';
-import type { CategoryHandlers, StreamEvent } from '../../shared/types.js';
+import type { Category } from '../shared/catalog.js';
+import { streamEventFunction } from '../shared/middleware.js';
+import type { CategoryHandlers, StreamEvent } from '../shared/types.js';
 
 const category = process.env.SOAK_CATEGORY as Category;
 const recordFile = join(process.env.SOAK_RECORD_DIR ?? '.', `${category}.log`);

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type LocalStack, snsLambdaEvent, startLocalStack } from '../../emulator/index.js';
+import { type Build, type LocalStack, openBuild, snsLambdaEvent, startLocalStack } from '../emulator/index.js';
 import { RedriveUsageError } from './errors.js';
 import { type DeadLetterRecord, type RedriveOutcome, redriveOne } from './records.js';
 
@@ -21,11 +21,15 @@ export interface LocalRedriveOptions {
   endpoint: string | undefined;
   /** The serverless service whose functions run (default: this project). */
   serviceDir: string | undefined;
+  /** A package folder built before, run instead of packaging the service now. */
+  buildDir: string | undefined;
+  /** The idempotency table's name in that DynamoDB, instead of the one the functions are configured with. */
+  tableName: string | undefined;
   onLogLine: (functionName: string, line: string) => void;
 }
 
 /** Redrives every record of the file; outcomes in file order. */
-export async function redriveFile({ file, dryRun, endpoint, serviceDir, onLogLine }: LocalRedriveOptions): Promise<RedriveOutcome[]> {
+export async function redriveFile({ file, dryRun, endpoint, serviceDir, buildDir, tableName, onLogLine }: LocalRedriveOptions): Promise<RedriveOutcome[]> {
   let lines: string[];
   try {
     lines = readFileSync(file, 'utf8').split('\n');
@@ -34,17 +38,27 @@ export async function redriveFile({ file, dryRun, endpoint, serviceDir, onLogLin
   }
   const records = lines.map((text, index) => ({ source: `${relative(process.cwd(), file)}:${index + 1}`, text })).filter(({ text }) => text.trim() !== '');
   if (dryRun) return Promise.all(records.map(({ source, text }) => redriveOne(source, text, async () => '', true)));
-  const stack = await startLocalStack({ endpoint, onLogLine, ...(serviceDir === undefined ? {} : { serviceDir }) });
+  const build: Build | undefined = buildDir === undefined ? undefined : await openBuild(buildDir);
+  let stack: LocalStack | undefined;
   try {
+    stack = await startLocalStack({
+      endpoint,
+      onLogLine,
+      build,
+      environment: tableName === undefined ? {} : { IDEMPOTENCY_TABLE: tableName },
+      ...(serviceDir === undefined ? {} : { serviceDir }),
+    });
+    const running = stack;
     const outcomes: RedriveOutcome[] = [];
     // One at a time: two records of one event sent together would meet as concurrent duplicates.
-    for (const { source, text } of records) outcomes.push(await redriveOne(source, text, (record) => redriveLocally(stack, record), false));
+    for (const { source, text } of records) outcomes.push(await redriveOne(source, text, (record) => redriveLocally(running, record), false));
     // An SNS message always reached the functions: one that failed again left an on-failure record of its own.
     const sentAgain = records.filter((_, i) => outcomes[i]!.outcome === 'redriven' || outcomes[i]!.kind === 'sns');
     keepOnly(file, sentAgain.map(({ text }) => text));
     return outcomes;
   } finally {
-    await stack.stop();
+    await stack?.stop();
+    build?.remove();
   }
 }
 

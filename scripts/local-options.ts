@@ -1,0 +1,29 @@
+/**
+ * The options every local-run command (`npm start`, `replay`, `soak`, `redrive -- --from`) shares, worded once:
+ * a build made before, a DynamoDB already running, the table in it, another service folder.
+ */
+import { resolve } from 'node:path';
+import { Option, httpUrl, integer } from './cli.js';
+
+/** `--build <dir>`: run a package folder built before instead of packaging now. */
+export const buildOption = () =>
+  new Option('--build <dir>', 'run the functions of a package folder built before (npx serverless package --package <dir>) instead of packaging now').argParser(
+    (dir: string) => resolve(dir),
+  );
+
+/** `--endpoint <url>`: use a running DynamoDB. */
+export const endpointOption = () =>
+  new Option('--endpoint <url>', 'use this DynamoDB (a DynamoDB Local already running) instead of starting one').argParser(httpUrl());
+
+/** `--table <name>`: the idempotency table in that DynamoDB. */
+export const tableOption = () =>
+  new Option('--table <name>', "the idempotency table's name (created if missing; default: the one the functions are configured with)");
+
+/** `--service <dir>`: another serverless service. */
+export const serviceOption = () =>
+  new Option('--service <dir>', 'run the functions of another serverless service folder (default: this project)').argParser((dir: string) => resolve(dir));
+
+/** `--port <port>`: DynamoDB Local's port, when one is started. */
+export const portOption = () =>
+  new Option('--port <port>', 'port for the DynamoDB Local started (default: any free port)').argParser(integer({ min: 0, max: 65_535 })).default(0).conflicts('endpoint');
+
