@@ -22,17 +22,6 @@ export class CategoryNameError extends TemplateError {
   }
 }
 
-/** A `<category>` or `<Category>` placeholder where no copy per category is made: it would deploy as written. */
-export class PlaceholderOutsideCopyError extends TemplateError {
-  public constructor(path: string, value: string) {
-    super(
-      `serverless.yml, custom.eachCategory.${path}: "${value}" names a category placeholder, but only a key or a ` +
-        'list item naming one is copied for each category. Move the placeholder into such a key or item.',
-    );
-    this.name = 'PlaceholderOutsideCopyError';
-  }
-}
-
 /** A name the template would give a resource, over the length AWS accepts for it. */
 export interface TooLongName {
   /** What is named, in AWS's words (`Lambda function name`). */

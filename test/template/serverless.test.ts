@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIdempotencyTable, LOCAL_AWS_ENV } from '../../scripts/local/dynamodb-local.js';
-import { readServerlessConfig } from '../../scripts/local/serverless-config.js';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { validateTemplate } from '../support/cloudformation-spec.js';
 import { PROJECT_DIR, serverless } from '../support/serverless-cli.js';
@@ -27,6 +26,8 @@ type Template = { Resources: Record<string, Resource>; Outputs: Record<string, a
 const STREAM_ACCOUNT = 'arn:aws:iam::185583345998:root';
 const capitalized = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 let template: Template;
+/** The service as osls resolved it for the package (serverless-state.json). */
+let packagedService: { custom: { esbuild: { target: string } } };
 let packageDir: string;
 
 const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -41,6 +42,7 @@ beforeAll(async () => {
   packageDir = mkdtempSync(join(tmpdir(), 'sls-package-'));
   await serverless(['package', '--stage', 'dev', '--package', packageDir]);
   template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  packagedService = JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8')).service;
 }, 180_000);
 
 describe('serverless package: the topic', () => {
@@ -186,8 +188,8 @@ describe('serverless package: the functions agree with the catalog', () => {
   });
 
   it('runs nodejs24.x on arm64 with JSON logs and the platform lines suppressed, bundled for Node 24', () => {
-    // Prepare
-    const esbuild = (readServerlessConfig() as unknown as { custom: { esbuild: { target: string } } }).custom.esbuild;
+    // Prepare: the esbuild options as osls resolved them for this package.
+    const { esbuild } = packagedService.custom;
 
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function');
