@@ -18,6 +18,7 @@ import {
   type SqsQueue,
   type SqsQueuePolicy,
   sub,
+  type Text,
 } from './cloudformation.js';
 import { LogicalId, type TopicKey } from './logical-ids.js';
 import type { Stack } from './stack.js';
@@ -88,11 +89,10 @@ export function deadLetterQueue(stack: Stack, category: string): SqsQueue {
 
 /**
  * SNS may redrive into the dead-letter queue what it could not deliver from these topics. SQS holds one policy per
- * queue (a second one replaces the first), so each queue has exactly this one.
+ * queue (a second one replaces the first), so each queue has exactly this one, naming every topic that may redrive.
  */
-export function redrivePermission(category: string, topics: readonly TopicKey[]): SqsQueuePolicy {
+export function redrivePermission(category: string, topicArns: readonly Text[]): SqsQueuePolicy {
   const queue = LogicalId.deadLetterQueue(category);
-  const sourceArns = topics.map((topic) => ref(LogicalId.topic(topic)));
   return {
     Type: 'AWS::SQS::QueuePolicy',
     Properties: {
@@ -105,7 +105,7 @@ export function redrivePermission(category: string, topics: readonly TopicKey[])
             Principal: { Service: 'sns.amazonaws.com' },
             Action: 'sqs:SendMessage',
             Resource: getAtt(queue, 'Arn'),
-            Condition: { ArnEquals: { 'aws:SourceArn': sourceArns.length === 1 ? sourceArns[0]! : sourceArns } },
+            Condition: { ArnEquals: { 'aws:SourceArn': topicArns.length === 1 ? topicArns[0]! : [...topicArns] } },
           },
         ],
       },

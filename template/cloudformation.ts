@@ -29,6 +29,13 @@ export const getAtt = (logicalId: string, attribute: string): GetAtt => ({ 'Fn::
 /** `!Sub text`. */
 export const sub = (text: string): Sub => ({ 'Fn::Sub': text });
 
+/** `!Ref AWS::NoValue`: the property or list item is left out. */
+export type NoValue = { Ref: 'AWS::NoValue' };
+/** `!If [condition, then, else]`. */
+export type If<T> = { 'Fn::If': [string, T, T | NoValue] };
+/** `!If [condition, value, !Ref AWS::NoValue]`: the value only where the template's condition holds. */
+export const onlyIf = <T>(condition: string, value: T): If<T> => ({ 'Fn::If': [condition, value, { Ref: 'AWS::NoValue' }] });
+
 /** One statement of an IAM, SNS or SQS policy. */
 export interface PolicyStatement {
   Sid?: string;
@@ -40,11 +47,11 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, Text | Text[]>>;
 }
 
-/** A policy document. */
+/** A policy document; a statement may hold only where a condition of the template does. */
 export interface PolicyDocument {
   Version: '2012-10-17';
   Id?: string;
-  Statement: PolicyStatement[];
+  Statement: Array<PolicyStatement | If<PolicyStatement>>;
 }
 
 /** A resource of a template: its type, its properties and the attributes this template uses. */

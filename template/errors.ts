@@ -22,6 +22,19 @@ export class CategoryNameError extends TemplateError {
   }
 }
 
+/** A routing parameter (serverless.yml `params`, or `--param`) with a value the template does not know. */
+export class RoutingParameterError extends TemplateError {
+  public constructor(parameter: string, value: unknown, allowed: readonly string[]) {
+    super(
+      `Parameter ${parameter} is ${JSON.stringify(value)}: use ${allowed.map((choice) => `"${choice}"`).join(' or ')} ` +
+        `(serverless.yml params, or --param ${parameter}=${allowed[0]}).`,
+    );
+    this.name = 'RoutingParameterError';
+    // osls prints a failed `${file(...)}` variable with its error's stack: the frames would bury the message.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
 /** A name the template would give a resource, over the length AWS accepts for it. */
 export interface TooLongName {
   /** What is named, in AWS's words (`Lambda function name`). */

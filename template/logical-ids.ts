@@ -35,6 +35,9 @@ export interface TopicKey {
 /** The events topic, `StreamEventsTopic`. */
 export const EVENTS_TOPIC: TopicKey = { key: 'StreamEvents' };
 
+/** A named category's own topic: `MessagesEventsTopic`. */
+export const categoryTopicKey = (category: string): TopicKey => ({ key: `${logicalIdOf(category)}Events` });
+
 /** The logical ids of one category's parts. */
 export const LogicalId = {
   /** The function (osls's). */
@@ -54,4 +57,6 @@ export const LogicalId = {
   topic: (topic: TopicKey) => `${topic.key}Topic`,
   /** A topic's policy. */
   topicPolicy: (topic: TopicKey) => `${topic.key}TopicPolicy`,
+  /** An alarm on a topic's deliveries (`NotificationsFailed`, `RedriveFailed`). */
+  topicAlarm: (topic: TopicKey, alarm: string) => `${topic.key}${alarm}Alarm`,
 } as const;

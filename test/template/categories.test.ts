@@ -1,22 +1,27 @@
 /**
  * The builders of each category's parts (template/category-parts.ts, put together by template/categories.ts), for
- * any categories: each part once per category, each reference inside a part naming that category's resources or
- * the stack's shared ones, never another category's. What the real catalog packages into is proven on the packaged
- * template (serverless.test.ts) and for an added category (add-category.test.ts).
+ * any of the catalog's categories in either routing mode: each part once per category, one subscription each, and
+ * each reference inside a part naming that category's resources or the stack's shared ones, never another
+ * category's. What the whole catalog packages into is proven on the packaged template (serverless.test.ts,
+ * routing.test.ts) and for an added category (add-category.test.ts).
  */
 import { fc, it as property } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../shared/catalog.js';
+import { RoutingMode } from '../../shared/routing.js';
 import { categoryResources } from '../../template/categories.js';
 import { categoryFunction } from '../../template/category-parts.js';
 import { CategoryNameError } from '../../template/errors.js';
 import { checkCategoryName } from '../../template/logical-ids.js';
 import type { Stack } from '../../template/stack.js';
 
-const STACK: Stack = {
+const stackIn = (mode: RoutingMode): Stack => ({
   prefix: 'svc-dev',
   eventsTopicName: 'svc-dev-events',
   lambdaTrust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-};
+  streamAccount: 'arn:aws:iam::185583345998:root',
+  routing: { mode, catchAll: true, streamEventTypes: [] },
+});
 /** Resources every category's parts may name: the stack's own, not a category's. */
 const SHARED = ['StreamEventsTopic', 'IdempotencyTable', 'RejectedDeliveriesQueue', 'OperatorAlarmsTopic'];
 const categoryName = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,15}$/);
@@ -33,26 +38,29 @@ function referencesIn(value: unknown): string[] {
 }
 
 describe('categoryResources', () => {
-  property.prop([fc.uniqueArray(categoryName, { minLength: 1, maxLength: 8, selector: (name) => name.toLowerCase() })])(
+  property.prop([fc.shuffledSubarray([...CATEGORIES], { minLength: 1 }), fc.constantFrom(...Object.values(RoutingMode))])(
     "builds each category's parts once, each naming only its own category's resources and the stack's",
-    (categories) => {
+    (categories, mode) => {
       // Act
-      const resources = categoryResources(STACK, categories);
+      const resources = categoryResources(stackIn(mode), categories);
 
       // Assess
-      const partsOf = (id: string) => [
-        `${id}SnsSubscriptionStreamEvents`,
-        `${id}LambdaPermissionStreamEventsSNS`,
-        `${id}DeadLetterQueue`,
-        `StreamEventsTo${id}DLQPolicy`,
-        `${id}DeadLetterAlarm`,
-        `${id}Role`,
-      ];
-      expect(Object.keys(resources).sort()).toEqual(categories.flatMap((c) => partsOf(logicalIdOf(c))).sort());
+      const partsOf = (id: string) => [`${id}DeadLetterQueue`, `StreamEventsTo${id}DLQPolicy`, `${id}DeadLetterAlarm`, `${id}Role`];
+      const subscriptions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SNS::Subscription');
+      const permissions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Permission');
+      expect(subscriptions).toHaveLength(categories.length);
+      expect(permissions).toHaveLength(categories.length);
+      expect(Object.keys(resources)).toHaveLength(6 * categories.length);
       for (const category of categories) {
         const id = logicalIdOf(category);
-        const own = [...partsOf(id), `${id}LambdaFunction`];
-        for (const part of partsOf(id)) {
+        const ownTopic = mode === RoutingMode.PerCategory && category !== 'other' ? [`${id}EventsTopic`] : [];
+        const own = [...partsOf(id), `${id}LambdaFunction`, ...ownTopic];
+        const parts = [
+          ...partsOf(id),
+          ...[...subscriptions, ...permissions].filter(([, r]) => JSON.stringify(r).includes(`"${id}LambdaFunction"`)).map(([key]) => key),
+        ];
+        expect(parts).toHaveLength(6);
+        for (const part of parts) {
           expect(referencesIn(resources[part]).filter((ref) => !own.includes(ref) && !SHARED.includes(ref))).toEqual([]);
         }
         expect(resources[`${id}DeadLetterQueue`]!.Properties).toMatchObject({ QueueName: `svc-dev-${category}-dlq` });
