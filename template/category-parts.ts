@@ -21,6 +21,7 @@ import {
   type Text,
 } from './cloudformation.js';
 import { LogicalId, type TopicKey } from './logical-ids.js';
+import { operatorAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';
 
 /** A function as serverless.yml's `functions` defines it. */
@@ -117,23 +118,14 @@ export function redrivePermission(category: string, topicArns: readonly Text[]):
 /** Fires, to the operator alarms topic, as soon as one failed event waits in the dead-letter queue. */
 export function deadLetterAlarm(stack: Stack, category: string): CloudWatchAlarm {
   const queueName = nameOf.deadLetterQueue(stack, category);
-  return {
-    Type: 'AWS::CloudWatch::Alarm',
-    Properties: {
-      AlarmName: queueName,
-      AlarmDescription: `Failed ${category} events are waiting in their dead-letter queue`,
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: queueName }],
-      Statistic: 'Maximum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [ref('OperatorAlarmsTopic')],
-    },
-  };
+  return operatorAlarm({
+    name: queueName,
+    description: `Failed ${category} events are waiting in their dead-letter queue`,
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimension: { Name: 'QueueName', Value: queueName },
+    statistic: 'Maximum',
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Category } from '../shared/catalog.js';
 import { categoryTopic, type DeliveryTopic, NAMED_CATEGORIES, RoutingMode } from '../shared/routing.js';
 import { type CloudWatchAlarm, onlyIf, ref, type SnsTopic, type SnsTopicPolicy } from './cloudformation.js';
 import { categoryTopicKey, EVENTS_TOPIC, LogicalId, type TopicKey } from './logical-ids.js';
+import { operatorAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';
 
 /** A topic of the stack. */
@@ -98,21 +99,12 @@ export type DeliveryFailure = keyof typeof DeliveryFailure;
 /** Fires, to the operator alarms topic, when SNS failed one delivery of this kind from the topic within 5 minutes. */
 export function deliveryFailureAlarm(stackTopic: StackTopic, failure: DeliveryFailure): CloudWatchAlarm {
   const { metricName, nameSuffix, description } = DeliveryFailure[failure];
-  return {
-    Type: 'AWS::CloudWatch::Alarm',
-    Properties: {
-      AlarmName: `${stackTopic.name}-${nameSuffix}`,
-      AlarmDescription: `${description} (topic ${stackTopic.name})`,
-      Namespace: 'AWS/SNS',
-      MetricName: metricName,
-      Dimensions: [{ Name: 'TopicName', Value: stackTopic.name }],
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [ref('OperatorAlarmsTopic')],
-    },
-  };
+  return operatorAlarm({
+    name: `${stackTopic.name}-${nameSuffix}`,
+    description: `${description} (topic ${stackTopic.name})`,
+    namespace: 'AWS/SNS',
+    metricName,
+    dimension: { Name: 'TopicName', Value: stackTopic.name },
+    statistic: 'Sum',
+  });
 }
