@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { LOCAL_AWS_ENV } from './emulator/index.js';
 
@@ -13,12 +14,17 @@ export const CHILD_PROCESS_TAG = {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // One DynamoDB Local for the whole run (test/support/global-setup.ts); each test file makes its own table.
+    // One DynamoDB Local for the whole run (test/support/global-setup.ts); each test file makes its own table. Each
+    // service is packaged once per run (test/support/test-builds.ts), and every packaging that must differ has its
+    // own folders: files run in parallel.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    // Files run one at a time: several of them run `serverless package`, which shares the project's .serverless folder.
-    fileParallelism: false,
-    testTimeout: 60_000,
+    fileParallelism: true,
+    // At least two at once, even on two cores: many files spend their time waiting on DynamoDB Local, a child
+    // process or a timer rather than computing. VITEST_MAX_WORKERS overrides it.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // Room for a busy machine: a timeout is a guard against a hang, not a speed target (those live in bench/).
+    testTimeout: 120_000,
     tags: [CHILD_PROCESS_TAG],
     hookTimeout: 120_000,
     env: {

@@ -64,7 +64,7 @@ export async function buildService(options: Partial<BuildOptions> = {}): Promise
  * `into`. Throws {@link BuildError} with osls's output when it fails.
  */
 export async function packageService({ stage, serviceDir, into }: BuildOptions & { into: string }): Promise<string> {
-  const stagingDir = stageService(serviceDir, mkdtempSync(join(LOCAL_DIR, 'staging-')));
+  const { dir: stagingDir, remove } = stagedService(serviceDir);
   try {
     await promisify(execFile)(join(PROJECT_DIR, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', into], {
       cwd: stagingDir,
@@ -84,7 +84,7 @@ export async function packageService({ stage, serviceDir, into }: BuildOptions &
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new BuildError(`serverless package failed in ${serviceDir}:\n${stdout}${stderr}`);
   } finally {
-    rmSync(stagingDir, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -119,12 +119,14 @@ function newFolder(prefix: string): string {
 }
 
 /**
- * Links the service's files and folders into `into`, except those a build writes or deletes, so that osls and
- * serverless-esbuild work there; the service's configuration is copied, as osls does not take a linked one.
- * (Linked, not copied, sources keep their relative imports.) A service without node_modules of its own (a test
- * fixture) gets the project's.
+ * A staging folder of a service, where osls and serverless-esbuild may write and delete what they like (osls
+ * deletes `<service>/.serverless` on every package): the service's files and folders linked into it, except those a
+ * build writes or deletes; the service's configuration copied, as osls does not take a linked one. (Linked, not
+ * copied, sources keep their relative imports.) A service without node_modules of its own (a test fixture) gets the
+ * project's. Inside the project's `.local/`, so that Node finds the project's node_modules from there.
  */
-function stageService(serviceDir: string, into: string): string {
+export function stagedService(serviceDir: string): { dir: string; remove(): void } {
+  const into = newFolder('staging-');
   const ownFolders = new Set(['.serverless', '.local', '.esbuild', '.git']);
   for (const entry of readdirSync(serviceDir, { withFileTypes: true })) {
     if (ownFolders.has(entry.name) || entry.name.startsWith('.esbuild-')) continue;
@@ -133,7 +135,7 @@ function stageService(serviceDir: string, into: string): string {
     else symlinkSync(source, join(into, entry.name));
   }
   if (!existsSync(join(into, 'node_modules'))) symlinkSync(join(PROJECT_DIR, 'node_modules'), join(into, 'node_modules'));
-  return into;
+  return { dir: into, remove: () => rmSync(into, { recursive: true, force: true }) };
 }
 
 function splitHandler(handler: string): [string, string] {

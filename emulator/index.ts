@@ -16,7 +16,7 @@
  */
 
 // 1. Build
-export { type Build, type BuildOptions, type BuiltFunction, buildService, openBuild, packageService } from './build.js';
+export { type Build, type BuildOptions, type BuiltFunction, buildService, openBuild, packageService, stagedService } from './build.js';
 export {
   type DeployBundling,
   type PackagedFunction,

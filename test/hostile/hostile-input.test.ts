@@ -3,10 +3,11 @@
  * in a process whose heap is limited as Lambda limits the function's: each is classified as expected by exactly
  * one function, none kills or hangs the process, and nothing is polluted.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { freshTable } from '../support/category-function.js';
+import { runProcess } from '../support/processes.js';
+import { PROJECT_DIR } from '../support/serverless-cli.js';
 import { testPackagedService } from '../support/test-builds.js';
 import { hostileCorpus } from './corpus.js';
 
@@ -30,17 +31,15 @@ describe('hostile input', () => {
     const heapLimitMb = Math.floor((await functionMemoryMb()) * LAMBDA_HEAP_SHARE);
 
     // Act
-    const run = spawnSync(
-      process.execPath,
-      [`--max-old-space-size=${heapLimitMb}`, '--import', 'tsx', RUNNER, table.endpoint, table.tableName],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 240_000 },
-    );
+    const run = await runProcess(process.execPath, [`--max-old-space-size=${heapLimitMb}`, '--import', 'tsx', RUNNER, table.endpoint, table.tableName], {
+      cwd: PROJECT_DIR,
+    });
 
     // Assess
     const lines = run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
     const started = lines.filter((line) => line.started).map((line) => line.started as string);
     const unfinished = started.filter((name) => !lines.some((line) => line.finished === name));
-    expect({ unfinished, status: run.status, signal: run.signal, stderr: run.stderr.slice(-2_000) }).toMatchObject({
+    expect({ unfinished, status: run.code, signal: run.signal, stderr: run.stderr.slice(-2_000) }).toMatchObject({
       unfinished: [],
       status: 0,
     });

@@ -1,9 +1,9 @@
 /** Runs the real `serverless` command (osls), offline, with no AWS credentials, on this project or a copy of it. */
-import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stagedService } from '../../emulator/index.js';
 import { runProcess } from './processes.js';
 
 export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,15 +17,16 @@ interface ServerlessRun {
 }
 
 /**
- * Runs `serverless <args>`; rejects with `stdout` and `stderr` on a non-zero exit. Each run bundles in an esbuild
- * work folder of its own (serverless.yml reads ESBUILD_WORK_FOLDER), removed after it, so that test files running
- * at once never write into one another's build.
+ * Runs `serverless <args>`; rejects with `stdout` and `stderr` on a non-zero exit. Each run works in a staging folder
+ * of the project (emulator's `stagedService`: its files linked, its configuration copied), with esbuild's work folder
+ * and osls's `.serverless` inside it, removed after it: test files running at once never write into one another's
+ * build, and no run deletes the project's own `.serverless/`.
  */
 export async function serverless(args: string[], { env = {}, projectDir = PROJECT_DIR }: ServerlessRun = {}): Promise<{ stdout: string; stderr: string }> {
-  const workFolder = `.esbuild-${randomUUID()}`;
+  const staged = stagedService(projectDir);
   try {
     const run = await runProcess(join(PROJECT_DIR, 'node_modules/.bin/serverless'), args, {
-      cwd: projectDir,
+      cwd: staged.dir,
       timeoutMs: 180_000,
       baseEnv: {
         PATH: process.env.PATH ?? '',
@@ -33,14 +34,14 @@ export async function serverless(args: string[], { env = {}, projectDir = PROJEC
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ESBUILD_WORK_FOLDER: workFolder,
+        ESBUILD_WORK_FOLDER: '.esbuild',
       },
       env,
     });
     if (run.code !== 0) throw Object.assign(new Error(`serverless ${args.join(' ')} exited ${run.code ?? run.signal}`), run);
     return { stdout: run.stdout, stderr: run.stderr };
   } finally {
-    rmSync(join(projectDir, workFolder), { recursive: true, force: true });
+    staged.remove();
   }
 }
 
