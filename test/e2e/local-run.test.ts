@@ -143,7 +143,7 @@ describe('npm run replay', () => {
 
     // Act
     const raw = await replay(['--json', ...fresh(), '--encoding', 'raw-json', 'events/samples/message.new.json'], rawIo);
-    const generated = await replay(['--json', ...fresh(), '--generate', '60', '--duplicates', '0.3'], generatedIo);
+    const generated = await replay(['--json', ...fresh(), '--generate', '60', '--duplicates', '0.3', '--concurrency', '2'], generatedIo);
 
     // Assess
     expect(raw, rawIo.err).toBe(0);

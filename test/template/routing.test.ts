@@ -50,8 +50,8 @@ const subscriptionsOf = (template: Template) =>
   );
 
 beforeAll(async () => {
-  // One after the other: both builds use the project's .esbuild folder.
-  for (const mode of Object.keys(MODES) as Mode[]) packages[mode] = await packageTemplate([...MODES[mode].args]);
+  // At once: each package is built in a staging folder of its own (test/support/serverless-cli.ts).
+  await Promise.all((Object.keys(MODES) as Mode[]).map(async (mode) => (packages[mode] = await packageTemplate([...MODES[mode].args]))));
 }, 240_000);
 
 describe.each(Object.keys(MODES) as Mode[])('serverless package, %s routing: topics', (mode) => {
