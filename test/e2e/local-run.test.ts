@@ -1,7 +1,8 @@
 /**
  * The local run end to end: `npm start` and `npm run replay` in-process (their `main`), on the run's package of the
  * project (`--build`) and its DynamoDB Local (`--endpoint`), each run with an idempotency table of its own
- * (`--table`); and `npm start` once as a user types it, with no flags: it packages and starts DynamoDB Local itself.
+ * (`--table`); and `npm start` once with no flags, as a newcomer runs it: it packages and starts DynamoDB Local
+ * itself. (The entry points themselves: test/e2e/commands.test.ts.)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,6 @@ import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main as replay } from '../../scripts/replay.js';
 import { main as start } from '../../scripts/start.js';
 import { capturedIo } from '../support/command-io.js';
-import { runProcess } from '../support/processes.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 import { testPackage } from '../support/test-builds.js';
 
@@ -57,21 +57,23 @@ describe('npm start', () => {
     for (const secret of Object.values(SECRETS)) expect(io.out + io.err + functionLogs).not.toContain(secret);
   });
 
-  it('as a user types it: packages the functions and starts DynamoDB Local itself, leaving .serverless/ and no build behind', { tags: ['child-process'] }, async () => {
+  it('with no flags: packages the functions and starts DynamoDB Local itself, leaving .serverless/ and no build behind', async () => {
     // Prepare: what an operator keeps in .serverless/ (osls deletes that folder on every package).
     mkdirSync(join(PROJECT_DIR, '.serverless'), { recursive: true });
     const note = join(PROJECT_DIR, '.serverless', `operator-note-${randomUUID()}.txt`);
     writeFileSync(note, 'kept');
+    for (const [name, value] of Object.entries(SECRETS)) vi.stubEnv(name, value);
+    const io = capturedIo();
 
     // Act
-    const run = await runProcess('npm', ['start', '--silent'], { cwd: PROJECT_DIR, env: { CI: 'true', ...SECRETS } });
+    const code = await start([], io);
 
     // Assess
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
+    expect(code, io.err).toBe(0);
+    expect(io.out).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
     expect(readFileSync(note, 'utf8')).toBe('kept');
     expect(readdirSync(join(PROJECT_DIR, '.local')).filter((name) => name.startsWith('build-'))).toEqual([]);
-    for (const secret of Object.values(SECRETS)) expect(run.stdout + run.stderr).not.toContain(secret);
+    for (const secret of Object.values(SECRETS)) expect(io.out + io.err).not.toContain(secret);
     rmSync(note);
   });
 
