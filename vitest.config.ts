@@ -23,6 +23,11 @@ export default defineConfig({
     // At least two at once, even on two cores: many files spend their time waiting on DynamoDB Local, a child
     // process or a timer rather than computing. VITEST_MAX_WORKERS overrides it.
     maxWorkers: Math.max(2, availableParallelism()),
+    // A worker runs file after file in one process, its dependencies loaded once: starting a process and loading the
+    // AWS SDK, middy and Powertools again for each of 50 files cost more CPU than most files' tests. The project's own
+    // modules are loaded afresh for each file (test/support/fresh-modules.ts).
+    isolate: false,
+    setupFiles: ['test/support/fresh-modules.ts'],
     // Room for a busy machine: a timeout is a guard against a hang, not a speed target (those live in bench/).
     testTimeout: 120_000,
     tags: [CHILD_PROCESS_TAG],

@@ -19,6 +19,8 @@ export default defineConfig({
     include: scope.tests,
     exclude: [...configDefaults.exclude, ...scope.otherTests],
     tags: [{ ...CHILD_PROCESS_TAG, skip: true }],
+    // Stryker's runner measures which tests reach which mutant per file: each file in a fresh module graph.
+    isolate: true,
     // The property tests run again for every mutant they reach: 500 generated deliveries each instead of 10,000.
     env: { ...projectConfig.test?.env, PROPERTY_RUNS: '500' },
   },

@@ -21,3 +21,14 @@ export function capturedIo(env: CommandIo['env'] = process.env): CapturedIo {
   };
   return io;
 }
+
+/** The commands of this project: npm script -> the file it runs (package.json says `tsx <file>`). */
+export const COMMAND_FILES = {
+  start: 'scripts/start.ts',
+  replay: 'scripts/replay.ts',
+  soak: 'scripts/soak.ts',
+  redrive: 'scripts/redrive.ts',
+  events: 'scripts/generate-events.ts',
+  bench: 'bench/run.ts',
+  mutation: 'mutation/run.ts',
+} as const;

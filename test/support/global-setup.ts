@@ -3,7 +3,8 @@
  * `provide`), and the folder where the run's builds go (test/support/test-builds.ts packages each service once, when
  * the first file needs it, and every other file takes it from there).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type DynamoDBLocal, startDynamoDBLocal } from '../../emulator/index.js';
@@ -11,12 +12,19 @@ import { PROJECT_DIR } from './serverless-cli.js';
 
 let dynamoDB: DynamoDBLocal | undefined;
 let buildsDir: string | undefined;
+let operatorNote: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   mkdirSync(join(PROJECT_DIR, '.local'), { recursive: true });
   // Inside the project: the unpacked bundles leave the AWS SDK to the runtime, and the project's node_modules plays it.
   buildsDir = mkdtempSync(join(PROJECT_DIR, '.local', 'test-builds-'));
   project.provide('testBuildsDir', buildsDir);
+  // What an operator keeps in the project's .serverless/, which osls deletes on every package in the project: every
+  // packaging of the run happens elsewhere, so it must still be there at the end (test/e2e/local-run.test.ts).
+  mkdirSync(join(PROJECT_DIR, '.serverless'), { recursive: true });
+  operatorNote = join(PROJECT_DIR, '.serverless', `operator-note-${randomUUID()}.txt`);
+  writeFileSync(operatorNote, 'kept');
+  project.provide('operatorNote', operatorNote);
   dynamoDB = await startDynamoDBLocal();
   project.provide('dynamoDBEndpoint', dynamoDB.endpoint);
 }
@@ -24,6 +32,7 @@ export async function setup(project: TestProject): Promise<void> {
 export async function teardown(): Promise<void> {
   await dynamoDB?.stop();
   if (buildsDir !== undefined) rmSync(buildsDir, { recursive: true, force: true });
+  if (operatorNote !== undefined) rmSync(operatorNote, { force: true });
 }
 
 declare module 'vitest' {
@@ -31,5 +40,7 @@ declare module 'vitest' {
     dynamoDBEndpoint: string;
     /** Where test/support/test-builds.ts keeps this run's packages. */
     testBuildsDir: string;
+    /** A file in the project's .serverless/ that no packaging of the run may delete. */
+    operatorNote: string;
   }
 }

@@ -4,14 +4,17 @@
  * runs are tested in the end-to-end files.
  */
 import { describe, expect, it } from 'vitest';
+import { main as bench } from '../../bench/run.js';
+import { main as mutation } from '../../mutation/run.js';
 import { main as events } from '../../scripts/generate-events.js';
 import { main as redrive } from '../../scripts/redrive.js';
 import { main as replay } from '../../scripts/replay.js';
 import { main as soak } from '../../scripts/soak.js';
 import { main as start } from '../../scripts/start.js';
-import { capturedIo } from '../support/command-io.js';
+import { readFileSync } from 'node:fs';
+import { COMMAND_FILES, capturedIo } from '../support/command-io.js';
 
-const COMMANDS = { start, replay, soak, redrive, events } as const;
+const COMMANDS = { start, replay, soak, redrive, events, bench, mutation } as const;
 
 async function run(command: keyof typeof COMMANDS, argv: string[]) {
   const io = capturedIo();
@@ -112,5 +115,18 @@ describe('options that do not go together', () => {
     // Assess
     expect(code).toBe(2);
     expect(err).toContain(why);
+  });
+});
+
+describe('the npm scripts', () => {
+  it('run each command with tsx from the file whose main these tests call', () => {
+    // Prepare
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+
+    // Act
+    const run = Object.fromEntries(Object.keys(COMMAND_FILES).map((name) => [name, scripts[name]]));
+
+    // Assess
+    expect(run).toEqual(Object.fromEntries(Object.entries(COMMAND_FILES).map(([name, file]) => [name, `tsx ${file}`])));
   });
 });
