@@ -29,6 +29,7 @@ export const COMMAND_FILES = {
   soak: 'scripts/soak.ts',
   redrive: 'scripts/redrive.ts',
   events: 'scripts/generate-events.ts',
+  'draw-dashboard': 'scripts/draw-dashboard.ts',
   bench: 'bench/run.ts',
   mutation: 'mutation/run.ts',
 } as const;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { main as bench } from '../../bench/run.js';
 import { main as mutation } from '../../mutation/run.js';
+import { main as drawDashboard } from '../../scripts/draw-dashboard.js';
 import { main as events } from '../../scripts/generate-events.js';
 import { main as redrive } from '../../scripts/redrive.js';
 import { main as replay } from '../../scripts/replay.js';
@@ -14,7 +15,7 @@ import { main as start } from '../../scripts/start.js';
 import { readFileSync } from 'node:fs';
 import { COMMAND_FILES, capturedIo } from '../support/command-io.js';
 
-const COMMANDS = { start, replay, soak, redrive, events, bench, mutation } as const;
+const COMMANDS = { start, replay, soak, redrive, events, 'draw-dashboard': drawDashboard, bench, mutation } as const;
 
 async function run(command: keyof typeof COMMANDS, argv: string[]) {
   const io = capturedIo();
@@ -29,7 +30,7 @@ describe('--help', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(out).toMatch(/^Usage: npm (start|run \w+) --/);
+    expect(out).toMatch(/^Usage: npm (start|run [\w-]+) --/);
     expect(out).toContain('-h, --help');
     expect(err).toBe('');
   });
