@@ -32,7 +32,7 @@ describe('measureJsonShape', () => {
     const shape = measureJsonShape('{"a":[[1]],"b":[],"c":{}}', { maxDepth: 64, maxValues: 100 });
 
     // Assess
-    expect(shape).toEqual({ depth: 3, values: 7 });
+    expect(shape).toEqual({ depth: 3, values: 7, typeValues: [] });
   });
 
   it('stops at the first limit the text passes, so that a hostile text costs no more than the limit', () => {
@@ -45,9 +45,9 @@ describe('measureJsonShape', () => {
     const tooManyBrackets = measureJsonShape('[[[[[[[[]]]]]]]]', { maxDepth: 64, maxValues: 4 });
 
     // Assess: the figure returned is the one just over the limit.
-    expect(tooDeep).toEqual({ depth: 4, values: 4 });
-    expect(tooManyCommas).toEqual({ depth: 1, values: 5 });
-    expect(tooManyBrackets).toEqual({ depth: 5, values: 5 });
+    expect(tooDeep).toEqual({ depth: 4, values: 4, typeValues: [] });
+    expect(tooManyCommas).toEqual({ depth: 1, values: 5, typeValues: [] });
+    expect(tooManyBrackets).toEqual({ depth: 5, values: 5, typeValues: [] });
   });
 });
 
