@@ -299,16 +299,24 @@ describe('rejected-deliveries queue: the message body', () => {
 
 describe('rejected-deliveries queue: every body fits the queue the template creates', { tags: ['child-process'] }, () => {
   let maximumMessageSize: number;
+  let queueSizes: Record<string, unknown>;
   beforeAll(async () => {
     // Prepare: the queue as `serverless package` writes it, in a build folder of this file's own.
     const dir = mkdtempSync(join(tmpdir(), 'sls-package-rejected-'));
     await serverless(['package', '--stage', 'dev', '--package', join(dir, 'package')], { env: { ESBUILD_WORK_FOLDER: join(dir, 'esbuild') } });
     const template = JSON.parse(readFileSync(join(dir, 'package', 'cloudformation-template-update-stack.json'), 'utf8'));
     maximumMessageSize = template.Resources.RejectedDeliveriesQueue.Properties.MaximumMessageSize;
+    queueSizes = Object.fromEntries(
+      Object.entries(template.Resources as Record<string, { Type: string; Properties: { MaximumMessageSize?: unknown } }>)
+        .filter(([, resource]) => resource.Type === 'AWS::SQS::Queue')
+        .map(([id, resource]) => [id, resource.Properties.MaximumMessageSize]),
+    );
   }, 180_000);
 
-  it('reads the size the code sizes against from the template, for every queue that keeps deliveries', () => {
-    // Assess
+  it('gives every queue that keeps deliveries the size the code sizes against: one number, read by both', () => {
+    // Assess: the rejected-deliveries queue and the five dead-letter queues.
+    expect(Object.keys(queueSizes).length).toBeGreaterThanOrEqual(6);
+    expect(new Set(Object.values(queueSizes))).toEqual(new Set([MAXIMUM_MESSAGE_BYTES]));
     expect(maximumMessageSize).toBe(MAXIMUM_MESSAGE_BYTES);
   });
 
