@@ -88,8 +88,9 @@ function readSnsRecord(lambdaEvent: unknown): { message: string; sns: Omit<SnsMe
  */
 function parseStreamEvent(text: string): StreamEvent {
   const shape = measureJsonShape(text, { maxDepth: DECODE_LIMITS.maxDepth, maxValues: DECODE_LIMITS.maxJsonValues });
-  const typeValues = shape.typeValues.map(({ start, end }) => () => text.slice(start, end === -1 ? undefined : end));
+  const typeValues = shape.typeValues.map(({ start, end }) => () => text.slice(start, end));
   const firstValue = typeValues[0]?.();
+  // Only a string can name an owner; a value of another kind may be megabytes not yet held to the limits: unparsed.
   const firstType = firstValue?.startsWith('"') ? parsedString(firstValue) : undefined;
   const poison = (reason: RejectionReason, detail: string, cause?: unknown) =>
     new PoisonDeliveryError(reason, detail, { firstType, ...(cause === undefined ? {} : { cause }) });

@@ -28,7 +28,8 @@ export interface JsonShape {
   /**
    * The values of the top-level `type` members, in document order, as offsets into the text: `start` and `end` of
    * each, end exclusive (for a string: after its closing quote; for anything else: at the `,` or `}` after it, so
-   * trailing whitespace included; -1 when the text stops first). Past a limit, only the first is looked for.
+   * trailing whitespace included; the text's end when the text, or the scan, stops first). Past a limit, only the
+   * first is looked for.
    */
   typeValues: Array<{ start: number; end: number }>;
 }
@@ -60,11 +61,12 @@ export function measureJsonShape(text: string, limits: { maxDepth: number; maxVa
   let deepest = 0;
   let values = 0;
   let withinLimits = true;
-  let rootIsObject = false;
+  // The decoder's text is trimmed: its first character opens the root, and only an object's members are keys.
+  const rootIsObject = text.charCodeAt(0) === OPEN_OBJECT;
   const typeValues: JsonShape['typeValues'] = [];
   /** The non-string type value still waiting for the `,` or `}` that ends it. */
   let open: { start: number; end: number } | undefined;
-  for (let i = 0; i < text.length; i += 1) {
+  for (let i = 0; i < text.length && (withinLimits || typeValues.length === 0); i += 1) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
       const close = closingQuote(text, i);
@@ -73,31 +75,27 @@ export function measureJsonShape(text: string, limits: { maxDepth: number; maxVa
         i = close;
         continue;
       }
-      const member = { start: valueStart, end: -1 };
+      const member = { start: valueStart, end: text.length };
       typeValues.push(member);
       if (text.charCodeAt(valueStart) === QUOTE) {
         const end = closingQuote(text, valueStart);
-        member.end = end === text.length ? -1 : end + 1;
+        member.end = Math.min(end + 1, text.length);
         i = end;
       } else {
         open = member;
         i = valueStart - 1;
       }
-      if (!withinLimits) break;
     } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
-      if (depth === 0) rootIsObject = code === OPEN_OBJECT;
       depth += 1;
       if (withinLimits) {
         values += 1;
         if (depth > deepest) deepest = depth;
         withinLimits = deepest <= limits.maxDepth && values <= limits.maxValues;
-        if (!withinLimits && typeValues.length > 0) break;
       }
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY || code === COMMA) {
       if (code === COMMA) {
         if (withinLimits) values += 1;
         withinLimits &&= values <= limits.maxValues;
-        if (!withinLimits && typeValues.length > 0) break;
       } else {
         depth -= 1;
       }
@@ -115,10 +113,10 @@ export function measureJsonShape(text: string, limits: { maxDepth: number; maxVa
  * `type` once unescaped; -1 otherwise (another key, or a string that is a value: no colon follows it).
  */
 function typeValueStart(text: string, open: number, close: number): number {
-  const length = close - open - 1;
-  if (length < 4 || length > LONGEST_TYPE_KEY) return -1;
   const key = text.slice(open + 1, close);
-  if (key !== 'type' && !(key.includes('\\') && unescapes(text.slice(open, close + 1), 'type'))) return -1;
+  // Only an escaped key short enough to be `type` is worth unescaping: a cost, not a rule.
+  const escapedType = key.length <= LONGEST_TYPE_KEY && key.includes('\\') && unescapes(text.slice(open, close + 1), 'type');
+  if (key !== 'type' && !escapedType) return -1;
   KEY_COLON.lastIndex = close + 1;
   return KEY_COLON.test(text) ? KEY_COLON.lastIndex : -1;
 }

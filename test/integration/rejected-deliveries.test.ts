@@ -166,7 +166,9 @@ describe('rejected-deliveries queue: poison that must fit it', () => {
     expect(kept.cut).toEqual({
       lambdaEventBytes: Buffer.byteLength(text),
       lambdaEventSha256: createHash('sha256').update(text).digest('hex'),
-      rest: expect.stringContaining('ERROR log line'),
+      rest:
+        'The whole Lambda event is kept nowhere else: the ERROR log line of this rejection (same snsMessageId) holds ' +
+        'the first 2,048 characters of its SNS message.',
     });
     expect(text.startsWith(kept.lambdaEventHead)).toBe(true);
     expect(text).toHaveLength(1024 * 1024);
@@ -220,6 +222,23 @@ describe('rejected-deliveries queue: the message body', () => {
     // Assess
     expect(kept.message).toBe(tie);
     expect(keptUnpaired.message).toBe(unpaired);
+  });
+
+  it('keeps a message as text only when it holds an unpaired surrogate, whichever half, and as base64 when its pairs are whole', () => {
+    // Prepare: control characters make base64 the shorter form, unless UTF-8 cannot hold the message.
+    const controls = '\u0001'.repeat(50);
+    const messages = { pairs: `${controls}😀𝄞`, highAlone: `${controls}\ud800a`, lowAlone: `${controls}a\udc00`, reversed: `${controls}\udc00\ud800` };
+
+    // Act
+    const forms = Object.fromEntries(
+      Object.entries(messages).map(([name, message]) => {
+        const kept = JSON.parse(keptMessage({ ...rejection, lambdaEvent: snsLambdaEvent(message, { messageId: 'm' }) }).body);
+        return [name, kept.message === undefined ? 'base64' : 'text'];
+      }),
+    );
+
+    // Assess
+    expect(forms).toEqual({ pairs: 'base64', highAlone: 'text', lowAlone: 'text', reversed: 'text' });
   });
 
   it('keeps an event that is not one SNS record as it came', () => {

@@ -360,6 +360,17 @@ describe('decodeSnsDelivery: every top-level type member', () => {
     ]);
   });
 
+  it('keeps JSON.parse\'s error as the cause of invalid_json, and gives the other rejections of the text none', () => {
+    // Act
+    const [invalid, tooDeep] = ['{"type":"message.new",}', `{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`].map((message) =>
+      rejectionOf(delivery(message)),
+    );
+
+    // Assess
+    expect(invalid!.cause).toBeInstanceOf(SyntaxError);
+    expect(Object.hasOwn(tooDeep!, 'cause')).toBe(false);
+  });
+
   it('carries no type on a rejection made before there is JSON text', () => {
     // Act
     const rejection = rejectionOf(delivery(`{"type":"message.new","text":"${'y'.repeat(300 * 1024)}"}`));

@@ -131,7 +131,7 @@ describe('measureJsonShape: the top-level type members', () => {
   const limits = { maxDepth: 64, maxValues: 1_000 };
   /** The text of each type member's value, as the scan delimits it. */
   const typeValueTexts = (text: string, scanLimits = limits) =>
-    measureJsonShape(text, scanLimits).typeValues.map(({ start, end }) => (end === -1 ? `${text.slice(start)}<open>` : text.slice(start, end)));
+    measureJsonShape(text, scanLimits).typeValues.map(({ start, end }) => `${text.slice(start, end)}${end === text.length ? '<end>' : ''}`);
 
   it('finds every top-level type member in document order, its key escaped or not, whatever the whitespace', () => {
     // Prepare
@@ -167,7 +167,7 @@ describe('measureJsonShape: the top-level type members', () => {
     const found = texts.map((text) => typeValueTexts(text));
 
     // Assess
-    expect(found).toEqual([['42'], ['null'], ['"a\\"b\\\\"'], ['"cut her<open>'], ['12<open>']]);
+    expect(found).toEqual([['42'], ['null'], ['"a\\"b\\\\"'], ['"cut her<end>'], ['12<end>']]);
   });
 
   it('goes on past a limit until it has found the first type member, and stops there', () => {
@@ -200,12 +200,12 @@ describe('measureJsonShape: the top-level type members', () => {
   it('reads a key long enough to be "type" with every letter escaped, and none longer', () => {
     // Prepare
     const allEscaped = '"\\u0074\\u0079\\u0070\\u0065"';
-    const texts = [`{${allEscaped}:1}`, `{"\\u0074\\u0079\\u0070\\u0065\\/":1}`, '{"\\t":1,"\\"type":2}'];
+    const texts = [`{${allEscaped}:1}`, `{"\\u0074\\u0079\\u0070\\u0065\\/":1}`, '{"\\t":1,"\\"type":2}', '{"typ\\e":1,"t\\u00":2}'];
 
     // Act
     const found = texts.map((text) => typeValueTexts(text));
 
-    // Assess
-    expect(found).toEqual([['1'], [], []]);
+    // Assess: the last holds escapes JSON does not have, which unescape to nothing.
+    expect(found).toEqual([['1'], [], [], []]);
   });
 });

@@ -44,4 +44,16 @@ describe('logField', () => {
     // Assess
     expect(field.startsWith(`${'x'.repeat(LOG_FIELD_CHARACTERS - 1)}…(`)).toBe(true);
   });
+
+  it('cuts before the 200th character only when it is the first half of a pair, whichever high surrogate it is', () => {
+    // Prepare: the 200th character is each high surrogate at the range's ends, a low one, and one just below.
+    const at200 = (unit: string) => `${'x'.repeat(LOG_FIELD_CHARACTERS - 1)}${unit}${'x'.repeat(10)}`;
+    const units = ['\ud800', '\udbff', '\udc00', '\ud7ff'];
+
+    // Act
+    const heads = units.map((unit) => logField(at200(unit)).split('…')[0]!.length);
+
+    // Assess
+    expect(heads).toEqual([199, 199, 200, 200]);
+  });
 });
