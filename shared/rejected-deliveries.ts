@@ -71,8 +71,9 @@ export const logOnlyRejectedDeliveryStore: RejectedDeliveryStore = {
 
 /** What a cut body says about where the rest of the delivery is. */
 const NOT_KEPT =
-  'The whole Lambda event is kept nowhere else: the ERROR log line of this rejection (same snsMessageId) holds ' +
-  'the first 2,048 characters of its SNS message.';
+  'Only the head of the delivery is kept here. A delivery that came through SNS is in the archive (when on: ' +
+  'output ArchiveBucketName), under this snsMessageId; one that did not is kept nowhere else: the ERROR log ' +
+  'line of this rejection holds the first 2,048 characters of its SNS message.';
 
 /**
  * The SQS message kept for a rejection, always within the queue's `MaximumMessageSize`

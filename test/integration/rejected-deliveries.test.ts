@@ -167,8 +167,9 @@ describe('rejected-deliveries queue: poison that must fit it', () => {
       lambdaEventBytes: Buffer.byteLength(text),
       lambdaEventSha256: createHash('sha256').update(text).digest('hex'),
       rest:
-        'The whole Lambda event is kept nowhere else: the ERROR log line of this rejection (same snsMessageId) holds ' +
-        'the first 2,048 characters of its SNS message.',
+        'Only the head of the delivery is kept here. A delivery that came through SNS is in the archive (when on: ' +
+        'output ArchiveBucketName), under this snsMessageId; one that did not is kept nowhere else: the ERROR log ' +
+        'line of this rejection holds the first 2,048 characters of its SNS message.',
     });
     expect(text.startsWith(kept.lambdaEventHead)).toBe(true);
     expect(text).toHaveLength(1024 * 1024);
