@@ -71,8 +71,8 @@ export const logOnlyRejectedDeliveryStore: RejectedDeliveryStore = {
 
 /** What a cut body says about where the rest of the delivery is. */
 const NOT_KEPT =
-  'Only the head of the delivery is kept here. A delivery that came through SNS is in the archive (when on: ' +
-  'output ArchiveBucketName), under this snsMessageId; one that did not is kept nowhere else: the ERROR log ' +
+  'Only the head of the delivery is kept here. A delivery that came through SNS is in the archive when it is on (bucket ' +
+  'ArchiveBucketName: the line with this snsMessageId); one that did not is kept nowhere else: the ERROR log ' +
   'line of this rejection holds the first 2,048 characters of its SNS message.';
 
 /**

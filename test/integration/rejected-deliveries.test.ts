@@ -167,8 +167,8 @@ describe('rejected-deliveries queue: poison that must fit it', () => {
       lambdaEventBytes: Buffer.byteLength(text),
       lambdaEventSha256: createHash('sha256').update(text).digest('hex'),
       rest:
-        'Only the head of the delivery is kept here. A delivery that came through SNS is in the archive (when on: ' +
-        'output ArchiveBucketName), under this snsMessageId; one that did not is kept nowhere else: the ERROR log ' +
+        'Only the head of the delivery is kept here. A delivery that came through SNS is in the archive when it is on (bucket ' +
+        'ArchiveBucketName: the line with this snsMessageId); one that did not is kept nowhere else: the ERROR log ' +
         'line of this rejection holds the first 2,048 characters of its SNS message.',
     });
     expect(text.startsWith(kept.lambdaEventHead)).toBe(true);
