@@ -149,6 +149,7 @@ describe('measureJsonShape: the top-level type members', () => {
     const texts = [
       '{"a":{"type":"x"},"b":"type","c":["type"],"Type":1,"types":2,"typ":3,"\\u0054ype":4}',
       '[{"type":"x"},{"type":"y"}]',
+      '["type":1]',
       '"type"',
     ];
 
@@ -156,7 +157,7 @@ describe('measureJsonShape: the top-level type members', () => {
     const found = texts.map((text) => typeValueTexts(text));
 
     // Assess
-    expect(found).toEqual([[], [], []]);
+    expect(found).toEqual([[], [], [], []]);
   });
 
   it('reads a number, a literal and a string value up to where each ends, and marks one the text cuts off', () => {
