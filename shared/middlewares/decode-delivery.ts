@@ -59,6 +59,7 @@ function typeOf(ownership: Ownership): string | undefined {
 /** The owner's decoding: the delivery, or why it is poison. Throws what is not poison. */
 function decodeOwned(ownership: Ownership, lambdaEvent: unknown): StreamDelivery | PoisonDeliveryError {
   if (ownership.basis === 'decoded') return ownership.delivery;
+  // Stryker disable next-line BlockStatement: equivalent: decoding an undecodable delivery again fails the same way (the decoder is pure), at twice the cost
   if (ownership.basis === 'undecodable') {
     if (ownership.failure instanceof PoisonDeliveryError) return ownership.failure;
     throw ownership.failure;
