@@ -12,8 +12,9 @@
 import { readCreatedAt } from './created-at.js';
 import { DECODE_LIMITS } from './decode-limits.js';
 import { PoisonDeliveryError, RejectionReason } from './errors.js';
-import { eventKey } from './event-key.js';
+import { canonicalJson, eventKey } from './event-key.js';
 import { measureJsonShape } from './json-shape.js';
+import { logField } from './log-fields.js';
 import { decodeMessageText, describeJson } from './message-encoding.js';
 import type { SnsMetadata, StreamDelivery, StreamEvent } from './types.js';
 
@@ -80,38 +81,58 @@ function readSnsRecord(lambdaEvent: unknown): { message: string; sns: Omit<SnsMe
   };
 }
 
-/** Parses the JSON text of a Stream event, once it is known to fit the limits, and checks its `type`. */
+/**
+ * Parses the JSON text of a Stream event, once it is known to fit the limits, and checks its `type`: present, the
+ * same in every top-level `type` member (JSON.parse would keep the last one silently), a non-empty string. Every
+ * rejection from here on carries the first `type` member's value (see {@link PoisonDeliveryError.firstType}).
+ */
 function parseStreamEvent(text: string): StreamEvent {
   const shape = measureJsonShape(text, { maxDepth: DECODE_LIMITS.maxDepth, maxValues: DECODE_LIMITS.maxJsonValues });
+  const typeValues = shape.typeValues.map(({ start, end }) => () => text.slice(start, end));
+  const firstValue = typeValues[0]?.();
+  // Only a string can name an owner; a value of another kind may be megabytes not yet held to the limits: unparsed.
+  const firstType = firstValue?.startsWith('"') ? parsedString(firstValue) : undefined;
+  const poison = (reason: RejectionReason, detail: string, cause?: unknown) =>
+    new PoisonDeliveryError(reason, detail, { firstType, ...(cause === undefined ? {} : { cause }) });
   if (shape.depth > DECODE_LIMITS.maxDepth) {
-    throw new PoisonDeliveryError(RejectionReason.TooDeep, `the event nests deeper than ${DECODE_LIMITS.maxDepth} levels`);
+    throw poison(RejectionReason.TooDeep, `the event nests deeper than ${DECODE_LIMITS.maxDepth} levels`);
   }
   if (shape.values > DECODE_LIMITS.maxJsonValues) {
-    throw new PoisonDeliveryError(
-      RejectionReason.TooManyValues,
-      `the event holds more than ${DECODE_LIMITS.maxJsonValues} JSON values`,
-    );
+    throw poison(RejectionReason.TooManyValues, `the event holds more than ${DECODE_LIMITS.maxJsonValues} JSON values`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PoisonDeliveryError(RejectionReason.InvalidJson, (error as Error).message, { cause: error });
+    throw poison(RejectionReason.InvalidJson, (error as Error).message, error);
   }
   if (!isObject(value) || Array.isArray(value)) {
-    throw new PoisonDeliveryError(RejectionReason.NotAnObject, `the JSON is ${describeJson(value)}, not an object`);
+    throw poison(RejectionReason.NotAnObject, `the JSON is ${describeJson(value)}, not an object`);
   }
   if (!Object.hasOwn(value, 'type')) {
-    throw new PoisonDeliveryError(RejectionReason.MissingType, 'the event has no "type"');
+    throw poison(RejectionReason.MissingType, 'the event has no "type"');
+  }
+  // The text is valid JSON now, so each member's value is too.
+  const [first, ...others] = typeValues.map((member) => canonicalJson(JSON.parse(member())));
+  const other = others.find((candidate) => candidate !== first);
+  if (other !== undefined) {
+    throw poison(RejectionReason.ConflictingType, `the first "type" member is ${logField(first!)}, a later one ${logField(other)}`);
   }
   const type = value.type;
   if (typeof type !== 'string' || type.trim() === '') {
-    throw new PoisonDeliveryError(
-      RejectionReason.InvalidType,
-      `"type" must be a non-empty string, found ${describeJson(type)}`,
-    );
+    throw poison(RejectionReason.InvalidType, `"type" must be a non-empty string, found ${describeJson(type)}`);
   }
   return value as StreamEvent;
+}
+
+/** The string a JSON string token holds, or undefined when the token is not one (cut short, a raw control character). */
+function parsedString(token: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(token);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -41,8 +41,8 @@ export const RejectionReason = {
   /** The event's `type` is not a non-empty string. */
   InvalidType: 'invalid_type',
   /**
-   * The message's first key names one type and the parsed event another: the JSON names `type` twice. The first
-   * decided which function owns the delivery (shared/ownership.ts); neither can be trusted to be the event's.
+   * The JSON's top-level `type` members (after unescaping) hold different values: `{"type":"a",...,"type":"b"}`.
+   * Neither can be trusted to be the event's. The first decides which function keeps it (shared/ownership.ts).
    */
   ConflictingType: 'conflicting_type',
 } as const;
@@ -50,15 +50,28 @@ export const RejectionReason = {
 /** One of the {@link RejectionReason} values. */
 export type RejectionReason = (typeof RejectionReason)[keyof typeof RejectionReason];
 
+/** What a {@link PoisonDeliveryError} may carry beside its cause. */
+export interface PoisonDeliveryOptions extends ErrorOptions {
+  /** See {@link PoisonDeliveryError.firstType}. */
+  firstType?: string | undefined;
+}
+
 /** A delivery that can never be processed, whatever the number of retries. */
 export class PoisonDeliveryError extends Error {
   /** Why the delivery was rejected. */
   public readonly reason: RejectionReason;
+  /**
+   * The value of the JSON's first top-level `type` member, when the decoder got as far as the JSON text and that
+   * value is a string: the ownership rule gives the rejection to its category (shared/ownership.ts). Undefined
+   * when there is no text (the bytes did not decode), no such member, or its value is not a string.
+   */
+  public readonly firstType: string | undefined;
 
-  public constructor(reason: RejectionReason, message: string, options?: ErrorOptions) {
+  public constructor(reason: RejectionReason, message: string, { firstType, ...options }: PoisonDeliveryOptions = {}) {
     super(`${reason}: ${message}`, options);
     this.name = 'PoisonDeliveryError';
     this.reason = reason;
+    this.firstType = firstType;
   }
 }
 

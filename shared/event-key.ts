@@ -38,18 +38,22 @@ const NEEDS_ESCAPE = /\uffff|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udb
 
 /** The key of a decoded Stream event: base64url SHA-256 of its canonical JSON. */
 export function eventKey(event: object): string {
-  const hash = createHash('sha256');
-  let canonical: string;
+  return createHash('sha256').update(canonicalJson(event)).digest('base64url');
+}
+
+/**
+ * The RFC 8785 canonical JSON of a parsed JSON value, or, for a value RFC 8785 refuses, the escaped domain's form
+ * (see the file's opening comment): two values have the same form exactly when they are the same JSON value.
+ */
+export function canonicalJson(value: unknown): string {
   try {
-    // canonicalize returns undefined only for undefined, and an event is an object.
-    canonical = canonicalize(event) as string;
+    // canonicalize returns undefined only for undefined, and a parsed JSON value is never undefined.
+    return canonicalize(value) as string;
   } catch {
     // canonicalize refuses unpaired surrogates and infinite numbers; the escaped domain has neither. Anything
     // else it refuses is thrown again from here, and the invocation fails for a retry.
-    canonical = canonicalize(escapeForRfc8785(event)) as string;
-    hash.update(ESCAPED_DOMAIN);
+    return ESCAPED_DOMAIN + (canonicalize(escapeForRfc8785(value)) as string);
   }
-  return hash.update(canonical).digest('base64url');
 }
 
 /** A copy of a parsed JSON value that RFC 8785 can write, one-to-one (see the file's opening comment). */

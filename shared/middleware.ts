@@ -5,7 +5,7 @@
  * SNS -> Lambda event
  *   0 lambdaContextInLogs  every log line of the invocation carries its request id and cold-start flag
  *   1 decodeDelivery   who owns it (one rule: shared/ownership.ts); in the owner,         shared/middlewares/decode-delivery.ts
- *                      SNS record -> Stream event (or why it is poison)
+ *                      SNS record -> Stream event (or why it is poison), in request.internal
  *   2 categoryGuard    not this category's event: return at once, no I/O               shared/middlewares/category-guard.ts
  *   3 keepRejected     poison owned by this category: log, count, queue; no retry      shared/middlewares/keep-rejected.ts
  *   4 handler          idempotent(dispatch by event.type to the customer's handler)     shared/idempotency.ts
@@ -22,7 +22,7 @@ import { isLocalRun, requiredSetting } from './configuration.js';
 import { EventInProgressError } from './errors.js';
 import { type IdempotencyOptions, type IdempotentRunner, createIdempotentRunner } from './idempotency.js';
 import { categoryGuard } from './middlewares/category-guard.js';
-import { type DecodedInvocation, decodeDelivery } from './middlewares/decode-delivery.js';
+import { type StreamEventInternal, decodeDelivery } from './middlewares/decode-delivery.js';
 import { keepRejected } from './middlewares/keep-rejected.js';
 import { countConcurrentDuplicate, countOutcome, eventLogger, logger } from './observability.js';
 import {
@@ -72,15 +72,16 @@ export function streamEventFunction<C extends Category>(
   const runIdempotently = createIdempotentRunner(category, idempotency);
   const dispatch = dispatchByType(handlers);
 
-  // The event is the raw Lambda event until step 1 replaces it with the decoded invocation, hence `any` here.
-  return middy<any, InvocationResult>()
+  // The chain's event type is what the handler receives, the delivery step 1 decoded; `.handler<unknown>` keeps the
+  // function's own type what Lambda passes in. Steps 1-3 read the Lambda event as `unknown` and share their state
+  // in request.internal (shared/middlewares/decode-delivery.ts).
+  return middy<StreamDelivery, InvocationResult, Error, Context, StreamEventInternal>()
     .use(lambdaContextInLogs)
     .use(decodeDelivery(category))
     .use(categoryGuard(category))
     .use(keepRejected(category, rejectedDeliveries))
-    .handler(async (decoded: unknown, lambdaContext: Context, { signal }: { signal: AbortSignal }): Promise<InvocationResult> => {
+    .handler<unknown, InvocationResult>(async (delivery, lambdaContext, { signal }) => {
       // Only owned, decoded deliveries get here: steps 2 and 3 returned early for the rest.
-      const { delivery } = decoded as DecodedInvocation & { delivery: StreamDelivery };
       const handler = dispatch(delivery);
       return handleOwnedDelivery(category, delivery, runIdempotently, (context) =>
         handler(delivery.event, { ...context, lambdaContext, signal }),
@@ -95,8 +96,7 @@ export function streamEventFunction<C extends Category>(
  * here), which would undo a level set at run time.
  */
 const lambdaContextInLogs = {
-  name: 'lambdaContextInLogs',
-  before: (request: { context: Context }): void => {
+  before: function lambdaContextInLogsBefore(request: { context: Context }): void {
     logger.resetKeys();
     logger.addContext(request.context);
   },

@@ -9,6 +9,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Category } from './catalog.js';
+import { logField } from './log-fields.js';
 import { Outcome } from './types.js';
 import type { StreamDelivery } from './types.js';
 
@@ -83,18 +84,19 @@ function writeCount(category: Category, name: string, count: number): void {
 
 /**
  * The logger for one event: the module's logger, with the event's type, category, cid (where present) and SNS
- * MessageId appended as temporary keys until the next invocation resets them (see `lambdaContextInLogs` in
+ * MessageId (each capped: shared/log-fields.ts) appended as temporary keys until the next invocation resets them (see `lambdaContextInLogs` in
  * shared/middleware.ts). Not a child logger: a child computes its own cold-start flag and would report every
  * invocation as a cold start. Temporary keys are per invocation, also where Lambda runs several at once
  * (Powertools keeps them in the runtime's per-invocation store).
  */
 export function eventLogger(category: Category, delivery: StreamDelivery): Logger {
   const { event, sns } = delivery;
+  // Every line carries them, so each is capped (shared/log-fields.ts): a custom type can be thousands of characters.
   logger.appendKeys({
     category,
-    eventType: event.type,
-    ...(typeof event.cid === 'string' ? { cid: event.cid } : {}),
-    snsMessageId: sns.messageId,
+    eventType: logField(event.type),
+    ...(typeof event.cid === 'string' ? { cid: logField(event.cid) } : {}),
+    snsMessageId: logField(sns.messageId),
   });
   return logger;
 }

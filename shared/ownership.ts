@@ -3,32 +3,41 @@
  *
  * Every function receives every delivery and none of them talks to another, so each must reach the same verdict
  * from the same bytes: a delivery that every function skips is lost without a trace, one that two functions own
- * runs twice. The verdict is therefore one pure function of the Lambda event, decided here and nowhere else:
+ * runs twice. The verdict is therefore one pure function of the Lambda event, decided here and nowhere else.
  *
- * 1. When the SNS message's first key plainly names a type (shared/peek.ts), the owner is that type's category,
- *    outright. Nothing after the first key can change it: the owner decodes the rest and rejects what fails or
- *    contradicts the first key (`conflicting_type`), the others skip after reading a few hundred bytes.
- * 2. Otherwise the whole delivery is decoded: a Stream event belongs to its type's category (shared/catalog.ts;
- *    unknown and custom types belong to `other`).
- * 3. A delivery that cannot be decoded belongs to `other`, whatever the reason: poison is kept as rejected there,
- *    and an unexpected error fails there alone, so that Lambda retries it once rather than five times.
+ * The rule: **a delivery belongs to the category of its JSON's first top-level `type` member** (document order,
+ * after unescaping: `"\u0074ype"` is `type`), when that member's value is a string (shared/catalog.ts: unknown,
+ * custom and empty types belong to `other`); **else to `other`**: no such member, a value that is not a string, no
+ * JSON object at all. Whatever else is wrong with the document does not move it: the owner keeps it as rejected
+ * (a later `type` member with another value: `conflicting_type`; too deep, invalid JSON...), the other four skip.
  *
- * The owner then processes the event, finds it a duplicate, keeps it as rejected, or fails for a retry; the other
- * four skip it. test/property/ownership.test.ts holds the rule to that with generated deliveries.
+ * Two readings, one verdict:
+ * - The peek (shared/peek.ts) reads the first member when the message plainly starts with it (`{"type":"..."`,
+ *   within its first few hundred bytes). It is only a shortcut: it names the same first member that the decoder
+ *   would find, so four functions drop the delivery without decoding it.
+ * - Otherwise the whole delivery is decoded, and the decoder's pre-scan (shared/json-shape.ts) finds the first
+ *   `type` member itself, past any whitespace, escape, gzip header or limit, and the verdict is the same.
+ * The one place where layout still matters: when the decoder gets no JSON text at all (a message over 256 KiB, not
+ * base64, gzip that does not inflate or inflates past 4 MiB, bytes that are not UTF-8), only the peek can have read
+ * the first member, so such a delivery belongs to what the peek read, else to `other`. It is rejected either way.
+ *
+ * An error that is not poison (a bug, memory) fails the invocation in `other` alone, so that Lambda retries it once
+ * rather than five times. test/property/ holds the rule to all of this with generated deliveries and layouts.
  */
 import { type Category, Category as Categories, categoryOf } from './catalog.js';
 import { decodeSnsDelivery, snsMessageOf } from './decoder.js';
+import { PoisonDeliveryError } from './errors.js';
 import { peekEventType } from './peek.js';
 import type { StreamDelivery } from './types.js';
 
 /** The verdict on one delivery, and what was learnt reaching it. */
 export type Ownership =
-  /** Rule 1: decided by the first key; nothing else was decoded. */
+  /** The peek read the first member; nothing else was decoded. */
   | { owner: Category; basis: 'peeked'; type: string }
-  /** Rule 2: the whole delivery decoded to a Stream event. */
+  /** The whole delivery decoded to a Stream event. */
   | { owner: Category; basis: 'decoded'; delivery: StreamDelivery }
-  /** Rule 3: decoding failed, with a PoisonDeliveryError or anything else. */
-  | { owner: typeof Categories.other; basis: 'undecodable'; failure: unknown };
+  /** Decoding failed: a PoisonDeliveryError (owned by its first type's category) or anything else (`other`). */
+  | { owner: Category; basis: 'undecodable'; type: string | undefined; failure: unknown };
 
 /** Decides who owns a delivery. Pure: the same Lambda event gives the same verdict in every function. */
 export function ownerOf(lambdaEvent: unknown): Ownership {
@@ -39,6 +48,7 @@ export function ownerOf(lambdaEvent: unknown): Ownership {
     const delivery = decodeSnsDelivery(lambdaEvent);
     return { owner: categoryOf(delivery.event.type), basis: 'decoded', delivery };
   } catch (failure) {
-    return { owner: Categories.other, basis: 'undecodable', failure };
+    const type = failure instanceof PoisonDeliveryError ? failure.firstType : undefined;
+    return { owner: type === undefined ? Categories.other : categoryOf(type), basis: 'undecodable', type, failure };
   }
 }

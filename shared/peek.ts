@@ -5,8 +5,10 @@
  * lets them drop it after reading a few hundred bytes instead of inflating and parsing all of it. For gzip, only
  * the first {@link PEEK_BASE64_CHARACTERS} characters are decoded and inflated.
  *
- * The peek is part of the ownership rule (shared/ownership.ts), so it is a pure function of the message: the
- * same bytes give the same answer in every function, whatever else the message holds after its first key.
+ * The peek is only a shortcut to the ownership rule (shared/ownership.ts): what it reads is the JSON's first
+ * top-level `type` member, the one the decoder's pre-scan (shared/json-shape.ts) finds in the whole text, so it may
+ * shorten the way to a verdict, never change it. When it cannot read the member plainly, it answers nothing and the
+ * whole message is decoded. Its `\s` is JavaScript's, and the pre-scan reads whitespace around a key the same way.
  */
 import { constants, gunzipSync } from 'node:zlib';
 import { isGzip, STRICT_BASE64 } from './message-encoding.js';

@@ -6,22 +6,24 @@
  * alarm on its depth. Every function receives every delivery, and exactly one owns it (shared/ownership.ts): only
  * the owner keeps a rejection.
  */
+import { createHash } from 'node:crypto';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import type { RejectionReason } from './errors.js';
 import { functionLocation } from './function-arn.js';
+import { MAXIMUM_MESSAGE_BYTES } from './queue-limits.js';
 
 /** A rejected delivery, as kept. */
 export interface RejectedDelivery {
   category: Category;
   reason: RejectionReason;
   detail: string;
-  /** The event type, when it could be read. */
+  /** The event type, when it could be read (capped as a log field: shared/log-fields.ts). */
   eventType: string | undefined;
-  /** The SNS MessageId, when there was one. */
+  /** The SNS MessageId, when there was one (capped as a log field). */
   snsMessageId: string | undefined;
-  /** The whole Lambda event as it arrived (cut to {@link MAX_KEPT_EVENT_CHARACTERS} when larger). */
+  /** The whole Lambda event as it arrived; see {@link keptMessage} for how it is kept. */
   lambdaEvent: unknown;
 }
 
@@ -30,11 +32,11 @@ export interface RejectedDeliveryStore {
   keep(rejection: RejectedDelivery, lambdaContext: Context): Promise<void>;
 }
 
-/**
- * An SQS message holds at most 1 MiB (the queue is created with that maximum); a real SNS delivery is at most
- * 256 KiB, so only input that never came through SNS is cut.
- */
-const MAX_KEPT_EVENT_CHARACTERS = 900_000;
+/** One SQS message: its body and its message attributes. */
+export interface KeptMessage {
+  body: string;
+  attributes: Record<string, { DataType: 'String'; StringValue: string }>;
+}
 
 /**
  * Sends rejections to the queue named `queueName` in the function's own account and region. The queue URL is
@@ -47,14 +49,12 @@ export function sqsRejectedDeliveryStore(queueName: string, sqs: SQSClient = new
     async keep(rejection, lambdaContext) {
       const { partition, region, account } = functionLocation(lambdaContext.invokedFunctionArn);
       const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+      const { body, attributes } = keptMessage(rejection);
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: `https://sqs.${region}.${domain}/${account}/${queueName}`,
-          MessageBody: keptBody(rejection),
-          MessageAttributes: {
-            reason: { DataType: 'String', StringValue: rejection.reason },
-            category: { DataType: 'String', StringValue: rejection.category },
-          },
+          MessageBody: body,
+          MessageAttributes: attributes,
         }),
       );
     },
@@ -69,21 +69,90 @@ export const logOnlyRejectedDeliveryStore: RejectedDeliveryStore = {
   async keep() {},
 };
 
-/** The message body kept for a rejection: the rejection with the Lambda event, cut when too large. */
-export function keptBody(rejection: RejectedDelivery): string {
-  let event: string;
+/** What a cut body says about where the rest of the delivery is. */
+const NOT_KEPT =
+  'Only the head of the delivery is kept here. A delivery that came through SNS is in the archive when it is on (bucket ' +
+  'ArchiveBucketName: the line with this snsMessageId); one that did not is kept nowhere else: the ERROR log ' +
+  'line of this rejection holds the first 2,048 characters of its SNS message.';
+
+/**
+ * The SQS message kept for a rejection, always within the queue's `MaximumMessageSize`
+ * ({@link MAXIMUM_MESSAGE_BYTES}), counted as SQS counts it: the body's UTF-8 bytes plus the attributes'.
+ *
+ * - One SNS record (what SNS sends): `lambdaEvent` is the record without its `Sns.Message`, and the message is kept
+ *   once beside it, as `message` (its text) or as `messageBase64` (its UTF-8 bytes) when that is shorter. Escaping
+ *   makes text cost up to 6 bytes a character (a control character is `\u0001`), base64 4 per 3 bytes: so a
+ *   256 KiB SNS message of any kind, the most SNS carries, is always kept whole. A message with unpaired
+ *   surrogates, which UTF-8 cannot hold, is kept as text.
+ * - Anything else: `lambdaEvent` is the event as it came.
+ * - When that is still too large (an asynchronous invocation of up to 1 MiB that never came through SNS, or message
+ *   attributes of the same kind), the body says so: `cut` holds the Lambda event's JSON length in bytes, its
+ *   SHA-256 and where the rest is, and `lambdaEventHead` as much of that JSON as fits.
+ *
+ * The body is JSON whose every character SQS accepts: U+FFFE and U+FFFF, which JSON.stringify writes as they are and
+ * SQS refuses, are escaped.
+ */
+export function keptMessage(rejection: RejectedDelivery): KeptMessage {
+  const attributes = {
+    reason: { DataType: 'String', StringValue: rejection.reason },
+    category: { DataType: 'String', StringValue: rejection.category },
+  } as const;
+  const attributeBytes = Object.entries(attributes).reduce(
+    (sum, [name, { DataType, StringValue }]) => sum + Buffer.byteLength(name) + Buffer.byteLength(DataType) + Buffer.byteLength(StringValue),
+    0,
+  );
+  const fits = (body: string) => Buffer.byteLength(body) + attributeBytes <= MAXIMUM_MESSAGE_BYTES;
+  const { lambdaEvent, ...fields } = rejection;
+  let whole: string;
   try {
-    // An undefined event has no JSON; any short string stands in, since only its length is read.
-    // Stryker disable next-line StringLiteral: any string shorter than the limit gives the same body
-    event = JSON.stringify(rejection.lambdaEvent) ?? 'undefined';
+    // An undefined event has no JSON: the body then has no `lambdaEvent` at all.
+    whole = sqsSafeJson({ ...fields, ...splitMessage(lambdaEvent) });
   } catch (error) {
-    // A Lambda event nested too deep for JSON.stringify is kept as the reason why.
-    event = `unserialisable Lambda event: ${(error as Error).message}`;
-    return JSON.stringify({ ...rejection, lambdaEvent: { unserialisable: event } });
+    // A Lambda event JSON.stringify cannot write (too deep, a BigInt) is kept as the reason why.
+    return { body: sqsSafeJson({ ...fields, lambdaEvent: { unserialisable: `unserialisable Lambda event: ${(error as Error).message}` } }), attributes };
   }
-  const lambdaEvent =
-    event.length > MAX_KEPT_EVENT_CHARACTERS
-      ? { truncated: true, characters: event.length, head: event.slice(0, MAX_KEPT_EVENT_CHARACTERS) }
-      : rejection.lambdaEvent;
-  return JSON.stringify({ ...rejection, lambdaEvent });
+  if (fits(whole)) return { body: whole, attributes };
+  // Whatever was too large for the whole body could be written: so can the event.
+  const text = JSON.stringify(lambdaEvent);
+  const cut = {
+    lambdaEventBytes: Buffer.byteLength(text),
+    lambdaEventSha256: createHash('sha256').update(text).digest('hex'),
+    rest: NOT_KEPT,
+  };
+  const cutBody = (characters: number) => sqsSafeJson({ ...fields, cut, lambdaEventHead: text.slice(0, characters) });
+  // The longest head that fits. Each character costs at least one byte, so no more than the limit can; the cost
+  // of a head only grows with it (but for 2 bytes where it ends halfway through a surrogate pair, escaped), so a
+  // binary search finds it, and only heads that were tried and fit are kept.
+  let fitting = 0;
+  let tooLong = Math.min(text.length, MAXIMUM_MESSAGE_BYTES) + 1;
+  while (tooLong - fitting > 1) {
+    const middle = Math.floor((fitting + tooLong) / 2);
+    if (fits(cutBody(middle))) fitting = middle;
+    else tooLong = middle;
+  }
+  return { body: cutBody(fitting), attributes };
+}
+
+/** The members that keep a Lambda event: the event, and its one SNS message beside it in the shorter form. */
+function splitMessage(lambdaEvent: unknown): Record<string, unknown> {
+  const records = (lambdaEvent as { Records?: unknown } | null | undefined)?.Records;
+  const record: unknown = Array.isArray(records) && records.length === 1 ? records[0] : undefined;
+  const sns = (record as { Sns?: unknown } | undefined)?.Sns;
+  const message = (sns as { Message?: unknown } | undefined)?.Message;
+  if (typeof message !== 'string') return { lambdaEvent };
+  const { Message: _kept, ...rest } = sns as { Message: string };
+  const envelope = { ...(lambdaEvent as object), Records: [{ ...(record as object), Sns: rest }] };
+  const asText = Buffer.byteLength(sqsSafeJson(message));
+  const asBase64 = 4 * Math.ceil(Buffer.byteLength(message) / 3) + 2;
+  return UNPAIRED_SURROGATE.test(message) || asText <= asBase64
+    ? { lambdaEvent: envelope, message }
+    : { lambdaEvent: envelope, messageBase64: Buffer.from(message, 'utf8').toString('base64') };
+}
+
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const SQS_REFUSED = /[\ufffe\uffff]/g;
+
+/** JSON.stringify, with the two characters SQS refuses in a body escaped (they can only stand inside strings). */
+function sqsSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(SQS_REFUSED, (character) => `\\u${character.charCodeAt(0).toString(16)}`);
 }

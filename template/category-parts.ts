@@ -24,14 +24,18 @@ import { LogicalId, type TopicKey } from './logical-ids.js';
 import { AwsMetric, queueMetric } from './metrics.js';
 import { operatorAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';
+import { MAXIMUM_MESSAGE_BYTES } from '../shared/queue-limits.js';
 
 /** A function as serverless.yml's `functions` defines it. */
 export type FunctionDefinition = NonNullable<AWS['functions']>[string];
 
 /** Lambda's retries of an asynchronous invocation, and how long it keeps trying. */
 const RETRIES = { maximumRetryAttempts: 2, maximumEventAge: 6 * 60 * 60 } as const;
-/** SQS's longest retention (14 days) and largest message (1 MiB: a failure record wraps the whole SNS event). */
-const KEPT = { MessageRetentionPeriod: 14 * 24 * 60 * 60, MaximumMessageSize: 1024 * 1024 } as const;
+/**
+ * SQS's longest retention (14 days) and the queues' one message size (shared/queue-limits.ts, 1 MiB: a failure
+ * record wraps the whole SNS event).
+ */
+const KEPT = { MessageRetentionPeriod: 14 * 24 * 60 * 60, MaximumMessageSize: MAXIMUM_MESSAGE_BYTES } as const;
 
 /** The deployed names of a category's parts. */
 export const nameOf = {

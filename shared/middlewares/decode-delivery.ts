@@ -2,69 +2,73 @@
  * Middleware 1 of every Stream event function: decides who owns the delivery (shared/ownership.ts) and, in the
  * owner only, decodes it into a Stream event.
  *
- * Another category's delivery is left as undecoded as the ownership rule allows (usually: a peek at its first
- * bytes). In the owner, `request.event` becomes a {@link DecodedInvocation} holding the delivery or the reason it
- * is poison, the way middy's parsers replace what they parse. Poison does not throw here; an unexpected error
- * does, in the owner alone, so that Lambda retries it.
+ * What it learnt goes where middy keeps per-request state, `request.internal.invocation` ({@link Invocation}),
+ * for steps 2 and 3 to read. Only an owned, decoded delivery replaces `request.event`, with the
+ * {@link StreamDelivery} the handler receives, the way middy's parsers replace what they parse: the Lambda event
+ * stays as it came for everything else. Another category's delivery is left as undecoded as the ownership rule
+ * allows (usually: a peek at its first bytes). Poison does not throw here; an unexpected error does, in the owner
+ * alone, so that Lambda retries it.
  */
-import type { MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { Category } from '../catalog.js';
 import { decodeSnsDelivery } from '../decoder.js';
-import { PoisonDeliveryError, RejectionReason } from '../errors.js';
+import { PoisonDeliveryError } from '../errors.js';
 import { type Ownership, ownerOf } from '../ownership.js';
-import type { StreamDelivery } from '../types.js';
+import type { InvocationResult, StreamDelivery } from '../types.js';
 
-/** What the steps after decoding see in `request.event`. */
-export interface DecodedInvocation {
-  /** The category whose function owns the delivery. */
-  owner: Category;
-  /** The event type, when one could be read. */
-  type: string | undefined;
-  /** In the owner: the decoded delivery, unless it is poison. */
-  delivery?: StreamDelivery;
-  /** In the owner: why the delivery is poison. */
-  rejection?: PoisonDeliveryError;
-  /** The Lambda event as it came. */
-  lambdaEvent: unknown;
-}
+/** What step 1 decided about one invocation. */
+export type Invocation =
+  /** Another category's delivery: skipped by step 2. */
+  | { kind: 'foreign'; owner: Category; type: string | undefined }
+  /** This category's, and poison: kept by step 3. */
+  | { kind: 'poison'; rejection: PoisonDeliveryError; type: string | undefined; lambdaEvent: unknown }
+  /** This category's, decoded: `request.event` is now the delivery, for the handler. */
+  | { kind: 'owned'; delivery: StreamDelivery };
+
+/** The per-request state of a Stream event function's chain, in `request.internal`. */
+export type StreamEventInternal = { invocation: Invocation };
+
+/** A request as steps 1-3 see it: the Lambda event (as it came, unless step 1 replaced it) and the state. */
+export type StreamEventRequest = Request<unknown, InvocationResult, Error, Context, StreamEventInternal>;
 
 /** The decode step of the function that owns `category`. */
-export function decodeDelivery(category: Category): MiddlewareObj {
-  const decodeDeliveryBefore = (request: { event: unknown }): void => {
-    const lambdaEvent = request.event;
-    const ownership = ownerOf(lambdaEvent);
-    const type = ownership.basis === 'peeked' ? ownership.type : ownership.basis === 'decoded' ? ownership.delivery.event.type : undefined;
-    const decoded: DecodedInvocation = { owner: ownership.owner, type, lambdaEvent };
-    if (ownership.owner === category) {
-      const outcome = decodeOwned(ownership, lambdaEvent);
-      if (outcome instanceof PoisonDeliveryError) decoded.rejection = outcome;
-      else decoded.delivery = outcome;
+export function decodeDelivery(category: Category): MiddlewareObj<unknown, InvocationResult, Error, Context, StreamEventInternal> {
+  const decodeDeliveryBefore = (request: StreamEventRequest): void => {
+    const ownership = ownerOf(request.event);
+    if (ownership.owner !== category) {
+      request.internal.invocation = { kind: 'foreign', owner: ownership.owner, type: typeOf(ownership) };
+      return;
     }
+    const decoded = decodeOwned(ownership, request.event);
+    if (decoded instanceof PoisonDeliveryError) {
+      request.internal.invocation = { kind: 'poison', rejection: decoded, type: typeOf(ownership), lambdaEvent: request.event };
+      return;
+    }
+    request.internal.invocation = { kind: 'owned', delivery: decoded };
     request.event = decoded;
   };
-  // Stryker disable next-line StringLiteral: middy reads a middleware's name only for its timing plugins, unused here
-  return { name: 'decodeDelivery', before: decodeDeliveryBefore };
+  return { before: decodeDeliveryBefore };
+}
+
+/** The type the ownership rule read, when it read one. */
+function typeOf(ownership: Ownership): string | undefined {
+  return ownership.basis === 'decoded' ? ownership.delivery.event.type : ownership.type;
 }
 
 /** The owner's decoding: the delivery, or why it is poison. Throws what is not poison. */
 function decodeOwned(ownership: Ownership, lambdaEvent: unknown): StreamDelivery | PoisonDeliveryError {
   if (ownership.basis === 'decoded') return ownership.delivery;
+  // Stryker disable next-line BlockStatement: equivalent: decoding an undecodable delivery again fails the same way (the decoder is pure), at twice the cost
   if (ownership.basis === 'undecodable') {
     if (ownership.failure instanceof PoisonDeliveryError) return ownership.failure;
     throw ownership.failure;
   }
-  let delivery: StreamDelivery;
   try {
-    delivery = decodeSnsDelivery(lambdaEvent);
+    // The peek read the first `type` member; the decoder finds it again, with any later one that disagrees.
+    return decodeSnsDelivery(lambdaEvent);
   } catch (error) {
     if (error instanceof PoisonDeliveryError) return error;
     throw error;
   }
-  if (delivery.event.type !== ownership.type) {
-    return new PoisonDeliveryError(
-      RejectionReason.ConflictingType,
-      `the first key names "${ownership.type}", the parsed event "${delivery.event.type.slice(0, 200)}"`,
-    );
-  }
-  return delivery;
 }

@@ -9,23 +9,28 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from '../catalog.js';
+import { logField } from '../log-fields.js';
 import { countOutcome, logger } from '../observability.js';
 import type { RejectedDeliveryStore } from '../rejected-deliveries.js';
 import { type InvocationResult, Outcome } from '../types.js';
-import type { DecodedInvocation } from './decode-delivery.js';
+import type { StreamEventInternal, StreamEventRequest } from './decode-delivery.js';
 
 /** How much of a rejected message the log line shows; the queue keeps all of it. */
 const LOGGED_MESSAGE_HEAD_CHARACTERS = 2_048;
 
 /** The keep-rejected step of the function that owns `category`. */
-export function keepRejected(category: Category, store: RejectedDeliveryStore): MiddlewareObj<DecodedInvocation> {
-  const keepRejectedBefore = async (request: {
-    event: DecodedInvocation;
-    context: Context;
-  }): Promise<InvocationResult | undefined> => {
-    const { rejection, lambdaEvent, type } = request.event;
-    if (rejection === undefined) return undefined;
-    const snsMessageId = readMessageId(lambdaEvent);
+export function keepRejected(
+  category: Category,
+  store: RejectedDeliveryStore,
+): MiddlewareObj<unknown, InvocationResult, Error, Context, StreamEventInternal> {
+  const keepRejectedBefore = async (request: StreamEventRequest): Promise<InvocationResult | undefined> => {
+    const { invocation } = request.internal;
+    if (invocation.kind !== 'poison') return undefined;
+    const { rejection, lambdaEvent } = invocation;
+    // Both come from the delivery, and either can be thousands of characters: capped, in the log and the queue.
+    const type = invocation.type === undefined ? undefined : logField(invocation.type);
+    const messageId = readMessageId(lambdaEvent);
+    const snsMessageId = messageId === undefined ? undefined : logField(messageId);
     logger.error('Rejected a poison delivery; it is kept in the rejected-deliveries queue and not retried', {
       category,
       reason: rejection.reason,
@@ -49,8 +54,7 @@ export function keepRejected(category: Category, store: RejectedDeliveryStore): 
     countOutcome(category, Outcome.Rejected);
     return { outcome: Outcome.Rejected, category, type: type ?? null, reason: rejection.reason };
   };
-  // Stryker disable next-line StringLiteral: middy reads a middleware's name only for its timing plugins, unused here
-  return { name: 'keepRejected', before: keepRejectedBefore };
+  return { before: keepRejectedBefore };
 }
 
 // Tolerant readers, not the decoder's: a rejected delivery may have two records or none, and the person who reads

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
-import { keptBody } from '../../shared/rejected-deliveries.js';
+import { keptMessage } from '../../shared/rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
 import { lambdaContext } from '../../emulator/index.js';
 import { hostileCorpus } from './corpus.js';
@@ -21,7 +21,7 @@ const functions = CATEGORIES.map((category) =>
   streamEventFunction(category, { fallback: async () => undefined } as CategoryHandlers<typeof category>, {
     idempotency: { tableName, dynamoDB },
     // The real store serializes the whole Lambda event into one SQS message: do the same work here.
-    rejectedDeliveries: { keep: async (rejection) => void keptBody(rejection).length },
+    rejectedDeliveries: { keep: async (rejection) => void keptMessage(rejection).body.length },
   }),
 );
 

@@ -284,7 +284,7 @@ describe('a poison delivery, as the operator finds it', () => {
     expect(metricLines()).toEqual([expect.objectContaining({ category: 'other', RejectedEvents: 1 })]);
   });
 
-  it('names both types of a conflicting delivery in its detail, the second cut short', async () => {
+  it('names both types of a conflicting delivery in its detail, the second cut short with its length and hash', async () => {
     // Prepare
     const messages = await categoryFunction('messages', { fallback: async () => undefined });
     const secondType = `user.${'x'.repeat(1_000)}`;
@@ -296,8 +296,9 @@ describe('a poison delivery, as the operator finds it', () => {
     const [rejection] = messages.rejections;
     expect(rejection).toMatchObject({ reason: 'conflicting_type', eventType: 'message.new' });
     expect(rejection!.detail).toContain('"message.new"');
-    expect(rejection!.detail).toContain(secondType.slice(0, 200));
-    expect(rejection!.detail).not.toContain(secondType.slice(0, 201));
+    // The value is named as JSON, its quote included: 199 characters of the type, then what was cut.
+    expect(rejection!.detail).toContain(`"${secondType.slice(0, 199)}…(${secondType.length + 2} characters, sha256 `);
+    expect(rejection!.detail).not.toContain(secondType.slice(0, 200));
   });
 
   it('keeps a Lambda event that is not an object at all (null) as rejected, in other', async () => {

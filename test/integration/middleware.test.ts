@@ -175,6 +175,47 @@ describe('observability', () => {
     }
   });
 
+  it('caps the type, cid and MessageId that come from the event on every line, so that a long one cannot multiply the log', async () => {
+    // Prepare: a custom type, a cid and a MessageId of thousands of characters each.
+    const other = await testFunction('other', {
+      work: async (_event, { logger: eventLogger }) => eventLogger.info('handled'),
+    });
+    logger.setLogLevel('INFO');
+    const type = `my_app.${'t'.repeat(5_000)}`;
+    const cid = `messaging:${'c'.repeat(5_000)}`;
+    const messageId = 'm'.repeat(5_000);
+
+    // Act
+    await other.invoke(snsLambdaEvent(JSON.stringify({ type, cid }), { messageId }));
+
+    // Assess
+    const lines = output.lines().filter((line) => line.message !== undefined);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line.eventType).toMatch(new RegExp(`^${type.slice(0, 200).replace('.', '\\.')}…\\(5007 characters, sha256 [0-9a-f]{12}\\)$`));
+      expect(String(line.cid).startsWith(`${cid.slice(0, 200)}…(5010 characters`)).toBe(true);
+      expect(String(line.snsMessageId).startsWith(`${messageId.slice(0, 200)}…(5000 characters`)).toBe(true);
+      expect(JSON.stringify(line).length).toBeLessThan(2_000);
+    }
+  });
+
+  it('caps the type and MessageId of a rejection in its log line and its record', async () => {
+    // Prepare: a custom type first, then invalid JSON.
+    const other = await testFunction('other');
+    logger.setLogLevel('INFO');
+    const type = `my_app.${'t'.repeat(5_000)}`;
+
+    // Act
+    const result = await other.invoke(snsLambdaEvent(`{"type":"${type}",}`, { messageId: 'i'.repeat(3_000) }));
+
+    // Assess
+    const [line] = output.lines().filter((entry) => entry.level === 'ERROR');
+    expect(String(line!.eventType).startsWith(`${type.slice(0, 200)}…(5007 characters`)).toBe(true);
+    expect(String(line!.snsMessageId).startsWith(`${'i'.repeat(200)}…(3000 characters`)).toBe(true);
+    expect(other.rejections[0]).toMatchObject({ eventType: line!.eventType, snsMessageId: line!.snsMessageId });
+    expect(result.type).toBe(line!.eventType);
+  });
+
   it('writes one metric per owned event and aggregates skipped events into one line', async () => {
     // Prepare
     const users = await testFunction('users');

@@ -44,6 +44,47 @@ describe('regression: a delivery that names two types and breaks elsewhere has o
   }
 });
 
+describe('regression: two disagreeing type members are rejected by the first one\'s owner, whatever the layout (issue 22)', () => {
+  // Each layout hides the first member from the peek; on the code before, JSON.parse kept the last one and the
+  // event ran as message.new.
+  const conflicting = '{"type":"user.banned","cid":"messaging:x","type":"message.new"}';
+  const layouts = {
+    'an escaped first key': conflicting.replace('"type"', '"\\u0074ype"'),
+    'an escaped first value': conflicting.replace('user.banned', 'user\\u002ebanned'),
+    '600 characters of whitespace first': conflicting.replace('{', `{${' \n'.repeat(300)}`),
+    'base64 with whitespace past its window': Buffer.from(conflicting.replace('{', `{${' '.repeat(300)}`)).toString('base64'),
+    'a gzip header with a comment': (() => {
+      const plain = gzipSync(conflicting);
+      return Buffer.concat([plain.subarray(0, 3), Buffer.from([plain[3]! | 16]), plain.subarray(4, 10), Buffer.from(`${'c'.repeat(200)}\0`), plain.subarray(10)]).toString('base64');
+    })(),
+  };
+  for (const [layout, message] of Object.entries(layouts)) {
+    it(`keeps it in moderation alone as conflicting_type, with ${layout}`, async () => {
+      // Prepare
+      const functions = await allFunctions();
+
+      // Act
+      const outcomes = await outcomesOf(functions, snsLambdaEvent(message, { messageId: 'layout' }));
+
+      // Assess: messages, channels, users, moderation, other
+      expect(outcomes).toEqual(['skipped', 'skipped', 'skipped', 'rejected:conflicting_type', 'skipped']);
+      expect(functions.map((fn) => fn.runs.length)).toEqual([0, 0, 0, 0, 0]);
+      expect(functions[3]!.rejections[0]).toMatchObject({ eventType: 'user.banned' });
+    });
+  }
+
+  it('keeps a conflict whose first type is not a string in other, never running the later type', async () => {
+    // Prepare
+    const functions = await allFunctions();
+
+    // Act
+    const outcomes = await outcomesOf(functions, snsLambdaEvent('{"type":null,"type":"message.new"}', { messageId: 'null-first' }));
+
+    // Assess
+    expect(outcomes).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'rejected:conflicting_type']);
+  });
+});
+
 describe('regression: one event re-published in another form runs once', () => {
   it('runs once for the event as sent, pretty-printed by jq, reordered, escaped, and base64 with whitespace', async () => {
     // Prepare

@@ -12,7 +12,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { CATEGORIES, type Category, categoryOf } from '../../shared/catalog.js';
-import { decodeSnsDelivery } from '../../shared/decoder.js';
+import { decodeSnsDelivery, snsMessageOf } from '../../shared/decoder.js';
+import { PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';
+import { peekEventType } from '../../shared/peek.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
 import { lambdaContext } from '../../emulator/index.js';
@@ -87,4 +89,39 @@ describe('ownership', () => {
       else expect(owner.outcome).toBe('rejected');
     },
   );
+
+  /** The rejections made before there is JSON text: only there may the peek know more than the decoder. */
+  const BEFORE_TEXT: readonly string[] = [
+    RejectionReason.NotOneRecord,
+    RejectionReason.NotSnsRecord,
+    RejectionReason.MessageTooLarge,
+    RejectionReason.BadBase64,
+    RejectionReason.BadGzip,
+    RejectionReason.InflatedTooLarge,
+    RejectionReason.InvalidUtf8,
+  ];
+
+  test.prop([lambdaEvent], { numRuns: RUNS })(
+    'lets the peek name only the first type member the decoder finds itself',
+    (event) => {
+      // Prepare
+      const message = snsMessageOf(event);
+      const peeked = message === undefined ? undefined : peekEventType(message);
+      if (peeked === undefined) return;
+
+      // Act
+      let decoded: string | undefined;
+      try {
+        decoded = decodeSnsDelivery(event).event.type;
+      } catch (error) {
+        if (!(error instanceof PoisonDeliveryError)) throw error;
+        if (BEFORE_TEXT.includes(error.reason)) return;
+        decoded = error.firstType;
+      }
+
+      // Assess
+      expect(decoded).toBe(peeked);
+    },
+  );
 });
+

@@ -1,7 +1,8 @@
 /**
  * A local stand-in of SQS's JSON API (the protocol of @aws-sdk/client-sqs) for the calls a redrive makes:
  * GetQueueUrl, ReceiveMessage (visibility timeouts, MD5 of the body), DeleteMessage and ChangeMessageVisibility; and
- * SendMessage, for the rejected-deliveries store.
+ * SendMessage, for the rejected-deliveries store, refusing as SQS does a message over the queue's MaximumMessageSize
+ * (body plus attributes, in bytes) or a body with a character SQS does not accept.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { type StandIn, type StandInAnswer, startStandIn } from './http-stand-in.js';
@@ -14,8 +15,8 @@ interface QueuedMessage {
 }
 
 export interface FakeSqs extends StandIn {
-  /** Creates a queue; returns its URL. */
-  createQueue(name: string, bodies: string[]): string;
+  /** Creates a queue (by default of SQS's largest MaximumMessageSize, 1 MiB); returns its URL. */
+  createQueue(name: string, bodies: string[], options?: { maximumMessageSize?: number }): string;
   /** The bodies a queue holds, visible or not. */
   bodies(name: string): string[];
   /** Every action asked, in order (`DeleteMessage`, ...). */
@@ -30,8 +31,20 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: JSON.stringify(body),
 });
 
+/** What SQS accepts in a body: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF. */
+const SQS_BODY = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+
+/** A message's size as SQS counts it: the body's UTF-8 bytes, and each attribute's name, data type and value. */
+function messageBytes(body: string, attributes: Record<string, { DataType: string; StringValue?: string }>): number {
+  return Object.entries(attributes).reduce(
+    (sum, [name, attribute]) => sum + Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType) + Buffer.byteLength(attribute.StringValue ?? ''),
+    Buffer.byteLength(body),
+  );
+}
+
 export async function startFakeSqs(): Promise<FakeSqs> {
   const queues = new Map<string, QueuedMessage[]>();
+  const limits = new Map<string, number>();
   const actions: string[] = [];
   const sent: FakeSqs['sent'] = [];
   const queueOf = (url: unknown) => {
@@ -66,6 +79,14 @@ export async function startFakeSqs(): Promise<FakeSqs> {
             });
           }
           case 'SendMessage': {
+            const limit = limits.get(String(input.QueueUrl).split('/').pop() ?? '') ?? 1_048_576;
+            const bytes = messageBytes(input.MessageBody, input.MessageAttributes ?? {});
+            if (bytes > limit) {
+              return json(400, { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.` });
+            }
+            if (!SQS_BODY.test(input.MessageBody)) {
+              return json(400, { __type: 'com.amazonaws.sqs#InvalidMessageContents', message: 'Invalid characters found.' });
+            }
             const messageId = randomUUID();
             queueOf(input.QueueUrl).push({ messageId, body: input.MessageBody, visibleAt: 0, receiptHandle: undefined });
             sent.push({ queueUrl: input.QueueUrl, body: input.MessageBody, attributes: input.MessageAttributes ?? {} });
@@ -96,7 +117,8 @@ export async function startFakeSqs(): Promise<FakeSqs> {
   return Object.assign(standIn, {
     actions,
     sent,
-    createQueue(name: string, bodies: string[]) {
+    createQueue(name: string, bodies: string[], { maximumMessageSize = 1_048_576 } = {}) {
+      limits.set(name, maximumMessageSize);
       queues.set(name, bodies.map((body) => ({ messageId: randomUUID(), body, visibleAt: 0, receiptHandle: undefined })));
       return `${standIn.endpoint}/111122223333/${name}`;
     },

@@ -272,3 +272,110 @@ describe('decodeSnsDelivery: limits at their boundaries', () => {
     expect(rejection.reason).toBe(RejectionReason.InflatedTooLarge);
   });
 });
+
+describe('decodeSnsDelivery: every top-level type member', () => {
+  /** A gzip member whose header holds a file name, as `gzip -N` writes it: the peek's bytes hold no JSON. */
+  const gzipWithName = (json: string) => {
+    const plain = gzipSync(json);
+    const name = Buffer.from(`${'n'.repeat(300)}\0`);
+    return Buffer.concat([plain.subarray(0, 3), Buffer.from([plain[3]! | 8]), plain.subarray(4, 10), name, plain.subarray(10)]).toString('base64');
+  };
+  const conflicting = '{"type":"user.banned","x":1,"type":"message.new"}';
+  const layouts = {
+    plain: conflicting,
+    'the first key escaped': conflicting.replace('"type"', '"\\u0074ype"'),
+    'the first value escaped': conflicting.replace('"user.banned"', '"user\\u002ebanned"'),
+    'the second key escaped': '{"type":"user.banned","x":1,"typ\\u0065":"message.new"}',
+    '600 spaces before the first key': conflicting.replace('{', `{${' '.repeat(600)}`),
+    'a gzip header with a file name': gzipWithName(conflicting),
+  };
+  for (const [name, message] of Object.entries(layouts)) {
+    it(`rejects two disagreeing type members as conflicting_type, naming the first, with ${name}`, () => {
+      // Act
+      const rejection = rejectionOf(delivery(message));
+
+      // Assess
+      expect(rejection.reason).toBe(RejectionReason.ConflictingType);
+      expect(rejection.firstType).toBe('user.banned');
+      expect(rejection.message).toBe('conflicting_type: the first "type" member is "user.banned", a later one "message.new"');
+    });
+  }
+
+  it('accepts type members that agree once unescaped, and reads the type they share', () => {
+    // Prepare
+    const message = '{"type":"message.new","x":1,"\\u0074ype":"message\\u002enew","type" : "message.new"}';
+
+    // Act
+    const decoded = decodeSnsDelivery(delivery(message));
+
+    // Assess
+    expect(decoded.event.type).toBe('message.new');
+  });
+
+  it('compares values that are not strings as JSON values: key order and number spelling do not count', () => {
+    // Prepare
+    const agreeing = '{"type":{"a":1,"b":[2.0]},"type":{"b":[2],"a":1e0}}';
+    const disagreeing = '{"type":{"a":1},"type":{"a":2}}';
+
+    // Act
+    const reasons = [agreeing, disagreeing].map((message) => rejectionOf(delivery(message)));
+
+    // Assess
+    expect(reasons.map((rejection) => [rejection.reason, rejection.firstType])).toEqual([
+      [RejectionReason.InvalidType, undefined],
+      [RejectionReason.ConflictingType, undefined],
+    ]);
+  });
+
+  it('rejects a string type after a first type that is not one as conflicting, not as the later type', () => {
+    // Act
+    const rejection = rejectionOf(delivery('{"type":7,"type":"message.new"}'));
+
+    // Assess
+    expect([rejection.reason, rejection.firstType]).toEqual([RejectionReason.ConflictingType, undefined]);
+  });
+
+  it('carries the first type member on every rejection of the text, even where the text breaks or passes a limit', () => {
+    // Prepare
+    const deep = `${'['.repeat(DECODE_LIMITS.maxDepth + 1)}${']'.repeat(DECODE_LIMITS.maxDepth + 1)}`;
+    const messages = [
+      `{"x":${deep},"type":"message.new"}`,
+      '{"\\u0074ype":"message.new","text":}',
+      '{"type":"message.new","type":""}',
+      '{"type":"","cid":"x"}',
+      '{"type":"message.new\u0001"}',
+    ];
+
+    // Act
+    const rejections = messages.map((message) => rejectionOf(delivery(message)));
+
+    // Assess
+    expect(rejections.map((rejection) => [rejection.reason, rejection.firstType])).toEqual([
+      [RejectionReason.TooDeep, 'message.new'],
+      [RejectionReason.InvalidJson, 'message.new'],
+      [RejectionReason.ConflictingType, 'message.new'],
+      [RejectionReason.InvalidType, ''],
+      // A raw control character: the value is no JSON string, so no type was read.
+      [RejectionReason.InvalidJson, undefined],
+    ]);
+  });
+
+  it('keeps JSON.parse\'s error as the cause of invalid_json, and gives the other rejections of the text none', () => {
+    // Act
+    const [invalid, tooDeep] = ['{"type":"message.new",}', `{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`].map((message) =>
+      rejectionOf(delivery(message)),
+    );
+
+    // Assess
+    expect(invalid!.cause).toBeInstanceOf(SyntaxError);
+    expect(Object.hasOwn(tooDeep!, 'cause')).toBe(false);
+  });
+
+  it('carries no type on a rejection made before there is JSON text', () => {
+    // Act
+    const rejection = rejectionOf(delivery(`{"type":"message.new","text":"${'y'.repeat(300 * 1024)}"}`));
+
+    // Assess
+    expect([rejection.reason, rejection.firstType]).toEqual([RejectionReason.MessageTooLarge, undefined]);
+  });
+});
