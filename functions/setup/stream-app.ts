@@ -304,13 +304,16 @@ export class StreamApp {
 /** The host a redirect points to, without any credential or path: enough to tell where, nothing to reuse. */
 function targetHost(response: AxiosResponse): string {
   const location = String(response.headers?.location ?? '');
-  try {
-    const base = `${response.config?.baseURL ?? ''}${response.config?.url ?? ''}` || 'http://unknown';
-    const { host } = new URL(location, base);
-    return reduced(host, new Set(), 100) || 'an unnamed host';
-  } catch {
-    return 'a target that is not a URL';
+  const request = `${response.config?.baseURL ?? ''}${response.config?.url ?? ''}`;
+  for (const base of [undefined, request]) {
+    try {
+      const { host } = new URL(location, base);
+      return reduced(host, new Set(), 100) || 'an unnamed host';
+    } catch {
+      // A relative Location: resolved against the request's URL next.
+    }
   }
+  return 'a target that is not a URL';
 }
 
 /**

@@ -189,6 +189,8 @@ class SetupRun {
   #first: EventHook[] = [];
   #lastRead: EventHook[] = [];
   #writes = 0;
+  /** Ids of the hooks every write sent, to upsert and to delete. */
+  readonly #sentIds = { written: new Set<string>(), deleted: new Set<string>() };
   #left: string[] = [];
   readonly #ourIdsSeen = new Set<string>();
   #isOurs: (hook: EventHook) => boolean = () => false;
@@ -249,11 +251,13 @@ class SetupRun {
       if (this.#writes === attempts) {
         throw this.#noted(new HookNotSettledError(this.#wanted(), this.#writes, lastFailure));
       }
-      this.#writes += 1;
       try {
         await this.app.writeHooks(changes);
+        this.#sent(changes);
       } catch (error) {
+        // Refused (a 4xx, a redirect): not applied, so not counted as a write.
         if (!(error instanceof StreamTransientError)) throw this.#noted(error);
+        this.#sent(changes);
         lastFailure = error.message;
         if (error.unanswered) unansweredAt = Date.now();
         const delay = error.retryAfterMs ?? Math.min(retryBaseDelayMs * 2 ** (this.#writes - 1), 8_000);
@@ -310,6 +314,12 @@ class SetupRun {
     });
   }
 
+  /** Counts a write that Stream applied, or may have (no answer, a 5xx). */
+  #sent(changes: EventHook[]): void {
+    this.#writes += 1;
+    for (const change of changes) this.#sentIds[change.delete === true ? 'deleted' : 'written'].add(change.id!);
+  }
+
   async #readAgain(): Promise<EventHook[]> {
     this.#lastRead = await this.app.readHooks((hook) => this.#isOurs(hook));
     for (const hook of this.#lastRead) if (this.#isOurs(hook)) this.#ourIdsSeen.add(hook.id!);
@@ -348,14 +358,12 @@ class SetupRun {
   }
 
   #writtenSummary(): string {
-    const written = this.#written(this.#first, this.#lastRead);
     const ours = this.#lastRead.filter((hook) => this.#isOurs(hook)).map((hook) => hook.id);
     const others = this.#lastRead.filter((hook) => !this.#isOurs(hook)).map((hook) => hook.id);
-    const ids = (list: unknown[]) => (list.length === 0 ? 'none' : list.join(', '));
+    const ids = (list: Iterable<unknown>) => [...list].join(', ') || 'none';
     return this.#scrubber.scrub(
-      `${WROTE_MARK} ${this.#writes} time${this.#writes === 1 ? '' : 's'} (created: ${ids(written.created)}; updated: ${ids(written.updated)}; ` +
-        `deleted: ${ids(written.deleted)}). When last read, the app held our hooks ${ids(ours)} and ${others.length} other hook` +
-        `${others.length === 1 ? '' : 's'} (${ids(others)}).`,
+      `${WROTE_MARK} ${this.#writes} time${this.#writes === 1 ? '' : 's'} (hooks written: ${ids(this.#sentIds.written)}; deleted: ${ids(this.#sentIds.deleted)}). ` +
+        `When last read, the app held our hooks ${ids(ours)} and ${others.length} other hook${others.length === 1 ? '' : 's'} (${ids(others)}).`,
     );
   }
 

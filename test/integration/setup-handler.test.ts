@@ -40,7 +40,7 @@ function handlerWith(overrides: Partial<SetupDependencies> = {}) {
   return createSetupHandler({
     streamCredentials: async () => ({ apiKey: API_KEY, apiSecret: API_SECRET }),
     snsKeys: async () => ({ snsKey: 'AKIAHANDLERKEYS1', snsSecret: 'handler-sns-secret' }),
-    run: (action, settings, credentials, options) => runSetup(action, settings, credentials, { ...options, baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
+    options: { baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 },
     logger: {
       info: () => undefined,
       warn: () => undefined,
@@ -114,11 +114,11 @@ describe('setup function on demand', () => {
       says: 'Stream is unreachable or overloaded after 2 attempts',
     },
     {
-      when: 'the base URL answers a web page', prepare: () => stream.faults.push({ route: 'GET /app', fault: StreamFault.Html }), name: 'StreamAnswerError',
+      when: 'the base URL answers a web page', prepare: () => stream.faults.push({ route: 'GET /app', fault: StreamFault.Answer, body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>' }), name: 'StreamAnswerError',
       says: "If the URL is not Stream's API, fix --base-url (or STREAM_BASE_URL); otherwise try again.",
     },
     {
-      when: 'Stream refuses the write with a 400', prepare: () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.EchoingBadRequest }), name: 'SetupError',
+      when: 'Stream refuses the write with a 400', prepare: () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo }), name: 'SetupError',
       says: 'Stream refused to write the hook (HTTP 400',
     },
     {

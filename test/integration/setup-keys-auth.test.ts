@@ -122,7 +122,7 @@ describe('setup keys auth: the hook and its check', () => {
 describe('setup keys auth: Stream\'s messages are scrubbed', () => {
   it('a Stream 400 that echoes our write shows neither the SNS secret nor the key beyond its first four characters', async () => {
     // Prepare
-    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.EchoingBadRequest });
+    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo });
 
     // Act
     const failure = await failureOf(runSetup('apply', keys, credentials, options()));
@@ -136,7 +136,7 @@ describe('setup keys auth: Stream\'s messages are scrubbed', () => {
 
   it("a Stream 400 that prints the app's hooks as bare values shows none of the credentials in them, theirs or ours", async () => {
     // Prepare
-    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.QuotingAppBadRequest });
+    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.QuotingApp });
 
     // Act
     const failure = await failureOf(runSetup('apply', keys, credentials, options()));

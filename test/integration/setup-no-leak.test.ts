@@ -86,7 +86,7 @@ describe('setup: no credential printed, logged or answered, other hooks untouche
     const handler = createSetupHandler({
       streamCredentials: async () => ({ apiKey: API_KEY, apiSecret: API_SECRET }),
       snsKeys: async () => ({ snsKey: SNS_KEY, snsSecret: SNS_SECRET }),
-      run: (action, settings, credentials, options) => runSetup(action, settings, credentials, { ...options, baseUrl: stream.baseUrl, retryBaseDelayMs: 10 }),
+      options: { baseUrl: stream.baseUrl, retryBaseDelayMs: 10 },
       logger: new Logger({ serviceName: 'stream-chat-events', logLevel: 'INFO' }),
     });
     vi.stubEnv('STREAM_TOPIC_NAME', 'stream-chat-events-dev-events');
@@ -97,7 +97,7 @@ describe('setup: no credential printed, logged or answered, other hooks untouche
       await handler(customResourceRequest('Create', 'resource'), lambdaContext());
       await handler(customResourceRequest('Update', 'keys'), lambdaContext());
       await handler({ action: 'dry-run' }, lambdaContext({ functionName: 'stream-chat-events-dev-setup' }));
-      stream.faults.push({ route: 'PATCH /app', fault: StreamFault.EchoingBadRequest });
+      stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo });
       await handler(customResourceRequest('Update', 'resource'), lambdaContext());
       await handler(customResourceRequest('Delete', 'keys'), lambdaContext());
     });
