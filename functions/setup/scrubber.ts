@@ -89,12 +89,15 @@ export class SecretScrubber {
     return scrubbed;
   }
 
-  /** A copy of `value` with every string in it (keys too) scrubbed; numbers, booleans and null stay as they are. */
+  /**
+   * A copy of `value` with every string value in it scrubbed; numbers, booleans and null stay as they are, and so do
+   * object keys: they are the names of the setup's own report and views, never text from elsewhere.
+   */
   public scrubValue<T>(value: T): T {
     if (typeof value === 'string') return this.scrub(value) as T;
     if (Array.isArray(value)) return value.map((element) => this.scrubValue(element)) as T;
     if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [this.scrub(key), this.scrubValue(inner)])) as T;
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, this.scrubValue(inner)])) as T;
     }
     return value;
   }
