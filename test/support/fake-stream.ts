@@ -113,6 +113,8 @@ export interface FakeStream {
   ignoreClientIds: boolean;
   /** Every write replaces the whole list with the hooks it names, whatever `explicit_event_hooks_deletion` says. */
   dropOtherHooks: boolean;
+  /** Fields that GET /app answers masked (`****`) in every hook, as a service that never returns a secret does. */
+  maskedInAnswers: string[];
   /** Bytes sent by the last Trickle or Endless answer before the client went away or the limit came. */
   bytesSent: number;
   close(): Promise<void>;
@@ -151,6 +153,7 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
     checkAnswer: { status: 'ok' },
     ignoreClientIds: false,
     dropOtherHooks: false,
+    maskedInAnswers: [],
     bytesSent: 0,
   };
   const stored = (hook: Record<string, unknown>, known: boolean): FakeStreamHook => {
@@ -200,7 +203,9 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
     const skipped = faultAt !== -1 && (state.faults[faultAt]!.skip ?? 0) > 0;
     if (skipped) state.faults[faultAt]!.skip! -= 1;
     const fault = faultAt === -1 || skipped ? undefined : state.faults.splice(faultAt, 1)[0];
-    const appAnswer = () => JSON.stringify({ app: { name: 'fake-app', event_hooks: state.hooks } });
+    const masked = (hook: FakeStreamHook) =>
+      Object.fromEntries(Object.entries(hook).map(([name, value]) => [name, state.maskedInAnswers.includes(name) && value !== undefined ? '****' : value]));
+    const appAnswer = () => JSON.stringify({ app: { name: 'fake-app', event_hooks: state.hooks.map(masked) } });
     switch (fault?.fault) {
       case StreamFault.TruncatedJson: {
         const whole = appAnswer();
