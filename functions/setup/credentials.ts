@@ -1,8 +1,9 @@
 /**
  * Where the setup function finds its secrets: the Stream API key and secret in SSM Parameter Store (SecureString),
  * and for keys auth the SNS publisher's access key in Secrets Manager, read through Powertools Parameters (its
- * providers decrypt, cache for a few seconds within a warm function, and parse the secret's JSON). The environment
- * holds only their names; the values live in memory and are never logged.
+ * providers decrypt and parse the secret's JSON). The environment holds only their names; the values live in memory
+ * and are never logged. Every read is fresh (`forceFetch`): the function runs once per deploy or on demand, so a
+ * cache would save nothing and could hand a secret rotated seconds ago to a warm container.
  *
  * No library error may carry a secret's text out: Parameters' JSON transform fails with JSON.parse's message, which
  * quotes the first characters of its input (the secret). Such an error is replaced here by one that says only what
@@ -26,7 +27,7 @@ export async function streamCredentialsFromSsm(keyParameter: string, secretParam
   const read = async (name: string) => {
     let value: unknown;
     try {
-      value = await ssm.get(name, { decrypt: true });
+      value = await ssm.get(name, { decrypt: true, forceFetch: true });
     } catch (error) {
       throw new SetupConfigurationError(`cannot read the SSM parameter ${name} (${causeOf(error)}). ${putParameter(name)}`);
     }
@@ -42,7 +43,7 @@ export async function snsKeysFromSecret(secretId: string): Promise<{ snsKey: str
   const fail = (why: string) => new SetupConfigurationError(`cannot read the SNS publisher key from secret ${secretId} (${why})`);
   let secret: unknown;
   try {
-    secret = await secretsManager.get(secretId, { transform: 'json' });
+    secret = await secretsManager.get(secretId, { transform: 'json', forceFetch: true });
   } catch (error) {
     // The transform's message quotes the secret's first characters: say only that it is not JSON.
     throw fail(error instanceof TransformParameterError ? 'it is not JSON' : causeOf(error));

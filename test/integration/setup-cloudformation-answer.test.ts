@@ -86,7 +86,7 @@ describe('setup custom resource: delivering the answer', () => {
     stream.checkAnswer = { status: 'error', error: `AuthorizationError: ${'not authorized to publish; '.repeat(400)}` };
     const handler = createSetupHandler({
       streamCredentials: async () => credentials,
-      run: (action, hookSettings, streamCredentials, options) => runSetup(action, hookSettings, streamCredentials, { ...options, baseUrl: stream.baseUrl }),
+      options: { baseUrl: stream.baseUrl },
     });
 
     // Act
