@@ -288,13 +288,15 @@ describe('serverless package: the setup', () => {
 
     // Assess
     expect(hook.Type).toBe('Custom::StreamSnsHook');
-    expect(hook.Condition).toBe('RegisterHook');
+    // Case 11 of the setup-safety issue: a condition would make registerHookOnDeploy=false delete the live hook.
+    expect(hook.Condition).toBeUndefined();
     expect(hook.Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': ['SetupLambdaFunction', 'Arn'] },
       ServiceTimeout: 120,
       TopicArn: { Ref: 'StreamEventsTopic' },
       AuthType: 'resource',
       EventTypes: '',
+      Register: 'true',
     });
     expect(hook.Properties.ServiceTimeout).toBeGreaterThan(setupTimeout);
   });
