@@ -4,7 +4,7 @@
  *
  * What it removes, wherever it is:
  * - every secret in play (the Stream API secret and the token the SDK signs with it, the SNS secret, the keys beyond
- *   their first characters), in each of these forms: raw, JSON-escaped, URL-encoded, base64 and base64url (also
+ *   their first characters), in each of these forms: raw, JSON-escaped (once or twice), URL-encoded, base64 and base64url (also
  *   inside a longer base64 text, at any of the three alignments), and split across lines by any line break, raw
  *   (`\n`, `\r\n`, `\r`, U+2028, U+2029, U+0085) or JSON-escaped (`\n`, `\r`, `\u2028`);
  * - whoever sent it: any JWT, any `Bearer`/`Basic`/`Token` credential, any AWS access key id and any 40-character
@@ -105,7 +105,9 @@ export class SecretScrubber {
 
 /** The forms in which a secret can travel: raw, JSON-escaped, URL-encoded, base64 and base64url at each alignment. */
 function formsOf(secret: string): string[] {
-  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+  const escaped = JSON.stringify(secret).slice(1, -1);
+  // Escaped twice: a JSON document quoted as a string inside another (an echoed request body, say).
+  const forms = [secret, escaped, JSON.stringify(escaped).slice(1, -1), encodeURIComponent(secret)];
   const bytes = Buffer.from(secret, 'utf8');
   for (let offset = 0; offset < 3; offset += 1) {
     // The characters of base64 that depend on the secret's bytes only, wherever in a longer text it starts.

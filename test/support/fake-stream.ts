@@ -159,7 +159,9 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
   const stored = (hook: Record<string, unknown>, known: boolean): FakeStreamHook => {
     const now = new Date().toISOString();
     const id = known ? String(hook.id) : state.ignoreClientIds || hook.id === undefined ? randomUUID() : String(hook.id);
-    return { ...hook, id, created_at: hook.created_at ?? now, updated_at: now } as unknown as FakeStreamHook;
+    // Stream keeps a hook's event types as a set (the setup-safety issue saw a repeated type dropped): each once.
+    const eventTypes = Array.isArray(hook.event_types) ? { event_types: [...new Set(hook.event_types)] } : {};
+    return { ...hook, ...eventTypes, id, created_at: hook.created_at ?? now, updated_at: now } as unknown as FakeStreamHook;
   };
   /** Explicit-deletion mode: delete by id, update by id, create a hook with an unknown id or without one. */
   const mergeExplicit = (current: FakeStreamHook[], update: Array<Record<string, unknown>>): FakeStreamHook[] => {
