@@ -107,10 +107,10 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
           return { physicalResourceId, reason: leftAlone(topicArn) };
         }
         const settings = await settingsFor(topicArn, String(properties.AuthType), String(properties.EventTypes ?? ''));
-        // An Update of the same topic, after a Create that registered: the record stands, and the physical id with it.
+        // An Update of a topic the stack has a record for (a Create that registered, maybe followed by Updates with
+        // Register false, which keep it): the record stands, and the physical id with it.
         const previous = event.RequestType === 'Update' ? recordOf(event.PhysicalResourceId) : undefined;
-        const wasRegistered = event.RequestType === 'Update' && String((event.OldResourceProperties as HookProperties).Register ?? 'true') !== 'false';
-        const continuing = previous !== undefined && wasRegistered && previous.topicArn === topicArn;
+        const continuing = previous !== undefined && previous.topicArn === topicArn;
         let adopted: HookPlan['adopted'] | undefined;
         const streamCredentials = await credentials();
         const applyDeadline = deadlineAfter(deadline.remainingMs() - DEADLINES.undoReserveMs, 'the apply ran out of its time', deadline.signal);

@@ -250,6 +250,21 @@ describe('setup custom resource: registerHookOnDeploy false (case 11)', () => {
     expect(recordOf(answers[1]!.PhysicalResourceId)).toEqual({ topicArn: TOPIC, created: [hookIdFor(TOPIC)], adopted: [] });
     expect(stream.hooks).toEqual([expect.objectContaining({ id: hookIdFor(TOPIC), enabled: true })]);
   });
+
+  it('case 11: switched back to true, the stack keeps its record, so removing the stack then deletes the hook it created', async () => {
+    // Prepare
+    await handlerWith()(request('Create'), lambdaContext());
+    const physicalResourceId = answers[0]!.PhysicalResourceId;
+    await handlerWith()(request('Update', { Register: 'false' }, physicalResourceId, { Register: 'true' }), lambdaContext());
+
+    // Act
+    await handlerWith()(request('Update', { Register: 'true' }, physicalResourceId, { Register: 'false' }), lambdaContext());
+    await handlerWith()(request('Delete', { Register: 'true' }, answers[2]!.PhysicalResourceId), lambdaContext());
+
+    // Assess
+    expect(answers.map((answer) => answer.PhysicalResourceId)).toEqual([physicalResourceId, physicalResourceId, physicalResourceId, physicalResourceId]);
+    expect(stream.hooks).toEqual([]);
+  });
 });
 
 describe('setup custom resource: a Delete needs no auth type (case 9)', () => {
