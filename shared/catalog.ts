@@ -2,8 +2,8 @@
  * The category catalog: which Lambda function owns each Stream event type.
  *
  * This file is the single source of truth for routing and for the categories themselves: at package time every
- * category listed here gets its function, subscription, dead-letter queue, alarm and role, copied from one block
- * of serverless.yml (template/categories.ts), and test/template/serverless.test.ts fails when the packaged
+ * category listed here gets its function, subscription, dead-letter queue, alarm and role, built by
+ * template/categories.ts, and test/template/serverless.test.ts fails when the packaged
  * template and this list disagree. Adding a category is an entry here and its `functions/<category>/handler.ts`.
  * Which function owns a delivery is decided from this list by shared/ownership.ts. Types are listed as Stream
  * documents them; a type that is not listed here (a custom event, or a type Stream adds later) belongs to

@@ -1,112 +1,136 @@
 /**
- * The per-category parts of serverless.yml, one copy for each category of shared/catalog.ts.
+ * The per-category parts of serverless.yml, built from the catalog (shared/catalog.ts) for the stack's routing mode
+ * (shared/routing.ts): for every category its function, subscription, dead-letter queue, alarm and role; every
+ * topic's policy and alarms, and in per-category mode each named category's own topic; and what the hook waits
+ * for. serverless.yml reads each export through `${file(./template/categories.cjs):<export>}`; osls calls it at
+ * package time with its resolver, so names follow the stage and the mode follows `--param routing=...`. Adding a
+ * category is then a catalog entry and its handler file; nothing in serverless.yml names a category.
  *
- * serverless.yml writes a category's function, dead-letter queue, alarm, role and the resources the hook waits for
- * once, under `custom.eachCategory`, with `<category>` where the category's name goes (`messages`) and
- * `<Category>` where osls's logical-id form of it goes (`Messages`). osls loads this module at package time through
- * `${file(./template/categories.cjs):...}` variables: each one resolves to the copies, built from the resolved
- * block (so `${self:custom.prefix}` and the like are already filled in). Adding a category is then a catalog entry
- * and its handler file; nothing in serverless.yml names a category.
+ * Switching modes on a live stack: a subscription whose topic changes gets another logical id (its topic is part of
+ * it), so CloudFormation creates the new one before the hook's custom resource updates and deletes the old one only
+ * in its cleanup phase. `other`'s subscription to the events topic is the same in both modes and keeps its id: SNS
+ * answers a second identical subscription with the first one's ARN, so a copy under another id would unsubscribe
+ * it when the old id is deleted. A dead-letter queue's redrive policy names both topics a category can be on, in
+ * both modes, so that it never changes during a switch.
  *
- * Limitation: a category name must be a letter followed by letters and digits. It becomes part of a function
- * name, a queue name and CloudFormation logical ids, and only such a name reads the same in all three.
+ * Limitation: a category name must be a letter followed by letters and digits (template/logical-ids.ts).
  */
-import { CATEGORIES } from '../shared/catalog.js';
-import { CategoryNameError, PlaceholderOutsideCopyError } from './errors.js';
+import { type Category, CATEGORIES } from '../shared/catalog.js';
+import { subscribersOf } from '../shared/routing.js';
+import { ref, type Resources, sub, type Text } from './cloudformation.js';
+import {
+  categoryFunction,
+  deadLetterAlarm,
+  deadLetterQueue,
+  type FunctionDefinition,
+  invokePermission,
+  redrivePermission,
+  role,
+  subscription,
+} from './category-parts.js';
+import { checkCategoryName, EVENTS_TOPIC, LogicalId } from './logical-ids.js';
+import { readStack, type Stack, type VariableResolver } from './stack.js';
+import { DeliveryFailure, deliveryFailureAlarm, ownTopicOf, type StackTopic, topic, topicPolicy, topicsOf } from './topics.js';
 
-/** The two placeholders of `custom.eachCategory`. */
-const Placeholder = {
-  /** The category as the catalog names it: `messages`. */
-  name: '<category>',
-  /** The category as osls names its function's resources: `Messages` (`MessagesLambdaFunction`). */
-  logicalId: '<Category>',
-} as const;
-
-const CATEGORY_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
-
-/** What osls passes to a function a `${file(...)}` variable names. */
-interface VariableResolver {
-  resolveConfigurationProperty(path: string[]): Promise<unknown>;
+/** A function's subscription to a topic. */
+interface Subscribed {
+  category: Category;
+  topic: StackTopic;
 }
 
-/** The block of serverless.yml every category is copied from. */
-interface EachCategory {
-  functions: Record<string, unknown>;
-  resources: Record<string, unknown>;
-  streamHookDependsOn: unknown[];
+/** `functions`: one function per category. */
+export async function functions(): Promise<Record<string, FunctionDefinition>> {
+  return Object.fromEntries(categories().map((category) => [category, categoryFunction(category)]));
 }
 
-/** `functions` of serverless.yml: one function per category. */
-export async function functions(resolver: VariableResolver): Promise<unknown> {
-  return copyForEachCategory((await eachCategory(resolver)).functions, CATEGORIES);
+/** `resources`: each category's subscriptions, dead-letter queue with its redrive permission and alarm, and role. */
+export async function categoryParts(resolver: VariableResolver): Promise<{ Resources: Resources }> {
+  return { Resources: categoryResources(await readStack(resolver)) };
 }
 
-/** `resources` of serverless.yml: each category's dead-letter queue, alarm and role. */
-export async function resources(resolver: VariableResolver): Promise<unknown> {
-  return { Resources: copyForEachCategory((await eachCategory(resolver)).resources, CATEGORIES) };
+/** `resources`: each topic's policy and delivery alarms, and each named category's own topic (per-category mode). */
+export async function topics(resolver: VariableResolver): Promise<{ Resources: Resources }> {
+  return { Resources: topicResources(await readStack(resolver)) };
 }
 
-/** StreamHook's `DependsOn`: everything that delivers an event, for every category. */
-export async function streamHookDependsOn(resolver: VariableResolver): Promise<unknown> {
-  return copyForEachCategory((await eachCategory(resolver)).streamHookDependsOn, CATEGORIES);
-}
-
-async function eachCategory(resolver: VariableResolver): Promise<EachCategory> {
-  return (await resolver.resolveConfigurationProperty(['custom', 'eachCategory'])) as EachCategory;
+/** The ARN of every topic of the stack: what the keys-auth publisher user may publish to. */
+export async function topicArns(resolver: VariableResolver): Promise<Text[]> {
+  return topicsOf(await readStack(resolver)).map((stackTopic) => ref(LogicalId.topic(stackTopic)));
 }
 
 /**
- * Copies a block for each category: a mapping key naming a placeholder becomes one key per category (its value
- * copied with the placeholders filled in), a list item naming one becomes one item per category, and everything
- * else stays once. A placeholder anywhere else is an error: it would reach CloudFormation as it is written.
+ * StreamHook's `DependsOn`: Stream publishes only once every function can take an event, so the hook waits for
+ * every topic's policy and, for each subscription of the mode, the subscription, SNS's permission to invoke the
+ * function, the function's invoke configuration (retries and the on-failure destination) and SNS's right to
+ * redrive to its dead-letter queue.
  */
-export function copyForEachCategory<T>(block: T, categories: readonly string[]): T {
-  for (const category of categories) {
-    if (!CATEGORY_NAME.test(category)) throw new CategoryNameError(category);
-  }
-  return expand(block, categories, []) as T;
+export async function streamHookDependsOn(resolver: VariableResolver): Promise<string[]> {
+  const stack = await readStack(resolver);
+  const subscribed = subscriptionsOf(stack);
+  const subscribers = [...new Set(subscribed.map(({ category }) => category))];
+  return [
+    ...topicsOf(stack).map((stackTopic) => LogicalId.topicPolicy(stackTopic)),
+    ...subscribed.map(({ category, topic: to }) => LogicalId.subscription(category, to)),
+    ...subscribed.map(({ category, topic: to }) => LogicalId.invokePermission(category, to)),
+    ...subscribers.map((category) => LogicalId.invokeConfig(category)),
+    ...subscribers.map((category) => LogicalId.redrivePermission(category)),
+  ];
 }
 
-function expand(node: unknown, categories: readonly string[], path: string[]): unknown {
-  if (Array.isArray(node)) {
-    return node.flatMap((item, i) =>
-      namesPlaceholder(item) ? categories.map((category) => fill(item, category)) : [expand(item, categories, [...path, String(i)])],
-    );
-  }
-  if (isMapping(node)) {
-    return Object.fromEntries(
-      Object.entries(node).flatMap(([key, value]) =>
-        namesPlaceholder(key)
-          ? categories.map((category) => [fill(key, category), fill(value, category)])
-          : [[key, expand(value, categories, [...path, key])]],
-      ),
-    );
-  }
-  if (namesPlaceholder(node)) throw new PlaceholderOutsideCopyError(path.join('.'), String(node));
-  return node;
+/** Every part of every category but the function (osls makes that one from {@link functions}). */
+export function categoryResources(stack: Stack, categoryNames: readonly Category[] = categories()): Resources {
+  const subscribed = subscriptionsOf(stack, categoryNames);
+  return Object.fromEntries([
+    ...subscribed.flatMap(({ category, topic: to }) => [
+      [LogicalId.subscription(category, to), subscription(category, to)],
+      [LogicalId.invokePermission(category, to), invokePermission(category, to)],
+    ]),
+    ...categoryNames.flatMap((category) => [
+      [LogicalId.deadLetterQueue(category), deadLetterQueue(stack, category)],
+      [LogicalId.redrivePermission(category), redrivePermission(category, redrivingTopicArns(stack, category))],
+      [LogicalId.deadLetterAlarm(category), deadLetterAlarm(stack, category)],
+      [LogicalId.role(category), role(stack, category)],
+    ]),
+  ]);
 }
 
-/** The node with every placeholder, in keys and in strings, replaced by the category. */
-function fill(node: unknown, category: string): unknown {
-  if (typeof node === 'string') {
-    return node.replaceAll(Placeholder.name, category).replaceAll(Placeholder.logicalId, logicalIdOf(category));
-  }
-  if (Array.isArray(node)) return node.map((item) => fill(item, category));
-  if (isMapping(node)) {
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [fill(key, category), fill(value, category)]));
-  }
-  return node;
+/** Every topic's policy and alarms, and the named categories' own topics (the events topic is in serverless.yml). */
+export function topicResources(stack: Stack): Resources {
+  return Object.fromEntries(
+    topicsOf(stack).flatMap((stackTopic) => [
+      ...(stackTopic.delivery.kind === 'category' ? [[LogicalId.topic(stackTopic), topic(stackTopic)]] : []),
+      [LogicalId.topicPolicy(stackTopic), topicPolicy(stack, stackTopic)],
+      ...Object.keys(DeliveryFailure).map((failure) => [
+        LogicalId.topicAlarm(stackTopic, failure),
+        deliveryFailureAlarm(stackTopic, failure as DeliveryFailure),
+      ]),
+    ]),
+  );
 }
 
-/** osls's logical-id form of a function name (its `getNormalizedFunctionName`), for the names it accepts here. */
-function logicalIdOf(category: string): string {
-  return category[0]!.toUpperCase() + category.slice(1);
+/** Which function is subscribed to which topic in the stack's mode, category by category in catalog order. */
+export function subscriptionsOf(stack: Stack, categoryNames: readonly Category[] = categories()): Subscribed[] {
+  const stackTopics = topicsOf(stack);
+  return categoryNames.flatMap((category) =>
+    stackTopics
+      .filter((stackTopic) => subscribersOf(stackTopic.delivery, stack.routing.mode).includes(category))
+      .map((stackTopic) => ({ category, topic: stackTopic })),
+  );
 }
 
-function namesPlaceholder(node: unknown): node is string {
-  return typeof node === 'string' && (node.includes(Placeholder.name) || node.includes(Placeholder.logicalId));
+/**
+ * The topics that may redrive to a category's dead-letter queue, the same in both modes: the events topic and,
+ * for a named category, its own topic, by ARN (in single-topic mode that topic does not exist, and cannot be named
+ * with !Ref).
+ */
+function redrivingTopicArns(stack: Stack, category: Category): Text[] {
+  const own = ownTopicOf(stack, category);
+  const events = ref(LogicalId.topic(EVENTS_TOPIC));
+  return own === undefined ? [events] : [events, sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${own.name}`)];
 }
 
-function isMapping(node: unknown): node is Record<string, unknown> {
-  return typeof node === 'object' && node !== null && !Array.isArray(node);
+/** The catalog's categories, each checked to name its resources. */
+function categories(): readonly Category[] {
+  for (const category of CATEGORIES) checkCategoryName(category);
+  return CATEGORIES;
 }

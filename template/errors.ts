@@ -22,14 +22,16 @@ export class CategoryNameError extends TemplateError {
   }
 }
 
-/** A `<category>` or `<Category>` placeholder where no copy per category is made: it would deploy as written. */
-export class PlaceholderOutsideCopyError extends TemplateError {
-  public constructor(path: string, value: string) {
+/** A routing parameter (serverless.yml `params`, or `--param`) with a value the template does not know. */
+export class RoutingParameterError extends TemplateError {
+  public constructor(parameter: string, value: unknown, allowed: readonly string[]) {
     super(
-      `serverless.yml, custom.eachCategory.${path}: "${value}" names a category placeholder, but only a key or a ` +
-        'list item naming one is copied for each category. Move the placeholder into such a key or item.',
+      `Parameter ${parameter} is ${JSON.stringify(value)}: use ${allowed.map((choice) => `"${choice}"`).join(' or ')} ` +
+        `(serverless.yml params, or --param ${parameter}=${allowed[0]}).`,
     );
-    this.name = 'PlaceholderOutsideCopyError';
+    this.name = 'RoutingParameterError';
+    // osls prints a failed `${file(...)}` variable with its error's stack: the frames would bury the message.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

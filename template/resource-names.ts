@@ -1,6 +1,6 @@
 /**
- * Checks, when `serverless package` (or deploy) starts, that every name the template gives a resource fits AWS's
- * limit for it, and fails with the names, their lengths and the longest stage that fits when one does not.
+ * Checks that every name the template gives a resource fits AWS's limit for it, and fails with the names, their
+ * lengths and the longest stage that fits when one does not (run by template/plugin.ts when packaging starts).
  *
  * Every name here is `<service>-<stage>-...`, so a long stage name is the usual cause: `serverless package`
  * itself says nothing about it, and the deploy would fail on the first resource CloudFormation creates.
@@ -29,7 +29,7 @@ const STACK_NAME = { kind: 'CloudFormation stack name', maxLength: 128 } as cons
 export type ResourceName = TooLongName;
 
 /** The parts of osls's service this check reads. */
-interface Service {
+export interface Service {
   functions: Record<string, { name?: string }>;
   resources?: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
 }
@@ -59,31 +59,4 @@ export function checkResourceNames(names: readonly ResourceName[], stage: string
     ...names.filter(({ name }) => name.includes(stage)).map(({ name, maxLength }) => maxLength - (name.length - stage.length)),
   );
   throw new ResourceNamesTooLongError(stage, tooLong, longestStage);
-}
-
-/** The parts of osls's Serverless object the plugin reads. */
-interface Serverless {
-  service: Service;
-  getProvider(name: 'aws'): { getStage(): string; naming: { getStackName(): string } };
-  classes: { Error: new (message: string, code: string) => Error };
-}
-
-/** The osls plugin (serverless.yml, `plugins`): checks the names before anything is built. */
-export class ResourceNamesPlugin {
-  public readonly hooks: Record<string, () => void>;
-
-  public constructor(serverless: Serverless) {
-    this.hooks = {
-      'before:package:cleanup': () => {
-        const provider = serverless.getProvider('aws');
-        try {
-          checkResourceNames(resourceNames(serverless.service, provider.naming.getStackName()), provider.getStage());
-        } catch (error) {
-          // osls prints its own error class as a plain message, without a stack trace.
-          if (error instanceof ResourceNamesTooLongError) throw new serverless.classes.Error(error.message, 'RESOURCE_NAME_TOO_LONG');
-          throw error;
-        }
-      },
-    };
-  }
 }

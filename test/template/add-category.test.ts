@@ -1,7 +1,8 @@
 /**
  * Adding a category is a catalog entry and a handler file: in a copy of the project where only those two change,
- * the real `serverless package` produces the new category's function, subscription, dead-letter queue, alarm,
- * role and invoke configuration, and the hook waits for them. The copy is packaged at the longest stage the
+ * the real `serverless package` (default routing, per-category) produces the new category's function, its own
+ * topic with its policy and alarms, its subscription there, dead-letter queue, alarm, role and invoke
+ * configuration, and the hook waits for them. The copy is packaged at the longest stage the
  * names check lets through, so the longest function name is exactly Lambda's limit.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -73,19 +74,34 @@ describe('adding a category: catalog entry and handler file only', () => {
     expect(readFileSync(join(packageDir, `${NEW_CATEGORY}.zip`)).length).toBeGreaterThan(0);
   });
 
-  it('subscribes it to the topic, with SNS allowed to invoke it and to redrive to its dead-letter queue', () => {
+  it('gives it a topic of its own, with the policy and alarms of every topic', () => {
     // Act
-    const subscription = resources.RemindersSnsSubscriptionStreamEvents!;
-    const permission = resources.RemindersLambdaPermissionStreamEventsSNS!;
+    const topic = resources.RemindersEventsTopic!;
+    const policy = resources.RemindersEventsTopicPolicy!;
+    const alarmed = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Namespace === 'AWS/SNS')
+      .filter((r) => r.Properties.Dimensions[0].Value === `${SERVICE}-${STAGE}-events-${NEW_CATEGORY}`)
+      .map((r) => r.Properties.MetricName);
+
+    // Assess
+    expect(topic.Properties).toEqual({ TopicName: `${SERVICE}-${STAGE}-events-${NEW_CATEGORY}` });
+    expect(policy.Properties.Topics).toEqual([{ Ref: 'RemindersEventsTopic' }]);
+    expect(alarmed.sort()).toEqual(['NumberOfNotificationsFailed', 'NumberOfNotificationsFailedToRedriveToDlq']);
+  });
+
+  it('subscribes it to its own topic, with SNS allowed to invoke it and to redrive to its dead-letter queue', () => {
+    // Act
+    const subscription = resources.RemindersSnsSubscriptionRemindersEvents!;
+    const permission = resources.RemindersLambdaPermissionRemindersEventsSNS!;
 
     // Assess
     expect(subscription.Properties).toMatchObject({
       Protocol: 'lambda',
-      TopicArn: { Ref: 'StreamEventsTopic' },
+      TopicArn: { Ref: 'RemindersEventsTopic' },
       Endpoint: { 'Fn::GetAtt': ['RemindersLambdaFunction', 'Arn'] },
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['RemindersDeadLetterQueue', 'Arn'] } },
     });
-    expect(permission.Properties).toMatchObject({ Principal: 'sns.amazonaws.com', SourceArn: { Ref: 'StreamEventsTopic' } });
+    expect(permission.Properties).toMatchObject({ Principal: 'sns.amazonaws.com', SourceArn: { Ref: 'RemindersEventsTopic' } });
     expect(resources.StreamEventsToRemindersDLQPolicy?.Type).toBe('AWS::SQS::QueuePolicy');
   });
 
@@ -126,8 +142,9 @@ describe('adding a category: catalog entry and handler file only', () => {
     // Assess
     expect(dependsOn).toEqual(
       expect.arrayContaining([
-        'RemindersSnsSubscriptionStreamEvents',
-        'RemindersLambdaPermissionStreamEventsSNS',
+        'RemindersEventsTopicPolicy',
+        'RemindersSnsSubscriptionRemindersEvents',
+        'RemindersLambdaPermissionRemindersEventsSNS',
         'RemindersLambdaEvConf',
         'StreamEventsToRemindersDLQPolicy',
       ]),

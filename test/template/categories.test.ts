@@ -1,77 +1,104 @@
 /**
- * The copy of each category's parts: serverless.yml's `custom.eachCategory` block, repeated for every category of
- * the catalog, with nothing left unfilled.
+ * The builders of each category's parts (template/category-parts.ts, put together by template/categories.ts), for
+ * any of the catalog's categories in either routing mode: each part once per category, one subscription each, and
+ * each reference inside a part naming that category's resources or the stack's shared ones, never another
+ * category's. What the whole catalog packages into is proven on the packaged template (serverless.test.ts,
+ * routing.test.ts) and for an added category (add-category.test.ts).
  */
 import { fc, it as property } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { readServerlessConfig } from '../../scripts/local/serverless-config.js';
-import { copyForEachCategory } from '../../template/categories.js';
-import { CategoryNameError, PlaceholderOutsideCopyError } from '../../template/errors.js';
+import { CATEGORIES } from '../../shared/catalog.js';
+import { RoutingMode } from '../../shared/routing.js';
+import { categoryResources } from '../../template/categories.js';
+import { categoryFunction } from '../../template/category-parts.js';
+import { CategoryNameError } from '../../template/errors.js';
+import { checkCategoryName } from '../../template/logical-ids.js';
+import type { Stack } from '../../template/stack.js';
 
-const eachCategory = (readServerlessConfig() as unknown as { custom: { eachCategory: Record<string, unknown> } }).custom.eachCategory;
+const stackIn = (mode: RoutingMode): Stack => ({
+  prefix: 'svc-dev',
+  eventsTopicName: 'svc-dev-events',
+  lambdaTrust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+  streamAccount: 'arn:aws:iam::185583345998:root',
+  routing: { mode, catchAll: true, streamEventTypes: [] },
+});
+/** Resources every category's parts may name: the stack's own, not a category's. */
+const SHARED = ['StreamEventsTopic', 'IdempotencyTable', 'RejectedDeliveriesQueue', 'OperatorAlarmsTopic'];
 const categoryName = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,15}$/);
+const logicalIdOf = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 
-describe('copyForEachCategory', () => {
-  it('copies a key naming a placeholder per category, fills the copy, and keeps the rest once', () => {
-    // Prepare
-    const block = {
-      '<category>': { role: '<Category>Role', arn: { 'Fn::GetAtt': ['<Category>Queue', 'Arn'] } },
-      shared: { name: 'topic' },
-      dependsOn: ['TopicPolicy', '<Category>Subscription'],
-    };
+/** Every logical id a value names through Ref or Fn::GetAtt. */
+function referencesIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencesIn);
+  if (typeof value !== 'object' || value === null) return [];
+  const node = value as Record<string, unknown>;
+  if (typeof node.Ref === 'string') return [node.Ref];
+  if (Array.isArray(node['Fn::GetAtt'])) return [String(node['Fn::GetAtt'][0])];
+  return Object.values(node).flatMap(referencesIn);
+}
 
+describe('categoryResources', () => {
+  property.prop([fc.shuffledSubarray([...CATEGORIES], { minLength: 1 }), fc.constantFrom(...Object.values(RoutingMode))])(
+    "builds each category's parts once, each naming only its own category's resources and the stack's",
+    (categories, mode) => {
+      // Act
+      const resources = categoryResources(stackIn(mode), categories);
+
+      // Assess
+      const partsOf = (id: string) => [`${id}DeadLetterQueue`, `StreamEventsTo${id}DLQPolicy`, `${id}DeadLetterAlarm`, `${id}Role`];
+      const subscriptions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SNS::Subscription');
+      const permissions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Permission');
+      expect(subscriptions).toHaveLength(categories.length);
+      expect(permissions).toHaveLength(categories.length);
+      expect(Object.keys(resources)).toHaveLength(6 * categories.length);
+      for (const category of categories) {
+        const id = logicalIdOf(category);
+        const ownTopic = mode === RoutingMode.PerCategory && category !== 'other' ? [`${id}EventsTopic`] : [];
+        const own = [...partsOf(id), `${id}LambdaFunction`, ...ownTopic];
+        const parts = [
+          ...partsOf(id),
+          ...[...subscriptions, ...permissions].filter(([, r]) => JSON.stringify(r).includes(`"${id}LambdaFunction"`)).map(([key]) => key),
+        ];
+        expect(parts).toHaveLength(6);
+        for (const part of parts) {
+          expect(referencesIn(resources[part]).filter((ref) => !own.includes(ref) && !SHARED.includes(ref))).toEqual([]);
+        }
+        expect(resources[`${id}DeadLetterQueue`]!.Properties).toMatchObject({ QueueName: `svc-dev-${category}-dlq` });
+      }
+    },
+  );
+});
+
+describe('categoryFunction', () => {
+  property.prop([categoryName])('runs the category’s handler with its own role, failures to its own queue', (category) => {
     // Act
-    const copies = copyForEachCategory(block, ['messages', 'userGroups']);
+    const fn = categoryFunction(category);
 
     // Assess
-    expect(copies).toEqual({
-      messages: { role: 'MessagesRole', arn: { 'Fn::GetAtt': ['MessagesQueue', 'Arn'] } },
-      userGroups: { role: 'UserGroupsRole', arn: { 'Fn::GetAtt': ['UserGroupsQueue', 'Arn'] } },
-      shared: { name: 'topic' },
-      dependsOn: ['TopicPolicy', 'MessagesSubscription', 'UserGroupsSubscription'],
+    expect(fn).toMatchObject({
+      handler: `functions/${category}/handler.handler`,
+      role: `${logicalIdOf(category)}Role`,
+      destinations: { onFailure: { type: 'sqs', arn: { 'Fn::GetAtt': [`${logicalIdOf(category)}DeadLetterQueue`, 'Arn'] } } },
     });
   });
+});
 
-  it('refuses a placeholder where no copy is made, saying where', () => {
-    // Prepare
-    const block = { shared: { description: 'events of <category>' } };
-
-    // Act
-    const act = () => copyForEachCategory(block, ['messages']);
-
-    // Assess
-    expect(act).toThrow(PlaceholderOutsideCopyError);
-    expect(act).toThrow(/custom\.eachCategory\.shared\.description: "events of <category>"/);
-  });
-
+describe('checkCategoryName', () => {
   it('refuses a category name that cannot name a function, a queue and a logical id alike', () => {
     for (const name of ['user-groups', 'user_groups', '2fa', '']) {
       // Act
-      const act = () => copyForEachCategory({ '<category>': {} }, [name]);
+      const act = () => checkCategoryName(name);
 
       // Assess
       expect(act).toThrow(CategoryNameError);
     }
   });
 
-  property.prop([fc.uniqueArray(categoryName, { minLength: 1, maxLength: 8, selector: (name) => name.toLowerCase() })])(
-    "copies serverless.yml's block for any categories: each part once per category, no placeholder left",
-    (categories) => {
-      // Act
-      const copies = copyForEachCategory(eachCategory, categories) as {
-        functions: Record<string, unknown>;
-        resources: Record<string, unknown>;
-        streamHookDependsOn: string[];
-      };
+  property.prop([categoryName])('accepts a letter followed by letters and digits', (name) => {
+    // Act
+    const act = () => checkCategoryName(name);
 
-      // Assess
-      const logicalIds = categories.map((c) => c[0]!.toUpperCase() + c.slice(1));
-      expect(Object.keys(copies.functions).sort()).toEqual([...categories].sort());
-      expect(Object.keys(copies.resources).sort()).toEqual(
-        logicalIds.flatMap((id) => [`${id}DeadLetterQueue`, `${id}DeadLetterAlarm`, `${id}Role`]).sort(),
-      );
-      expect(copies.streamHookDependsOn).toHaveLength(1 + 4 * categories.length);
-      expect(JSON.stringify(copies)).not.toMatch(/<category>|<Category>/);
-    },
-  );
+    // Assess
+    expect(act).not.toThrow();
+  });
 });

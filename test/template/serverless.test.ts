@@ -3,109 +3,32 @@
  * produce is what `sls deploy` would submit. Both commands share the project's .esbuild folder, so they run in
  * this one file, one after the other.
  */
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIdempotencyTable, LOCAL_AWS_ENV } from '../../scripts/local/dynamodb-local.js';
-import { readServerlessConfig } from '../../scripts/local/serverless-config.js';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { validateTemplate } from '../support/cloudformation-spec.js';
 import { PROJECT_DIR, serverless } from '../support/serverless-cli.js';
+import { asList, capitalized, type Packaged, packageTemplate, resourcesOfType as ofType, statementsOf, type Template } from './packaged-template.js';
 
-type Resource = {
-  Type: string;
-  Properties: Record<string, any>;
-  Condition?: string;
-  DependsOn?: string[];
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-};
-type Template = { Resources: Record<string, Resource>; Outputs: Record<string, any>; Conditions: Record<string, unknown> };
-
-const STREAM_ACCOUNT = 'arn:aws:iam::185583345998:root';
-const capitalized = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+let packaged: Packaged;
 let template: Template;
-let packageDir: string;
-
-const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-/** A principal's statements; a conditional one (Fn::If) counts with its statement when the condition holds. */
-const statementsOf = (resource: Resource): Array<Record<string, any>> =>
-  (resource.Properties.Policies ?? [])
-    .flatMap((policy: any) => policy.PolicyDocument.Statement)
-    .map((statement: any) => (statement['Fn::If'] ? statement['Fn::If'][1] : statement));
-const asList = (value: unknown) => (Array.isArray(value) ? value : [value]);
+const resourcesOfType = (type: string) => ofType(template, type);
 
 beforeAll(async () => {
-  packageDir = mkdtempSync(join(tmpdir(), 'sls-package-'));
-  await serverless(['package', '--stage', 'dev', '--package', packageDir]);
-  template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  packaged = await packageTemplate();
+  template = packaged.template;
 }, 180_000);
 
-describe('serverless package: the topic', () => {
-  it('lets only Stream publish, only SNS:Publish, only to this topic', () => {
-    // Prepare
-    const [, policy] = resourcesOfType('AWS::SNS::TopicPolicy')[0]!;
-    const statements = policy.Properties.PolicyDocument.Statement;
-
-    // Act
-    const allow = statements.find((s: any) => s['Fn::If'])['Fn::If'];
-
-    // Assess
-    expect(policy.Properties.Topics).toEqual([{ Ref: 'StreamEventsTopic' }]);
-    expect(allow[0]).toBe('ResourceAuth');
-    expect(allow[1]).toEqual({
-      Sid: 'StreamPublishes',
-      Effect: 'Allow',
-      Principal: { AWS: STREAM_ACCOUNT },
-      Action: 'SNS:Publish',
-      Resource: { Ref: 'StreamEventsTopic' },
-    });
-    expect(allow[2]).toEqual({ Ref: 'AWS::NoValue' });
-  });
-
-  it('denies publishing over plain HTTP', () => {
-    // Prepare
-    const [, policy] = resourcesOfType('AWS::SNS::TopicPolicy')[0]!;
-
-    // Act
-    const deny = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Effect === 'Deny');
-
-    // Assess
-    expect(deny).toMatchObject({
-      Principal: '*',
-      Action: 'SNS:Publish',
-      Resource: { Ref: 'StreamEventsTopic' },
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    });
-  });
-
-  it('creates the keys-auth publisher only under keys auth, with publish rights on the topic alone', () => {
-    // Prepare
-    const user = template.Resources.StreamPublisherUser!;
-
-    // Act
-    const statements = statementsOf(user);
-
-    // Assess
-    for (const id of ['StreamPublisherUser', 'StreamPublisherAccessKey', 'StreamPublisherSecret']) {
-      expect(template.Resources[id]?.Condition).toBe('KeysAuth');
-    }
-    expect(statements).toEqual([{ Effect: 'Allow', Action: 'SNS:Publish', Resource: { Ref: 'StreamEventsTopic' } }]);
-    expect(JSON.stringify(template.Outputs)).not.toMatch(/SecretAccessKey|StreamPublisherAccessKey/);
-  });
-});
-
 describe('serverless package: the functions agree with the catalog', () => {
-  it('has one function per category subscribed to the topic, and the setup function besides', () => {
+  it('has one function per category, and the setup function besides', () => {
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, r]) => r.Properties.FunctionName as string);
-    const subscribed = resourcesOfType('AWS::SNS::Subscription').map(([, r]) => r.Properties.Endpoint['Fn::GetAtt'][0]);
 
     // Assess
     expect(functions.sort()).toEqual([...CATEGORIES, 'setup'].map((c) => `stream-chat-events-dev-${c}`).sort());
-    expect(subscribed.sort()).toEqual(CATEGORIES.map((c) => `${capitalized(c)}LambdaFunction`).sort());
   });
 
   it("points each category's function at its own handler, built on the category's name", () => {
@@ -117,31 +40,6 @@ describe('serverless package: the functions agree with the catalog', () => {
       // Assess
       expect(fn.Properties.Handler).toBe(`functions/${category}/handler.handler`);
       expect(source).toContain(`streamEventFunction('${category}'`);
-    }
-  });
-
-  it('subscribes each function to the topic once, with one invoke permission and a redrive policy', () => {
-    for (const category of CATEGORIES) {
-      // Prepare
-      const name = `${capitalized(category)}LambdaFunction`;
-
-      // Act
-      const subscriptions = resourcesOfType('AWS::SNS::Subscription').filter(
-        ([, r]) => r.Properties.Endpoint['Fn::GetAtt'][0] === name,
-      );
-      const permissions = resourcesOfType('AWS::Lambda::Permission').filter(
-        ([, r]) => r.Properties.FunctionName['Fn::GetAtt'][0] === name,
-      );
-
-      // Assess
-      expect(subscriptions).toHaveLength(1);
-      expect(subscriptions[0]![1].Properties).toMatchObject({
-        Protocol: 'lambda',
-        TopicArn: { Ref: 'StreamEventsTopic' },
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] } },
-      });
-      expect(permissions).toHaveLength(1);
-      expect(permissions[0]![1].Properties).toMatchObject({ Principal: 'sns.amazonaws.com', SourceArn: { Ref: 'StreamEventsTopic' } });
     }
   });
 
@@ -186,8 +84,8 @@ describe('serverless package: the functions agree with the catalog', () => {
   });
 
   it('runs nodejs24.x on arm64 with JSON logs and the platform lines suppressed, bundled for Node 24', () => {
-    // Prepare
-    const esbuild = (readServerlessConfig() as unknown as { custom: { esbuild: { target: string } } }).custom.esbuild;
+    // Prepare: the esbuild options as osls resolved them for this package.
+    const { esbuild } = packaged.service.custom;
 
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function');
@@ -296,29 +194,11 @@ describe('serverless package: the setup', () => {
       TopicArn: { Ref: 'StreamEventsTopic' },
       AuthType: 'resource',
       EventTypes: '',
+      Routing: 'per-category',
+      CatchAll: 'true',
       Register: 'true',
     });
     expect(hook.Properties.ServiceTimeout).toBeGreaterThan(setupTimeout);
-  });
-
-  it('registers the hook only after everything that delivers an event, for every category', () => {
-    // Prepare: what an event passes through from the topic to a function, and on to its dead-letter queue.
-    const subscribed = resourcesOfType('AWS::SNS::Subscription').map(([, r]) => r.Properties.Endpoint['Fn::GetAtt'][0]);
-    const delivering = [
-      'StreamEventsTopicPolicy',
-      ...resourcesOfType('AWS::SNS::Subscription'),
-      ...resourcesOfType('AWS::Lambda::Permission').filter(([, r]) => r.Properties.Principal === 'sns.amazonaws.com'),
-      ...resourcesOfType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => subscribed.includes(r.Properties.FunctionName.Ref)),
-      ...resourcesOfType('AWS::SQS::QueuePolicy'),
-    ].map((entry) => (typeof entry === 'string' ? entry : entry[0]));
-
-    // Act
-    const dependsOn = template.Resources.StreamHook!.DependsOn!;
-
-    // Assess
-    expect(subscribed).toHaveLength(CATEGORIES.length);
-    expect(delivering).toHaveLength(1 + 4 * CATEGORIES.length);
-    expect([...dependsOn].sort()).toEqual(delivering.sort());
   });
 
   it('lets the setup read its two SSM parameters and, under keys auth, its secret; nothing else', () => {
@@ -411,7 +291,7 @@ describe('serverless package: artifacts', () => {
   it('builds one zip per function, each at most 150 KB with the AWS SDK left to the runtime', () => {
     for (const category of CATEGORIES) {
       // Act
-      const zip = join(packageDir, `${category}.zip`);
+      const zip = join(packaged.dir, `${category}.zip`);
 
       // Assess
       expect(existsSync(zip)).toBe(true);

@@ -1,3 +1,0 @@
-// An osls plugin is loaded with require(), and Node 20 cannot require TypeScript: tsx compiles
-// template/resource-names.ts for this one require, without hooking anything else.
-module.exports = require('tsx/cjs/api').require('./resource-names.ts', __filename).ResourceNamesPlugin;
