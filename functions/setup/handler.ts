@@ -109,7 +109,8 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
         const settings = await settingsFor(topicArn, String(properties.AuthType), String(properties.EventTypes ?? ''));
         // An Update of a topic the stack has a record for (a Create that registered, maybe followed by Updates with
         // Register false, which keep it): the record stands, and the physical id with it.
-        const previous = event.RequestType === 'Update' ? recordOf(event.PhysicalResourceId) : undefined;
+        const previousId = event.RequestType === 'Update' ? event.PhysicalResourceId : undefined;
+        const previous = recordOf(previousId);
         const continuing = previous !== undefined && previous.topicArn === topicArn;
         let adopted: HookPlan['adopted'] | undefined;
         const streamCredentials = await credentials();
@@ -127,7 +128,7 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
           );
           assertCheckPassed(report, settings.authType);
           const record: HookRecord = continuing ? previous : { topicArn, created: report.written.created, adopted: report.adopted };
-          const physicalResourceId = continuing ? event.PhysicalResourceId : physicalIdOf(record);
+          const physicalResourceId = continuing ? previousId! : physicalIdOf(record);
           return { physicalResourceId, data: { ...dataOf(record), Changed: String(report.changed), Check: report.check?.status ?? 'none' } };
         } catch (error) {
           // Undo what this run did for a topic the stack had not registered; the rollback's Update restores the rest.
