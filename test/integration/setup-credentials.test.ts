@@ -132,7 +132,8 @@ describe('setup credentials: the SNS publisher key from Secrets Manager', () => 
 
     // Assess
     expect((failure as Error).message).toBe(`cannot read the SNS publisher key from secret ${PUBLISHER_SECRET} (it is not JSON)`);
-    expect((failure as Error).message).not.toContain(bareSecretAccessKey.slice(0, 6));
+    // Powertools' JSON transform fails with JSON.parse's message, which quotes the text: no piece of it may come out.
+    for (let at = 0; at + 4 <= bareSecretAccessKey.length; at += 1) expect((failure as Error).message).not.toContain(bareSecretAccessKey.slice(at, at + 4));
   });
 });
 
