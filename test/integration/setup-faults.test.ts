@@ -249,15 +249,15 @@ describe('setup faults: an answer is read up to a size cap (case 17)', () => {
 
 describe('setup faults: a Stream that ignores client ids, and a write that lands late (case 14)', () => {
   it('case 14: the late write is seen before the run ends, its duplicate deleted, and the report says what the whole run did', async () => {
-    // Prepare: the first write is held past the client's deadline and lands once the run has made a second one.
+    // Prepare: the first write is held past the client's deadline; Stream gives each hook an id of its own.
     stream.ignoreClientIds = true;
     let release: (value?: unknown) => void = () => undefined;
     const held = { route: 'PATCH /app', fault: StreamFault.LandsLate, release: new Promise((resolve) => (release = resolve)) };
     stream.faults.push(held);
 
-    // Act
+    // Act: the held write lands only after the read that follows the second write (the run's last, but for the wait).
     const running = runSetup('apply', resource, credentials, options());
-    await vi.waitFor(() => expect(writes()).toHaveLength(2), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(stream.requests.filter((request) => request.method === 'GET')).toHaveLength(3), { timeout: 5_000, interval: 2 });
     release();
     const report = await running;
     await vi.waitFor(() => expect(held).toMatchObject({ applied: true }), { timeout: 5_000, interval: 5 });
