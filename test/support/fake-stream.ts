@@ -282,7 +282,15 @@ async function stream(response: import('node:http').ServerResponse, fault: Plann
     } else {
       if (state.bytesSent >= (fault.limitBytes ?? 64 * 1024 * 1024)) break;
       state.bytesSent += chunk.length;
-      if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+      if (!response.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            response.off('drain', go).off('close', go);
+            resolve();
+          };
+          response.once('drain', go).once('close', go);
+        });
+      }
     }
   }
   response.end();
