@@ -158,14 +158,21 @@ export async function undoSetup(record: HookRecord, credentials: StreamCredentia
   return run.report(hooks, settled);
 }
 
-/** Throws a {@link SnsCheckFailedError} with the likely cause when Stream's SNS check did not answer ok. */
+/**
+ * Throws a {@link SnsCheckFailedError} with the likely cause when Stream's SNS check did not answer ok; after a write,
+ * its message says what the run wrote.
+ */
 export function assertCheckPassed(report: SetupReport, authType: HookSettings['authType']): void {
   if (report.check === undefined || report.check.status === 'ok') return;
   const likelyCause =
     authType === 'resource'
       ? "the topic policy does not let Stream's account (arn:aws:iam::185583345998:root) publish, or the topic is in another region than its ARN says"
       : 'the SNS key and secret are wrong, inactive, or lack SNS:Publish on this topic';
-  throw new SnsCheckFailedError(`status ${report.check.status}${report.check.error ? `, "${report.check.error}"` : ''}`, likelyCause);
+  const failure = new SnsCheckFailedError(`status ${report.check.status}${report.check.error ? `, "${report.check.error}"` : ''}`, likelyCause);
+  if (!report.changed) throw failure;
+  const { created, updated, deleted } = report.written;
+  const ids = (list: string[]) => list.join(', ') || 'none';
+  throw failure.afterWrites(`${WROTE_MARK} before the check (created: ${ids(created)}; updated: ${ids(updated)}; deleted: ${ids(deleted)}).`);
 }
 
 /** Our hooks for apply: the wanted ids, and SNS hooks for a wanted topic (the ones apply adopts or deletes). */

@@ -318,3 +318,17 @@ describe('setup faults: after a write, every error says so (case 19)', () => {
     expect(run.stderr).toContain(`This run had written to Stream's app 1 time (hooks written: ${hookIdFor(TOPIC)}; deleted: none). When last read, the app held our hooks none and 4 other hooks (wh-1, sqs-1, sns-other, pm-1).`);
   });
 });
+
+describe('setup faults: a check that fails after a write says what was written (case 19)', () => {
+  it("case 19: Stream's SNS check failing after the hook was written says that it was, by id", async () => {
+    // Prepare
+    stream.checkAnswer = { status: 'error', error: 'not authorized' };
+
+    // Act
+    const run = await cli(['--topic-arn', TOPIC]);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`This run had written to Stream's app before the check (created: ${hookIdFor(TOPIC)}; updated: none; deleted: none).`);
+  });
+});
