@@ -25,6 +25,7 @@ import type { Category } from './catalog.js';
 import { requiredSetting } from './configuration.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from './errors.js';
 import { EVENT_KEY_VERSION } from './event-key.js';
+import { RECORD_LIFETIME_DAYS } from './record-lifetime.js';
 import { Outcome } from './types.js';
 import type { StreamDelivery } from './types.js';
 
@@ -60,7 +61,7 @@ export interface CompletionRetry {
 
 /** Defaults of {@link IdempotencyOptions}; the table's name comes from the environment (shared/configuration.ts). */
 const IDEMPOTENCY_DEFAULTS = {
-  recordLifetimeSeconds: 25 * 24 * 60 * 60,
+  recordLifetimeSeconds: RECORD_LIFETIME_DAYS * 24 * 60 * 60,
   // 10 s before the deadline: one write of the default client takes up to 9.3 s (3 attempts of 1 s to connect and
   // 2 s to answer, and the SDK's backoff). A write started later could be cut off by the timeout, leaving the event
   // in progress, and Lambda's retry would then run the customer's code again.

@@ -1,8 +1,8 @@
 /**
  * The per-category parts of serverless.yml, built from the catalog (shared/catalog.ts) for the stack's routing mode
- * (shared/routing.ts): for every category its function, subscription, dead-letter queue, alarm and role; every
- * topic's policy and alarms, and in per-category mode each named category's own topic; and what the hook waits
- * for. serverless.yml reads each export through `${file(./template/categories.cjs):<export>}`; osls calls it at
+ * (shared/routing.ts): for every category its function, subscription, dead-letter queue, alarms and role; every
+ * topic's policy and alarms, and in per-category mode each named category's own topic; the dashboard and the
+ * archive; and what the hook waits for. serverless.yml reads each export through `${file(./template/categories.cjs):<export>}`; osls calls it at
  * package time with its resolver, so names follow the stage and the mode follows `--param routing=...`. Adding a
  * category is then a catalog entry and its handler file; nothing in serverless.yml names a category.
  *
@@ -17,7 +17,9 @@
  */
 import { type Category, CATEGORIES } from '../shared/catalog.js';
 import { subscribersOf } from '../shared/routing.js';
-import { ref, type Resources, sub, type Text } from './cloudformation.js';
+import { RECORD_LIFETIME_DAYS } from '../shared/record-lifetime.js';
+import { archiveDependencies, archiveOutputs, archiveResources } from './archive.js';
+import { type Output, ref, type Resources, sub, type Text } from './cloudformation.js';
 import {
   categoryFunction,
   deadLetterAlarm,
@@ -28,7 +30,9 @@ import {
   role,
   subscription,
 } from './category-parts.js';
-import { checkCategoryName, EVENTS_TOPIC, LogicalId } from './logical-ids.js';
+import { dashboard, dashboardOutputs } from './dashboard.js';
+import { errorRateAlarm, eventAgeAlarm, throttlesAlarm } from './function-alarms.js';
+import { checkCategoryName, EVENTS_TOPIC, LogicalId, OperateId } from './logical-ids.js';
 import { readStack, type Stack, type VariableResolver } from './stack.js';
 import { DeliveryFailure, deliveryFailureAlarm, ownTopicOf, type StackTopic, topic, topicPolicy, topicsOf } from './topics.js';
 
@@ -53,6 +57,20 @@ export async function topics(resolver: VariableResolver): Promise<{ Resources: R
   return { Resources: topicResources(await readStack(resolver)) };
 }
 
+/** `resources`: the dashboard and, with param `archive`, the archive; their outputs. */
+export async function operatorParts(resolver: VariableResolver): Promise<{ Resources: Resources; Outputs: Record<string, Output> }> {
+  const stack = await readStack(resolver);
+  return { Resources: operatorResources(stack), Outputs: { ...dashboardOutputs(stack), ...archiveOutputs(stack) } };
+}
+
+/**
+ * Param `archiveDays`'s default: the idempotency records' lifetime, so that the archive never holds an event whose
+ * run can no longer be checked.
+ */
+export async function idempotencyRecordDays(): Promise<number> {
+  return RECORD_LIFETIME_DAYS;
+}
+
 /** The ARN of every topic of the stack: what the keys-auth publisher user may publish to. */
 export async function topicArns(resolver: VariableResolver): Promise<Text[]> {
   return topicsOf(await readStack(resolver)).map((stackTopic) => ref(LogicalId.topic(stackTopic)));
@@ -74,6 +92,7 @@ export async function streamHookDependsOn(resolver: VariableResolver): Promise<s
     ...subscribed.map(({ category, topic: to }) => LogicalId.invokePermission(category, to)),
     ...subscribers.map((category) => LogicalId.invokeConfig(category)),
     ...subscribers.map((category) => LogicalId.redrivePermission(category)),
+    ...archiveDependencies(stack),
   ];
 }
 
@@ -89,6 +108,9 @@ export function categoryResources(stack: Stack, categoryNames: readonly Category
       [LogicalId.deadLetterQueue(category), deadLetterQueue(stack, category)],
       [LogicalId.redrivePermission(category), redrivePermission(category, redrivingTopicArns(stack, category))],
       [LogicalId.deadLetterAlarm(category), deadLetterAlarm(stack, category)],
+      [LogicalId.functionAlarm(category, 'EventAge'), eventAgeAlarm(stack, category)],
+      [LogicalId.functionAlarm(category, 'Throttles'), throttlesAlarm(stack, category)],
+      [LogicalId.functionAlarm(category, 'ErrorRate'), errorRateAlarm(stack, category)],
       [LogicalId.role(category), role(stack, category)],
     ]),
   ]);
@@ -98,7 +120,7 @@ export function categoryResources(stack: Stack, categoryNames: readonly Category
 export function topicResources(stack: Stack): Resources {
   return Object.fromEntries(
     topicsOf(stack).flatMap((stackTopic) => [
-      ...(stackTopic.delivery.kind === 'category' ? [[LogicalId.topic(stackTopic), topic(stackTopic)]] : []),
+      ...(stackTopic.delivery.kind === 'category' ? [[LogicalId.topic(stackTopic), topic(stack, stackTopic)]] : []),
       [LogicalId.topicPolicy(stackTopic), topicPolicy(stack, stackTopic)],
       ...Object.keys(DeliveryFailure).map((failure) => [
         LogicalId.topicAlarm(stackTopic, failure),
@@ -106,6 +128,18 @@ export function topicResources(stack: Stack): Resources {
       ]),
     ]),
   );
+}
+
+/**
+ * The dashboard, with the status of every alarm the builders make (and serverless.yml's rejected-deliveries alarm),
+ * and the archive's parts.
+ */
+export function operatorResources(stack: Stack): Resources {
+  const archive = archiveResources(stack);
+  const alarmNames = Object.values({ ...categoryResources(stack), ...topicResources(stack), ...archive }).flatMap((resource) =>
+    resource.Type === 'AWS::CloudWatch::Alarm' ? [resource.Properties.AlarmName] : [],
+  );
+  return { [OperateId.dashboard]: dashboard(stack, alarmNames), ...archive };
 }
 
 /** Which function is subscribed to which topic in the stack's mode, category by category in catalog order. */

@@ -21,6 +21,7 @@ import {
   type Text,
 } from './cloudformation.js';
 import { LogicalId, type TopicKey } from './logical-ids.js';
+import { AwsMetric, queueMetric } from './metrics.js';
 import { operatorAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';
 
@@ -33,7 +34,7 @@ const RETRIES = { maximumRetryAttempts: 2, maximumEventAge: 6 * 60 * 60 } as con
 const KEPT = { MessageRetentionPeriod: 14 * 24 * 60 * 60, MaximumMessageSize: 1024 * 1024 } as const;
 
 /** The deployed names of a category's parts. */
-const nameOf = {
+export const nameOf = {
   function: (stack: Stack, category: string) => `${stack.prefix}-${category}`,
   deadLetterQueue: (stack: Stack, category: string) => `${stack.prefix}-${category}-dlq`,
 };
@@ -121,9 +122,7 @@ export function deadLetterAlarm(stack: Stack, category: string): CloudWatchAlarm
   return operatorAlarm({
     name: queueName,
     description: `Failed ${category} events are waiting in their dead-letter queue`,
-    namespace: 'AWS/SQS',
-    metricName: 'ApproximateNumberOfMessagesVisible',
-    dimension: { Name: 'QueueName', Value: queueName },
+    metric: queueMetric(queueName, AwsMetric.sqs.visible),
     statistic: 'Maximum',
   });
 }

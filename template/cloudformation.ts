@@ -62,13 +62,22 @@ interface Resource<Type extends string, Properties> {
   Properties: Properties;
 }
 
-export type SnsTopic = Resource<'AWS::SNS::Topic', { TopicName: string }>;
+export type SnsTopic = Resource<'AWS::SNS::Topic', { TopicName: string; KmsMasterKeyId?: If<string> }>;
 
 export type SnsTopicPolicy = Resource<'AWS::SNS::TopicPolicy', { Topics: Text[]; PolicyDocument: PolicyDocument }>;
 
+/** A function's subscription, or the archive's (`firehose`, with the role SNS assumes to put records). */
 export type SnsSubscription = Resource<
   'AWS::SNS::Subscription',
-  { TopicArn: Text; Protocol: 'lambda'; Endpoint: Text; RedrivePolicy: { deadLetterTargetArn: Text } }
+  | { TopicArn: Text; Protocol: 'lambda'; Endpoint: Text; RedrivePolicy: { deadLetterTargetArn: Text } }
+  | {
+      TopicArn: Text;
+      Protocol: 'firehose';
+      Endpoint: Text;
+      SubscriptionRoleArn: Text;
+      RawMessageDelivery: boolean;
+      RedrivePolicy: { deadLetterTargetArn: Text };
+    }
 >;
 
 export type LambdaPermission = Resource<
@@ -83,27 +92,87 @@ export type SqsQueue = Resource<
 
 export type SqsQueuePolicy = Resource<'AWS::SQS::QueuePolicy', { PolicyDocument: PolicyDocument; Queues: Text[] }>;
 
-export type CloudWatchAlarm = Resource<
-  'AWS::CloudWatch::Alarm',
-  {
-    AlarmName: string;
-    AlarmDescription: string;
-    Namespace: string;
-    MetricName: string;
-    Dimensions: Array<{ Name: string; Value: string }>;
-    Statistic: 'Maximum' | 'Sum';
-    Period: number;
-    EvaluationPeriods: number;
-    Threshold: number;
-    ComparisonOperator: 'GreaterThanThreshold';
-    TreatMissingData: 'notBreaching';
-    AlarmActions: Text[];
-  }
->;
+/** A metric with its dimensions, as an alarm or a metric-math alarm's input names it. */
+export interface AlarmMetric {
+  Namespace: string;
+  MetricName: string;
+  Dimensions: Array<{ Name: string; Value: string }>;
+}
+
+/** What every alarm of this template sets, whatever it watches. */
+interface AlarmProperties {
+  AlarmName: string;
+  AlarmDescription: string;
+  EvaluationPeriods: number;
+  Threshold: number;
+  ComparisonOperator: 'GreaterThanThreshold';
+  TreatMissingData: 'notBreaching';
+  AlarmActions: Text[];
+}
+
+/** An alarm on one metric's statistic (`Sum`, `Maximum`) or percentile (`p99`). */
+export type MetricAlarmProperties = AlarmProperties &
+  AlarmMetric & { Period: number } & ({ Statistic: 'Maximum' | 'Sum' } | { ExtendedStatistic: `p${number}` });
+
+/** An alarm on a metric-math expression over several metrics (the one with `ReturnData: true`). */
+export type MathAlarmProperties = AlarmProperties & {
+  Metrics: Array<
+    | { Id: string; MetricStat: { Metric: AlarmMetric; Period: number; Stat: 'Sum' }; ReturnData: false }
+    | { Id: string; Expression: string; Label: string; ReturnData: true }
+  >;
+};
+
+export type CloudWatchAlarm = Resource<'AWS::CloudWatch::Alarm', MetricAlarmProperties | MathAlarmProperties>;
+
+/** A dashboard; its body is JSON text, with the region and account filled in by `!Sub`. */
+export type CloudWatchDashboard = Resource<'AWS::CloudWatch::Dashboard', { DashboardName: string; DashboardBody: Sub }>;
 
 export type IamRole = Resource<
   'AWS::IAM::Role',
   { AssumeRolePolicyDocument: PolicyDocument; Policies: Array<{ PolicyName: string; PolicyDocument: PolicyDocument }> }
+>;
+
+export type S3Bucket = Resource<
+  'AWS::S3::Bucket',
+  {
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }>;
+    };
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true;
+      BlockPublicPolicy: true;
+      IgnorePublicAcls: true;
+      RestrictPublicBuckets: true;
+    };
+    OwnershipControls: { Rules: Array<{ ObjectOwnership: 'BucketOwnerEnforced' }> };
+    LifecycleConfiguration: {
+      Rules: Array<{ Id: string; Status: 'Enabled'; ExpirationInDays: number; AbortIncompleteMultipartUpload: { DaysAfterInitiation: number } }>;
+    };
+  }
+>;
+
+export type S3BucketPolicy = Resource<'AWS::S3::BucketPolicy', { Bucket: Text; PolicyDocument: PolicyDocument }>;
+
+export type LogGroup = Resource<'AWS::Logs::LogGroup', { LogGroupName: string; RetentionInDays: number }>;
+
+export type LogStream = Resource<'AWS::Logs::LogStream', { LogGroupName: Text; LogStreamName: string }>;
+
+export type FirehoseDeliveryStream = Resource<
+  'AWS::KinesisFirehose::DeliveryStream',
+  {
+    DeliveryStreamName: string;
+    DeliveryStreamType: 'DirectPut';
+    DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' };
+    ExtendedS3DestinationConfiguration: {
+      BucketARN: Text;
+      RoleARN: Text;
+      Prefix: string;
+      ErrorOutputPrefix: string;
+      CompressionFormat: 'GZIP';
+      BufferingHints: { IntervalInSeconds: number; SizeInMBs: number };
+      CloudWatchLoggingOptions: { Enabled: true; LogGroupName: string; LogStreamName: string };
+    };
+  }
 >;
 
 /** Any resource a builder of this template makes. */
@@ -115,7 +184,19 @@ export type TemplateResource =
   | SqsQueue
   | SqsQueuePolicy
   | CloudWatchAlarm
-  | IamRole;
+  | CloudWatchDashboard
+  | IamRole
+  | S3Bucket
+  | S3BucketPolicy
+  | LogGroup
+  | LogStream
+  | FirehoseDeliveryStream;
 
 /** Resources by logical id, as `resources.Resources` holds them. */
 export type Resources = Record<string, TemplateResource>;
+
+/** A stack output. */
+export interface Output {
+  Description: string;
+  Value: Text;
+}

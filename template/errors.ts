@@ -13,11 +13,8 @@ export class TemplateError extends Error {
 
 /** A catalog category whose name cannot name a function, a queue and CloudFormation logical ids alike. */
 export class CategoryNameError extends TemplateError {
-  public constructor(category: string) {
-    super(
-      `Category "${category}" (shared/catalog.ts) cannot name its function, queue and CloudFormation resources: ` +
-        'use a letter followed by letters and digits (for example "reminders").',
-    );
+  public constructor(category: string, advice: string) {
+    super(`Category "${category}" (shared/catalog.ts) cannot name its function, queue and CloudFormation resources: ${advice}.`);
     this.name = 'CategoryNameError';
   }
 }
@@ -32,6 +29,41 @@ export class RoutingParameterError extends TemplateError {
     this.name = 'RoutingParameterError';
     // osls prints a failed `${file(...)}` variable with its error's stack: the frames would bury the message.
     this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** A parameter that must be `true` or `false`. */
+export class BooleanParameterError extends TemplateError {
+  public constructor(parameter: string, value: unknown) {
+    super(`Parameter ${parameter} is ${JSON.stringify(value)}: use "true" or "false" (serverless.yml params, or --param ${parameter}=false).`);
+    this.name = 'BooleanParameterError';
+    // osls prints a failed `${file(...)}` variable with its error's stack: the frames would bury the message.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** A parameter that must be a whole number, at least a minimum. */
+export class NumberParameterError extends TemplateError {
+  public constructor(parameter: string, value: unknown, minimum: number) {
+    super(
+      `Parameter ${parameter} is ${JSON.stringify(value)}: use a whole number of at least ${minimum} ` +
+        `(serverless.yml params, or --param ${parameter}=${minimum}).`,
+    );
+    this.name = 'NumberParameterError';
+    // osls prints a failed `${file(...)}` variable with its error's stack: the frames would bury the message.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/**
+ * Parameter topicKmsKey cannot be used as given: with resource auth (Stream's own account publishes, and only
+ * Stream can grant its principals KMS rights on a customer's key), or not a KMS key ARN (the publisher user's
+ * policy can only name a key by its ARN).
+ */
+export class TopicKeyError extends TemplateError {
+  public constructor(reason: string) {
+    super(`Parameter topicKmsKey cannot be used: ${reason}`);
+    this.name = 'TopicKeyError';
   }
 }
 

@@ -16,7 +16,12 @@ const CATEGORY_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
  * followed by letters and digits reads the same in all three.
  */
 export function checkCategoryName(category: string): void {
-  if (!CATEGORY_NAME.test(category)) throw new CategoryNameError(category);
+  if (!CATEGORY_NAME.test(category)) {
+    throw new CategoryNameError(category, 'use a letter followed by letters and digits (for example "reminders")');
+  }
+  if (RESERVED_NAMES.includes(category.toLowerCase())) {
+    throw new CategoryNameError(category, `"${category}" names a part of the stack already (the setup function, the archive's queue): choose another name`);
+  }
 }
 
 /** osls's logical-id form of a function name: `messages` becomes `Messages` (`MessagesLambdaFunction`). */
@@ -59,4 +64,32 @@ export const LogicalId = {
   topicPolicy: (topic: TopicKey) => `${topic.key}TopicPolicy`,
   /** An alarm on a topic's deliveries (`NotificationsFailed`, `RedriveFailed`). */
   topicAlarm: (topic: TopicKey, alarm: string) => `${topic.key}${alarm}Alarm`,
+  /** An alarm on the category's function: its events' age, its throttles, its error rate. */
+  functionAlarm: (category: string, alarm: 'EventAge' | 'Throttles' | 'ErrorRate') => `${logicalIdOf(category)}${alarm}Alarm`,
+  /** The archive's subscription to a topic. */
+  archiveSubscription: (topic: TopicKey) => `ArchiveSnsSubscription${topic.key}`,
 } as const;
+
+/** The logical ids of the stack's one-of-a-kind operating parts: the dashboard, and the archive's resources. */
+export const OperateId = {
+  dashboard: 'OperatorDashboard',
+  archiveBucket: 'ArchiveBucket',
+  archiveBucketPolicy: 'ArchiveBucketPolicy',
+  archiveDeliveryStream: 'ArchiveDeliveryStream',
+  /** The role Firehose assumes to write to the bucket and its log stream. */
+  archiveDeliveryRole: 'ArchiveDeliveryRole',
+  /** The role SNS assumes to put records into the delivery stream. */
+  archiveSubscriptionRole: 'ArchiveSubscriptionRole',
+  archiveLogGroup: 'ArchiveDeliveryLogGroup',
+  archiveLogStream: 'ArchiveDeliveryLogStream',
+  archiveFreshnessAlarm: 'ArchiveFreshnessAlarm',
+} as const;
+
+/**
+ * What the archive's dead-letter queue, its redrive permission and its alarm are named after, as a category's are
+ * (`ArchiveDeadLetterQueue`, `<service>-<stage>-archive-dlq`): no category may take the name.
+ */
+export const ARCHIVE = 'archive';
+
+/** Names a category cannot take: the setup function's, and the archive's queue. */
+const RESERVED_NAMES: readonly string[] = ['setup', ARCHIVE];

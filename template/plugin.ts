@@ -3,13 +3,14 @@
  * anything is built, it checks what a deploy would otherwise find out halfway, and fails with what to change:
  * - every name fits AWS's limit for it (template/resource-names.ts);
  * - the routing's hook lists, as the hook's custom resource will hand them to the setup (its `Routing`, `CatchAll`
- *   and `EventTypes`), are pairwise disjoint and together exactly the catalog's named types (shared/routing.ts).
+ *   and `EventTypes`), are pairwise disjoint and together exactly the catalog's named types (shared/routing.ts);
+ * - a topic KMS key (param topicKmsKey) is given only with keys auth, and as a key ARN ({@link checkTopicKey}).
  *
  * Limitation: without the StreamHook resource there is no list to check here; the setup checks its own on every run.
  */
 import { wantedHooks } from '../shared/routing.js';
 import { RoutingListError } from '../shared/errors.js';
-import { ResourceNamesTooLongError, RoutingParameterError } from './errors.js';
+import { ResourceNamesTooLongError, RoutingParameterError, TopicKeyError } from './errors.js';
 import { checkResourceNames, resourceNames, type Service } from './resource-names.js';
 import { routingSettingsOf } from './routing-settings.js';
 
@@ -17,7 +18,7 @@ import { routingSettingsOf } from './routing-settings.js';
 interface Serverless {
   service: Service & {
     resources?: { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
-    custom: { topicName: string };
+    custom: { topicName: string; topicEncryption?: { snsAuth?: unknown; kmsKey?: unknown } };
   };
   getProvider(name: 'aws'): { getStage(): string; naming: { getStackName(): string } };
   classes: { Error: new (message: string, code: string) => Error };
@@ -39,6 +40,36 @@ export function checkRoutingLists(hookProperties: Record<string, unknown>, event
   wantedHooks(`arn:aws:sns:us-east-1:000000000000:${eventsTopicName}`, settings);
 }
 
+/** A KMS key ARN (not an alias, not a bare key id): `arn:<partition>:kms:<region>:<account>:key/<key id>`. */
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/**
+ * Refuses a topic KMS key the stack cannot use:
+ * - with resource auth, Stream's own AWS account publishes, and an encrypted topic takes a message only from a
+ *   publisher allowed `kms:GenerateDataKey*` and `kms:Decrypt` on its key. The customer's key policy could name
+ *   Stream's account, but only Stream can give its own principals rights in that account: nothing this stack can
+ *   set. Use keys auth (`--param snsAuth=keys`), whose publisher user this stack owns and grants the key to;
+ * - a key given by alias or bare id: the publisher user's policy must name the key by its ARN (an alias ARN grants
+ *   nothing on the key it points to).
+ */
+export function checkTopicKey(snsAuth: unknown, kmsKey: unknown): void {
+  const key = String(kmsKey ?? '');
+  if (key === '') return;
+  if (snsAuth !== 'keys') {
+    throw new TopicKeyError(
+      'an encrypted topic takes messages only from a publisher allowed to use its key, and with resource auth the ' +
+        "publisher is Stream's own AWS account: only Stream can give its principals KMS rights on your key. " +
+        'Use keys auth (--param snsAuth=keys), or leave topicKmsKey empty.',
+    );
+  }
+  if (!KEY_ARN.test(key)) {
+    throw new TopicKeyError(
+      `"${key}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>): the publisher user's policy ` +
+        'must name the key itself (an alias grants nothing on the key it points to).',
+    );
+  }
+}
+
 /** The template's checks, run before anything is packaged. */
 export class TemplatePlugin {
   public readonly hooks: Record<string, () => void>;
@@ -52,11 +83,14 @@ export class TemplatePlugin {
           checkResourceNames(resourceNames(serverless.service, stackName), provider.getStage());
           const hook = serverless.service.resources?.Resources?.[STREAM_HOOK]?.Properties;
           if (hook !== undefined) checkRoutingLists(hook, serverless.service.custom.topicName);
+          const encryption = serverless.service.custom.topicEncryption;
+          checkTopicKey(encryption?.snsAuth, encryption?.kmsKey);
         } catch (error) {
           // osls prints its own error class as a plain message, without a stack trace.
           if (error instanceof ResourceNamesTooLongError) throw new serverless.classes.Error(error.message, 'RESOURCE_NAME_TOO_LONG');
           if (error instanceof RoutingParameterError) throw new serverless.classes.Error(error.message, 'ROUTING_PARAMETER_INVALID');
           if (error instanceof RoutingListError) throw new serverless.classes.Error(error.message, 'ROUTING_LISTS_INCONSISTENT');
+          if (error instanceof TopicKeyError) throw new serverless.classes.Error(error.message, 'TOPIC_KMS_KEY_UNUSABLE');
           throw error;
         }
       },

@@ -18,6 +18,9 @@ const NAME_LIMITS = {
   'AWS::SNS::Topic': { property: 'TopicName', kind: 'SNS topic name', maxLength: 256 },
   'AWS::DynamoDB::Table': { property: 'TableName', kind: 'DynamoDB table name', maxLength: 255 },
   'AWS::SecretsManager::Secret': { property: 'Name', kind: 'Secrets Manager secret name', maxLength: 512 },
+  'AWS::KinesisFirehose::DeliveryStream': { property: 'DeliveryStreamName', kind: 'Firehose stream name', maxLength: 64 },
+  'AWS::CloudWatch::Dashboard': { property: 'DashboardName', kind: 'CloudWatch dashboard name', maxLength: 255 },
+  'AWS::Logs::LogGroup': { property: 'LogGroupName', kind: 'CloudWatch Logs log group name', maxLength: 512 },
 } as const;
 
 /** Lambda's maximum function name length; osls names each function `<service>-<stage>-<function>`. */

@@ -1,11 +1,13 @@
 /**
  * What the per-category parts take from serverless.yml: the names every part starts with, the trust policy of the
- * functions' roles, Stream's account, and the routing parameters. Read through the resolver osls hands to a
+ * functions' roles, Stream's account, the functions' metric namespace and service, and the routing and operating
+ * parameters. Read through the resolver osls hands to a
  * `${file(...)}` function, so that stage, service and `--param` values are already filled in, and serverless.yml
  * stays the one place they are set.
  */
 import type { RoutingSettings } from '../shared/routing.js';
 import type { PolicyDocument } from './cloudformation.js';
+import { type OperateSettings, operateSettingsOf } from './operate-settings.js';
 import { routingSettingsOf } from './routing-settings.js';
 
 /** What osls passes to a function that a `${file(...)}` variable names. */
@@ -21,30 +23,47 @@ export interface Stack {
   prefix: string;
   /** The events topic's name (custom.topicName). */
   eventsTopicName: string;
+  /** The rejected-deliveries queue's name (custom.rejectedQueue). */
+  rejectedQueue: string;
   /** The trust policy of every function's role (custom.lambdaTrust). */
   lambdaTrust: PolicyDocument;
   /** The AWS account Stream publishes from (custom.streamAccount). */
   streamAccount: string;
   /** Params `routing`, `catchAll` and `streamEventTypes`. */
   routing: RoutingSettings;
+  /** Where the functions' metrics are (POWERTOOLS_METRICS_NAMESPACE, and POWERTOOLS_SERVICE_NAME as `service`). */
+  metrics: { namespace: string; service: string };
+  /** Params `archive`, `archiveDays` and `eventAgeAlarmSeconds`. */
+  operate: OperateSettings;
+  /** The customer-managed KMS key of every event topic (param topicKmsKey); empty for none. */
+  topicKmsKey: string;
 }
 
 /** The stack's settings from the configuration osls is resolving. */
 export async function readStack({ resolveConfigurationProperty, resolveVariable }: VariableResolver): Promise<Stack> {
-  const [prefix, eventsTopicName, lambdaTrust, streamAccount, routing, catchAll, streamEventTypes] = await Promise.all([
+  const [prefix, eventsTopicName, rejectedQueue, lambdaTrust, streamAccount, namespace, service] = await Promise.all([
     resolveConfigurationProperty(['custom', 'prefix']),
     resolveConfigurationProperty(['custom', 'topicName']),
+    resolveConfigurationProperty(['custom', 'rejectedQueue']),
     resolveConfigurationProperty(['custom', 'lambdaTrust']),
     resolveConfigurationProperty(['custom', 'streamAccount']),
-    resolveVariable('param:routing'),
-    resolveVariable('param:catchAll'),
-    resolveVariable('param:streamEventTypes'),
+    resolveConfigurationProperty(['provider', 'environment', 'POWERTOOLS_METRICS_NAMESPACE']),
+    resolveConfigurationProperty(['provider', 'environment', 'POWERTOOLS_SERVICE_NAME']),
   ]);
+  const [routing, catchAll, streamEventTypes, archive, archiveDays, eventAgeAlarmSeconds, topicKmsKey] = await Promise.all(
+    ['routing', 'catchAll', 'streamEventTypes', 'archive', 'archiveDays', 'eventAgeAlarmSeconds', 'topicKmsKey'].map((name) =>
+      resolveVariable(`param:${name}`),
+    ),
+  );
   return {
     prefix: String(prefix),
     eventsTopicName: String(eventsTopicName),
+    rejectedQueue: String(rejectedQueue),
     lambdaTrust: lambdaTrust as PolicyDocument,
     streamAccount: String(streamAccount),
     routing: routingSettingsOf({ routing, catchAll, streamEventTypes }),
+    metrics: { namespace: String(namespace), service: String(service) },
+    operate: operateSettingsOf({ archive, archiveDays, eventAgeAlarmSeconds }),
+    topicKmsKey: String(topicKmsKey ?? ''),
   };
 }

@@ -7,6 +7,7 @@ import type { Category } from '../shared/catalog.js';
 import { categoryTopic, type DeliveryTopic, NAMED_CATEGORIES, RoutingMode } from '../shared/routing.js';
 import { type CloudWatchAlarm, onlyIf, ref, type SnsTopic, type SnsTopicPolicy } from './cloudformation.js';
 import { categoryTopicKey, EVENTS_TOPIC, LogicalId, type TopicKey } from './logical-ids.js';
+import { AwsMetric } from './metrics.js';
 import { operatorAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';
 
@@ -38,9 +39,13 @@ function categoryStackTopic(stack: Stack, category: (typeof NAMED_CATEGORIES)[nu
   return { ...categoryTopicKey(category), name: categoryTopic(stack.eventsTopicName, category), delivery: { kind: 'category', category } };
 }
 
-/** A named category's own topic (the events topic is StreamEventsTopic in serverless.yml). */
-export function topic(stackTopic: StackTopic): SnsTopic {
-  return { Type: 'AWS::SNS::Topic', Properties: { TopicName: stackTopic.name } };
+/**
+ * A named category's own topic (the events topic is StreamEventsTopic in serverless.yml), encrypted as the events
+ * topic is: with param topicKmsKey, under that customer-managed key (condition TopicEncrypted; keys auth only,
+ * template/plugin.ts refuses it with resource auth).
+ */
+export function topic(stack: Stack, stackTopic: StackTopic): SnsTopic {
+  return { Type: 'AWS::SNS::Topic', Properties: { TopicName: stackTopic.name, KmsMasterKeyId: onlyIf('TopicEncrypted', stack.topicKmsKey) } };
 }
 
 /**
@@ -79,11 +84,11 @@ export function topicPolicy(stack: Stack, stackTopic: StackTopic): SnsTopicPolic
 
 /** The two ways SNS can fail a delivery from a topic, each with its alarm. */
 export const DeliveryFailure = {
-  /** SNS could not deliver to a subscribed function (the delivery then goes to that function's dead-letter queue). */
+  /** SNS could not deliver to a subscriber (the delivery then goes to that subscriber's dead-letter queue). */
   NotificationsFailed: {
     metricName: 'NumberOfNotificationsFailed',
     nameSuffix: 'notifications-failed',
-    description: 'SNS could not deliver events to a function; they went to its dead-letter queue',
+    description: 'SNS could not deliver events to a subscriber (a function, or the archive); they went to its dead-letter queue',
   },
   /** SNS could not move an undeliverable event to the dead-letter queue: the event is lost. */
   RedriveFailed: {
@@ -102,9 +107,7 @@ export function deliveryFailureAlarm(stackTopic: StackTopic, failure: DeliveryFa
   return operatorAlarm({
     name: `${stackTopic.name}-${nameSuffix}`,
     description: `${description} (topic ${stackTopic.name})`,
-    namespace: 'AWS/SNS',
-    metricName,
-    dimension: { Name: 'TopicName', Value: stackTopic.name },
+    metric: { Namespace: AwsMetric.sns.namespace, MetricName: metricName, Dimensions: [{ Name: 'TopicName', Value: stackTopic.name }] },
     statistic: 'Sum',
   });
 }

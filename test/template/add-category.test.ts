@@ -84,7 +84,10 @@ describe('adding a category: catalog entry and handler file only', () => {
       .map((r) => r.Properties.MetricName);
 
     // Assess
-    expect(topic.Properties).toEqual({ TopicName: `${SERVICE}-${STAGE}-events-${NEW_CATEGORY}` });
+    expect(topic.Properties).toEqual({
+      TopicName: `${SERVICE}-${STAGE}-events-${NEW_CATEGORY}`,
+      KmsMasterKeyId: { 'Fn::If': ['TopicEncrypted', '', { Ref: 'AWS::NoValue' }] },
+    });
     expect(policy.Properties.Topics).toEqual([{ Ref: 'RemindersEventsTopic' }]);
     expect(alarmed.sort()).toEqual(['NumberOfNotificationsFailed', 'NumberOfNotificationsFailedToRedriveToDlq']);
   });

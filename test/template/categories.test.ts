@@ -9,21 +9,28 @@ import { fc, it as property } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { RoutingMode } from '../../shared/routing.js';
-import { categoryResources } from '../../template/categories.js';
+import { archivedTopics } from '../../template/archive.js';
+import { categoryResources, operatorResources } from '../../template/categories.js';
 import { categoryFunction } from '../../template/category-parts.js';
-import { CategoryNameError } from '../../template/errors.js';
+import { BooleanParameterError, CategoryNameError, NumberParameterError } from '../../template/errors.js';
 import { checkCategoryName } from '../../template/logical-ids.js';
+import { operateSettingsOf } from '../../template/operate-settings.js';
 import type { Stack } from '../../template/stack.js';
 
-const stackIn = (mode: RoutingMode): Stack => ({
+const stackIn = (mode: RoutingMode, routing: Partial<Stack['routing']> = {}, operate: Partial<Stack['operate']> = {}): Stack => ({
   prefix: 'svc-dev',
   eventsTopicName: 'svc-dev-events',
+  rejectedQueue: 'svc-dev-rejected',
   lambdaTrust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
   streamAccount: 'arn:aws:iam::185583345998:root',
-  routing: { mode, catchAll: true, streamEventTypes: [] },
+  routing: { mode, catchAll: true, streamEventTypes: [], ...routing },
+  metrics: { namespace: 'Events', service: 'svc' },
+  operate: { archive: true, archiveDays: 25, eventAgeAlarmSeconds: 900, ...operate },
+  topicKmsKey: '',
 });
 /** Resources every category's parts may name: the stack's own, not a category's. */
 const SHARED = ['StreamEventsTopic', 'IdempotencyTable', 'RejectedDeliveriesQueue', 'OperatorAlarmsTopic'];
+const NAMED = CATEGORIES.filter((category) => category !== 'other');
 const categoryName = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,15}$/);
 const logicalIdOf = (name: string) => name[0]!.toUpperCase() + name.slice(1);
 
@@ -45,12 +52,20 @@ describe('categoryResources', () => {
       const resources = categoryResources(stackIn(mode), categories);
 
       // Assess
-      const partsOf = (id: string) => [`${id}DeadLetterQueue`, `StreamEventsTo${id}DLQPolicy`, `${id}DeadLetterAlarm`, `${id}Role`];
+      const partsOf = (id: string) => [
+        `${id}DeadLetterQueue`,
+        `StreamEventsTo${id}DLQPolicy`,
+        `${id}DeadLetterAlarm`,
+        `${id}EventAgeAlarm`,
+        `${id}ThrottlesAlarm`,
+        `${id}ErrorRateAlarm`,
+        `${id}Role`,
+      ];
       const subscriptions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SNS::Subscription');
       const permissions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Permission');
       expect(subscriptions).toHaveLength(categories.length);
       expect(permissions).toHaveLength(categories.length);
-      expect(Object.keys(resources)).toHaveLength(6 * categories.length);
+      expect(Object.keys(resources)).toHaveLength(9 * categories.length);
       for (const category of categories) {
         const id = logicalIdOf(category);
         const ownTopic = mode === RoutingMode.PerCategory && category !== 'other' ? [`${id}EventsTopic`] : [];
@@ -59,7 +74,7 @@ describe('categoryResources', () => {
           ...partsOf(id),
           ...[...subscriptions, ...permissions].filter(([, r]) => JSON.stringify(r).includes(`"${id}LambdaFunction"`)).map(([key]) => key),
         ];
-        expect(parts).toHaveLength(6);
+        expect(parts).toHaveLength(9);
         for (const part of parts) {
           expect(referencesIn(resources[part]).filter((ref) => !own.includes(ref) && !SHARED.includes(ref))).toEqual([]);
         }
@@ -85,7 +100,7 @@ describe('categoryFunction', () => {
 
 describe('checkCategoryName', () => {
   it('refuses a category name that cannot name a function, a queue and a logical id alike', () => {
-    for (const name of ['user-groups', 'user_groups', '2fa', '']) {
+    for (const name of ['user-groups', 'user_groups', '2fa', '', 'setup', 'archive', 'Archive']) {
       // Act
       const act = () => checkCategoryName(name);
 
@@ -100,5 +115,77 @@ describe('checkCategoryName', () => {
 
     // Assess
     expect(act).not.toThrow();
+  });
+});
+
+describe('archivedTopics', () => {
+  it('is the events topic alone when it receives every event, and every topic when no topic does', () => {
+    for (const [stack, expected] of [
+      [stackIn(RoutingMode.SingleTopic), ['svc-dev-events']],
+      [stackIn(RoutingMode.SingleTopic, { streamEventTypes: ['message.new'] }), ['svc-dev-events']],
+      [stackIn(RoutingMode.PerCategory), ['svc-dev-events']],
+      [stackIn(RoutingMode.PerCategory, { catchAll: false }), ['svc-dev-events', ...NAMED.map((category) => `svc-dev-events-${category}`)]],
+      // Narrowed: the events topic's hook lists the narrowed `other` types only, so no topic receives every event.
+      [stackIn(RoutingMode.PerCategory, { streamEventTypes: ['message.new', 'user.banned'] }), ['svc-dev-events', ...NAMED.map((category) => `svc-dev-events-${category}`)]],
+    ] as const) {
+      // Act
+      const topics = archivedTopics(stack).map(({ name }) => name);
+
+      // Assess
+      expect(topics.sort()).toEqual([...expected].sort());
+    }
+  });
+});
+
+describe('operatorResources', () => {
+  property.prop([fc.constantFrom(...Object.values(RoutingMode)), fc.boolean(), fc.boolean()])(
+    "lists every alarm the builders make in the dashboard's status widget, and builds the archive only when asked",
+    (mode, catchAll, archive) => {
+      // Prepare
+      const stack = stackIn(mode, { catchAll }, { archive });
+
+      // Act
+      const resources = operatorResources(stack);
+
+      // Assess
+      const built = { ...categoryResources(stack), ...resources };
+      const alarmNames = Object.values(built).flatMap((r) => (r.Type === 'AWS::CloudWatch::Alarm' ? [r.Properties.AlarmName] : []));
+      const body = JSON.parse((resources.OperatorDashboard!.Properties as { DashboardBody: { 'Fn::Sub': string } }).DashboardBody['Fn::Sub']);
+      const listed: string[] = body.widgets.find((widget: { type: string }) => widget.type === 'alarm').properties.alarms;
+      for (const name of alarmNames) expect(listed.filter((arn) => arn.endsWith(`:alarm:${name}`))).toHaveLength(1);
+      expect(Object.keys(resources).some((id) => id === 'ArchiveBucket')).toBe(archive);
+    },
+  );
+});
+
+describe('operateSettingsOf', () => {
+  it('reads the parameters as YAML or --param give them', () => {
+    // Act
+    const settings = [
+      operateSettingsOf({ archive: true, archiveDays: 25, eventAgeAlarmSeconds: 900 }),
+      operateSettingsOf({ archive: 'false', archiveDays: '7', eventAgeAlarmSeconds: '60' }),
+    ];
+
+    // Assess
+    expect(settings).toEqual([
+      { archive: true, archiveDays: 25, eventAgeAlarmSeconds: 900 },
+      { archive: false, archiveDays: 7, eventAgeAlarmSeconds: 60 },
+    ]);
+  });
+
+  it('refuses a value it cannot use, naming the parameter and what it takes', () => {
+    for (const [parameters, error, message] of [
+      [{ archive: 'yes', archiveDays: 25, eventAgeAlarmSeconds: 900 }, BooleanParameterError, 'Parameter archive is "yes": use "true" or "false"'],
+      [{ archive: true, archiveDays: 0, eventAgeAlarmSeconds: 900 }, NumberParameterError, 'Parameter archiveDays is 0: use a whole number of at least 1'],
+      [{ archive: true, archiveDays: '2.5', eventAgeAlarmSeconds: 900 }, NumberParameterError, 'Parameter archiveDays is "2.5"'],
+      [{ archive: true, archiveDays: 25, eventAgeAlarmSeconds: '15m' }, NumberParameterError, 'Parameter eventAgeAlarmSeconds is "15m": use a whole number of at least 60'],
+    ] as const) {
+      // Act
+      const act = () => operateSettingsOf(parameters);
+
+      // Assess
+      expect(act).toThrow(error);
+      expect(act).toThrow(message);
+    }
   });
 });
