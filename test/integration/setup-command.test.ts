@@ -112,3 +112,20 @@ describe('setup command: misuse exits 2 before any call (case 18)', () => {
     expect(run.stdout).toContain('would change');
   });
 });
+
+describe('setup command: docs/setup.md tells the truth about it', () => {
+  it('every flag docs/setup.md names is one the command has, and every flag it has is documented', async () => {
+    // Prepare
+    const { readFileSync } = await import('node:fs');
+    const documented = new Set([...readFileSync('docs/setup.md', 'utf8').matchAll(/(?<![\w-])--([a-z][a-z-]+)/g)].map(([, flag]) => flag));
+
+    // Act
+    const help = await runSetupCommand(['--help'], {});
+    const offered = new Set([...help.stdout.matchAll(/^\s+(?:-\w, )?--([a-z][a-z-]+)/gm)].map(([, flag]) => flag));
+
+    // Assess: `--param`, `--stage` and `--region` are serverless's flags (npx serverless deploy / invoke), not the setup's.
+    const serverlessFlags = ['param', 'stage', 'region'];
+    expect([...documented].filter((flag) => !offered.has(flag) && !serverlessFlags.includes(flag)).sort()).toEqual([]);
+    expect([...offered].filter((flag) => !documented.has(flag) && flag !== 'help').sort()).toEqual([]);
+  });
+});
