@@ -48,6 +48,8 @@ export function deadlineAfter(ms: number, reason: string, parent?: AbortSignal):
   const timer = setTimeout(() => controller.abort(new Error(reason)), Math.max(0, ms));
   timer.unref?.();
   const onParent = () => controller.abort(parent?.reason);
+  // A deadline already due aborts now, not on the next turn of the event loop: no call may start before it.
+  if (ms <= 0) controller.abort(new Error(reason));
   if (parent?.aborted) onParent();
   else parent?.addEventListener('abort', onParent, { once: true });
   return {
