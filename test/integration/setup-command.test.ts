@@ -124,7 +124,7 @@ describe('setup command: docs/setup.md tells the truth about it', () => {
     const offered = new Set([...help.stdout.matchAll(/^\s+(?:-\w, )?--([a-z][a-z-]+)/gm)].map(([, flag]) => flag));
 
     // Assess: `--param`, `--stage` and `--region` are serverless's flags (npx serverless deploy / invoke), not the setup's.
-    const serverlessFlags = ['param', 'stage', 'region'];
+    const serverlessFlags: Array<string | undefined> = ['param', 'stage', 'region'];
     expect([...documented].filter((flag) => !offered.has(flag) && !serverlessFlags.includes(flag)).sort()).toEqual([]);
     expect([...offered].filter((flag) => !documented.has(flag) && flag !== 'help').sort()).toEqual([]);
   });
