@@ -99,11 +99,9 @@ export function planApply(hooks: EventHook[], wanted: WantedHook[], { compareSec
     const kept = candidates.find((current) => current.id === hook.id) ?? candidates[0];
     const desired = desiredHook(kept?.id ?? hook.id, hook);
     if (kept !== undefined) adopted.push({ id: kept.id!, before: writtenFieldsOf(kept) });
-    const differences = kept === undefined ? ['(absent)'] : differingFields(kept, desired, compareSecret);
-    if (differences.length > 0) {
-      changes.push(desired);
-      if (!(differences.length === 1 && differences[0] === 'sns_secret')) secretOnly = false;
-    }
+    const differs = kept === undefined ? { settings: true, secret: false } : differenceOf(kept, desired, compareSecret);
+    if (differs.settings || differs.secret) changes.push(desired);
+    if (differs.settings) secretOnly = false;
     for (const duplicate of candidates.filter((current) => current !== kept)) {
       duplicateIds.push(duplicate.id!);
       changes.push({ id: duplicate.id!, delete: true });
@@ -171,14 +169,13 @@ function writtenFieldsOf(hook: EventHook): AdoptedHook['before'] {
   return Object.fromEntries(WRITTEN_FIELDS.filter((name) => fields[name] !== undefined).map((name) => [name, structuredClone(fields[name])]));
 }
 
-/** What in the hook Stream holds differs from the one wanted, by field name. */
-function differingFields(current: EventHook, desired: EventHook, compareSecret: boolean): string[] {
-  const asSet = (types: unknown) => [...new Set(Array.isArray(types) ? types : [])].sort().join('\n');
-  const differences: string[] = (['hook_type', 'enabled', 'sns_topic_arn', 'sns_region', 'sns_auth_type'] as const).filter((name) => current[name] !== desired[name]);
-  if (asSet(current.event_types) !== asSet(desired.event_types)) differences.push('event_types');
-  if (desired.sns_auth_type === 'keys') {
-    if (current.sns_key !== desired.sns_key) differences.push('sns_key');
-    if (compareSecret && current.sns_secret !== desired.sns_secret) differences.push('sns_secret');
-  }
-  return differences;
+/** Whether the hook Stream holds differs from the one wanted in its settings, and in its SNS secret. */
+function differenceOf(current: EventHook, desired: EventHook, compareSecret: boolean): { settings: boolean; secret: boolean } {
+  const asSet = (types: unknown) => JSON.stringify([...new Set(Array.isArray(types) ? types : [])].sort());
+  const keys = desired.sns_auth_type === 'keys';
+  const settings =
+    (['hook_type', 'enabled', 'sns_topic_arn', 'sns_region', 'sns_auth_type'] as const).some((name) => current[name] !== desired[name]) ||
+    asSet(current.event_types) !== asSet(desired.event_types) ||
+    (keys && current.sns_key !== desired.sns_key);
+  return { settings, secret: keys && compareSecret && current.sns_secret !== desired.sns_secret };
 }

@@ -59,7 +59,6 @@ export function withoutControlCharacters(text: string): string {
 export class SecretScrubber {
   /** One pattern per form of each secret, with what replaces it; longest secrets first. */
   #forms: Array<{ pattern: RegExp; replace: string; length: number }> = [];
-  readonly #known = new Set<string>();
 
   public constructor(secrets: KnownSecret[] = []) {
     this.add(secrets);
@@ -68,8 +67,7 @@ export class SecretScrubber {
   /** Adds secrets to hide from now on. */
   public add(secrets: KnownSecret[]): this {
     for (const { value, visible } of secrets) {
-      if (value === undefined || value.length < SHORTEST_SECRET || this.#known.has(value)) continue;
-      this.#known.add(value);
+      if (value === undefined || value.length < SHORTEST_SECRET) continue;
       const shown = value.slice(0, Math.min(visible, value.length - SHORTEST_SECRET));
       for (const form of formsOf(value)) {
         // The visible prefix stays only on the raw form: an encoded prefix would tell nothing a person reads.
@@ -109,14 +107,14 @@ function formsOf(secret: string): string[] {
   // Escaped twice: a JSON document quoted as a string inside another (an echoed request body, say).
   const forms = [secret, escaped, JSON.stringify(escaped).slice(1, -1), encodeURIComponent(secret)];
   const bytes = Buffer.from(secret, 'utf8');
-  for (let offset = 0; offset < 3; offset += 1) {
+  for (const offset of [0, 1, 2]) {
     // The characters of base64 that depend on the secret's bytes only, wherever in a longer text it starts.
     const encoded = Buffer.concat([Buffer.alloc(offset), bytes]);
     const first = Math.ceil((offset * 8) / 6);
     const last = Math.floor((encoded.length * 8) / 6);
     for (const alphabet of ['base64', 'base64url'] as const) {
-      const stable = encoded.toString(alphabet).slice(first, last);
-      if (stable.length >= SHORTEST_SECRET) forms.push(stable);
+      // At least 7 characters: a secret has 6 bytes or more.
+      forms.push(encoded.toString(alphabet).slice(first, last));
     }
   }
   return [...new Set(forms)];

@@ -33,6 +33,7 @@ export const STREAM_MESSAGE_LIMIT = 200;
 
 /** Values shorter than this, of other teams' hooks, are not masked in Stream's messages (they would mask words). */
 const SHORTEST_HIDDEN_VALUE = 6;
+const NO_VALUES: ReadonlySet<string> = new Set();
 
 /**
  * The hooks of the app in the answer to GET /app.
@@ -53,7 +54,7 @@ export function hooksOfApp(answer: unknown, url: string): EventHook[] {
   hooks.forEach((hook: unknown, index) => {
     const { id, hook_type: type } = (typeof hook === 'object' && hook !== null ? hook : {}) as Record<string, unknown>;
     if (typeof id !== 'string' || typeof type !== 'string') throw fault(`hook ${index + 1} has no string \`id\` and \`hook_type\``);
-    if (ids.has(id)) throw fault(`two hooks share the id ${oneLine(id, 80)}, so a change by id cannot tell them apart`);
+    if (ids.has(id)) throw fault(`two hooks share the id ${reduced(id, NO_VALUES, 80)}, so a change by id cannot tell them apart`);
     ids.add(id);
   });
   return hooks as EventHook[];
@@ -90,7 +91,7 @@ export function streamErrorBody(body: unknown, hidden: ReadonlySet<string>): Str
 
 /** Untrusted text as it may be shown: one line, no control characters, other hooks' values masked, at most `limit`. */
 export function reduced(text: string, hidden: ReadonlySet<string>, limit: number): string {
-  let line = oneLine(text, Number.POSITIVE_INFINITY);
+  let line = oneLine(text);
   for (const value of [...hidden].sort((a, b) => b.length - a.length)) line = line.split(value).join(MASK);
   return line.length > limit ? `${line.slice(0, limit)}…` : line;
 }
@@ -104,7 +105,7 @@ export function valuesOf(hook: EventHook): string[] {
   const visit = (value: unknown): void => {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
       const text = String(value);
-      if (text.length >= SHORTEST_HIDDEN_VALUE) found.push(text, oneLine(text, Number.POSITIVE_INFINITY));
+      if (text.length >= SHORTEST_HIDDEN_VALUE) found.push(text, oneLine(text));
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
   };
@@ -113,10 +114,9 @@ export function valuesOf(hook: EventHook): string[] {
   return found;
 }
 
-/** `text` on one line: control characters and line breaks become spaces, runs of spaces one. */
-function oneLine(text: string, limit: number): string {
-  const line = withoutControlCharacters(text.replace(/[\n\r\u2028\u2029\u0085\t]+/g, ' ')).replace(/ {2,}/g, ' ').trim();
-  return line.length > limit ? `${line.slice(0, limit)}…` : line;
+/** `text` on one line: line breaks and tabs become spaces, other control characters go, runs of spaces become one. */
+function oneLine(text: string): string {
+  return withoutControlCharacters(text.replace(/[\n\r\u2028\u2029\u0085\t]+/g, ' ')).replace(/ {2,}/g, ' ').trim();
 }
 
 /** What a non-object answer is, without quoting it: a truncated app would print other teams' credentials. */

@@ -46,7 +46,7 @@ export function parseTopicArn(topicArn: string, authType: 'resource' | 'keys'): 
   if (match === null) {
     throw new SetupConfigurationError(`"${printable(topicArn)}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>).`);
   }
-  const [, partition = '', region = '', account = '', name = ''] = match;
+  const [, partition, region, account, name] = match as unknown as [string, string, string, string, string];
   if (!Object.hasOwn(AWS_PARTITIONS, partition)) {
     throw new SetupConfigurationError(`"${partition}" in ${topicArn} is not an AWS partition (${Object.keys(AWS_PARTITIONS).join(', ')}).`);
   }

@@ -11,6 +11,7 @@ import { hookIdFor } from '../../functions/setup/hook-id.js';
 import {
   type AdoptedHook,
   type HookSettings,
+  differentFields,
   hooksAfter,
   planApply as planApplyOfWanted,
   planRemove as planRemoveOfIds,
@@ -333,5 +334,89 @@ describe('hook plan: the ids of the stack', () => {
     expect(ids[0]).toBe(hookIdFor(TOPIC));
     expect(ids).toContain(hookIdFor(`${TOPIC}-messages`));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('hook plan: examples of what generated apps cover', () => {
+  it('wants one hook per topic, its types sorted and each once, and keys only under keys auth', () => {
+    // Act
+    const resourceWanted = wantedHooks({ ...resource, eventTypes: ['user.banned', 'message.new', 'user.banned'], snsKey: 'AKIAX', snsSecret: 's' }, REGION);
+    const keysWanted = wantedHooks(keys, REGION);
+
+    // Assess
+    expect(resourceWanted).toEqual([{ id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'resource', eventTypes: ['message.new', 'user.banned'] }]);
+    expect(keysWanted).toEqual([{ id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'keys', eventTypes: [], snsKey: keys.snsKey, snsSecret: keys.snsSecret }]);
+  });
+
+  it('adopts the hook with our id wherever it points, and the first SNS hook for the topic when none has our id', () => {
+    // Act
+    const byId = planApply([applied({ sns_topic_arn: `${TOPIC}-old` })], resource, REGION);
+    const byTopic = planApply([applied({ id: 'first' }), applied({ id: 'second' })], resource, REGION);
+
+    // Assess
+    expect(byId.adopted.map(({ id }) => id)).toEqual([hookIdFor(TOPIC)]);
+    expect(byTopic.adopted).toEqual([{ id: 'first', before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } }]);
+    expect(byTopic.duplicateIds).toEqual(['second']);
+  });
+
+  it('says a change is for the secret only when nothing else differs, no duplicate is deleted, and something is written', () => {
+    // Prepare
+    const stored = applied({ sns_auth_type: 'keys', sns_key: keys.snsKey, sns_secret: 'old' });
+
+    // Act
+    const secretOnly = planApply([stored], keys, REGION);
+    const alsoDisabled = planApply([{ ...stored, enabled: false }], keys, REGION);
+    const alsoDuplicate = planApply([stored, applied({ id: 'dup', sns_auth_type: 'keys' })], keys, REGION);
+    const nothing = planApply([{ ...stored, sns_secret: keys.snsSecret }], keys, REGION);
+
+    // Assess
+    expect([secretOnly.secretOnly, alsoDisabled.secretOnly, alsoDuplicate.secretOnly, nothing.secretOnly]).toEqual([true, false, false, false]);
+  });
+
+  it('compares event types as sets, whatever order Stream keeps, and never confuses two lists that join alike', () => {
+    // Act
+    const unsorted = planApply([applied({ event_types: ['user.banned', 'message.new'] })], { ...resource, eventTypes: ['message.new', 'user.banned'] }, REGION);
+    const joinedAlike = planApply([applied({ event_types: ['ab', 'c'] })], { ...resource, eventTypes: ['a', 'bc'] }, REGION);
+
+    // Assess
+    expect(unsorted.changes).toEqual([]);
+    expect(joinedAlike.changes).toHaveLength(1);
+  });
+
+  it('under resource auth, ignores a key Stream still holds from an earlier keys auth', () => {
+    // Act
+    const { changes } = planApply([applied({ sns_key: 'AKIALEFTOVER' })], resource, REGION);
+
+    // Assess
+    expect(changes).toEqual([]);
+  });
+
+  it('removal and undo plans adopt nothing and are never for a secret only', () => {
+    // Act
+    const remove = planRemove([applied()], TOPIC);
+    const undo = planUndo([applied()], [hookIdFor(TOPIC)], []);
+
+    // Assess
+    expect(remove).toEqual({ changes: [{ id: hookIdFor(TOPIC), delete: true }], adopted: [], duplicateIds: [], secretOnly: false });
+    expect(undo).toEqual({ changes: [{ id: hookIdFor(TOPIC), delete: true }], adopted: [], duplicateIds: [], secretOnly: false });
+  });
+
+  it('undo finds an adopted hook by its id wherever it is in the app', () => {
+    // Prepare
+    const before = { enabled: false, event_types: ['message.new'] };
+
+    // Act
+    const { changes } = planUndo([applied(), applied({ id: 'made-by-hand' })], [], [{ id: 'made-by-hand', before }]);
+
+    // Assess
+    expect(changes).toEqual([{ id: 'made-by-hand', ...before }]);
+  });
+
+  it('names the fields in which two hooks differ, sorted, never their values', () => {
+    // Act
+    const names = differentFields(applied(), applied({ sns_region: 'us-east-1', enabled: false, webhook_url: 'x' } as Partial<EventHook>));
+
+    // Assess
+    expect(names).toEqual(['enabled', 'sns_region', 'webhook_url']);
   });
 });

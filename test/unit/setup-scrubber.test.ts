@@ -120,3 +120,83 @@ describe('scrubber: structured values', () => {
     expect(Object.keys(scrubbed)).toEqual(['report', 'also', 'flag', 'none']);
   });
 });
+
+describe('scrubber: examples of what generated text covers', () => {
+  it.each([
+    ['with a quote', 'sec"ret-value', 'echo {"body":"{\\"sns_secret\\":\\"sec\\\\\\"ret-value\\"}"}'],
+    ['with a backslash, escaped once', 'back\\slash-secret', 'body {"s":"back\\\\slash-secret"}'],
+    ['URL-encoded', 'p@ss word/secret', 'q=p%40ss%20word%2Fsecret&x=1'],
+    ['split by \\r\\n', 'split-secret-7f', 'split-se\r\ncret-7f'],
+    ['split by an escaped line feed', 'split-secret-7f', 'split\\ncret'.replace('cret', '-secret-7f')],
+  ])('removes a secret %s', (_, value, text) => {
+    // Act
+    const scrubbed = new SecretScrubber([{ value, visible: 0 }]).scrub(text);
+
+    // Assess
+    expect(leaksIn(scrubbed, [value])).toEqual([]);
+    expect(scrubbed).toContain(MASK);
+  });
+
+  it('masks a secret of exactly 6 characters', () => {
+    // Act
+    const scrubbed = new SecretScrubber([{ value: 'abc123', visible: 0 }]).scrub('x abc123 y');
+
+    // Assess
+    expect(scrubbed).toBe(`x ${MASK} y`);
+  });
+
+  it('takes a secret’s characters literally: a dot in it matches a dot, nothing else', () => {
+    // Act
+    const scrubbed = new SecretScrubber([{ value: 'a.b.c.d.e', visible: 0 }]).scrub('axbxcxdxe a.b.c.d.e');
+
+    // Assess
+    expect(scrubbed).toBe(`axbxcxdxe ${MASK}`);
+  });
+
+  it('masks the longest secret first, so that a shorter one inside it leaves none of it', () => {
+    // Act
+    const scrubbed = new SecretScrubber([{ value: 'inner6', visible: 0 }, { value: 'outer-inner6-outer', visible: 0 }]).scrub('[outer-inner6-outer]');
+
+    // Assess
+    expect(scrubbed).toBe(`[${MASK}]`);
+  });
+
+  it('keeps at most the characters of a short key that leave six hidden, and none on its encoded forms', () => {
+    // Act
+    const scrubber = new SecretScrubber([{ value: 'AKIA1234', visible: 4 }]);
+
+    // Assess
+    expect(scrubber.scrub('AKIA1234')).toBe(`AK${MASK}`);
+    expect(scrubber.scrub(Buffer.from('AKIA1234').toString('base64'))).toMatch(/^\*\*\*\*/);
+  });
+
+  it.each([
+    ['a bearer token after several spaces', 'Bearer    abcdef123456', `Bearer    ${MASK}`],
+    ['a Token credential', 'token abcdef123456', `token ${MASK}`],
+    ['an A3T access key id', 'A3TXIOSFODNN7EXAMPLE', `A3TX${MASK}`],
+    ['an AWS secret key with %2F', `k=${encodeURIComponent('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')}`, `k=${MASK}`],
+    ['an AWS secret key with %2B', `k=${encodeURIComponent('wJalrXUtnFEMI+K7MDENG+bPxRfiCYEXAMPLEKEY')}`, `k=${MASK}`],
+  ])('masks %s', (_, text, expected) => {
+    // Act
+    const scrubbed = new SecretScrubber().scrub(text);
+
+    // Assess
+    expect(scrubbed).toBe(expected);
+  });
+
+  it('removes control characters and keeps the rest of the text as it is', () => {
+    // Act
+    const scrubbed = new SecretScrubber().scrub('a\u0007b\u001b[2Kc\r\nd\u202ee');
+
+    // Assess
+    expect(scrubbed).toBe('ab[2Kc\nde');
+  });
+
+  it('scrubs strings inside nested objects and lists', () => {
+    // Act
+    const scrubbed = new SecretScrubber([{ value: 'nested-secret', visible: 0 }]).scrubValue({ a: { b: ['x nested-secret', { c: 'nested-secret' }] } });
+
+    // Assess
+    expect(scrubbed).toEqual({ a: { b: [`x ${MASK}`, { c: MASK }] } });
+  });
+});

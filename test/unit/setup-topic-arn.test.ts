@@ -71,3 +71,41 @@ describe('setup topic ARN', () => {
     expect(failure).toBeInstanceOf(SetupConfigurationError);
   });
 });
+
+describe('setup topic ARN: what the messages say', () => {
+  it('lists the partitions AWS has when refusing one it does not', () => {
+    // Act
+    const refuse = () => parseTopicArn('arn:aws-moon:sns:eu-west-1:111122223333:t', 'keys');
+
+    // Assess
+    expect(refuse).toThrow(`is not an AWS partition (${Object.keys(AWS_PARTITIONS).join(', ')}).`);
+  });
+
+  it('says how to publish from another partition: keys auth', () => {
+    // Act
+    const refuse = () => parseTopicArn('arn:aws-cn:sns:cn-north-1:111122223333:t', 'resource');
+
+    // Assess
+    expect(refuse).toThrow('IAM grants do not cross partitions. Use keys auth (--auth keys, or the parameter snsAuth=keys) for aws-cn.');
+  });
+
+  it('prints back what it was given with control characters as ?, and at most 300 characters', () => {
+    // Act
+    const controls = () => parseTopicArn('arn\u001b[2K\nforged', 'resource');
+    const long = () => parseTopicArn('x'.repeat(301), 'resource');
+    const exact = () => parseTopicArn('y'.repeat(300), 'resource');
+
+    // Assess
+    expect(controls).toThrow('"arn?[2K?forged" is not an SNS topic ARN');
+    expect(long).toThrow(`"${'x'.repeat(300)}…" is not`);
+    expect(exact).toThrow(`"${'y'.repeat(300)}" is not`);
+  });
+
+  it('reads every part of the ARN', () => {
+    // Act
+    const parts = parseTopicArn('arn:aws:sns:eu-west-1:111122223333:events.fifo', 'resource');
+
+    // Assess
+    expect(parts).toEqual({ partition: 'aws', region: 'eu-west-1', account: '111122223333', name: 'events.fifo' });
+  });
+});
