@@ -1,6 +1,7 @@
 /**
- * What can go wrong while setting up the Stream hook, each with what a person should do about it. Messages never
- * hold a secret: they are printed, logged and sent to CloudFormation.
+ * What can go wrong while setting up the Stream hooks, each with what a person should do about it. Messages never
+ * hold a secret (they are printed, logged and sent to CloudFormation, and the scrubber passes over them anyway);
+ * Stream's own text in them is reduced first (stream-answers.ts).
  */
 
 /** Base class: a setup failure with an actionable message. */
@@ -8,6 +9,16 @@ export class SetupError extends Error {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'SetupError';
+  }
+
+  /**
+   * Adds what the run had written to Stream's app before it failed, and what the app held when last read, so that
+   * nobody takes a failure after a write for a failure before one. Keeps the error's class (its name is the error
+   * type Lambda reports).
+   */
+  public afterWrites(written: string): this {
+    this.message = `${this.message} ${written}`;
+    return this;
   }
 }
 
@@ -38,9 +49,17 @@ export class StreamUnavailableError extends SetupError {
   }
 }
 
+/** Stream refused a call with a 4xx other than the credentials' and the app's: asking again gets the same answer. */
+export class StreamRefusedError extends SetupError {
+  public constructor(what: string, status: number, streamMessage: string) {
+    super(`Stream refused to ${what} (HTTP ${status}: ${streamMessage})`);
+    this.name = 'StreamRefusedError';
+  }
+}
+
 /**
- * Stream answered 200 with something that is not what was asked for (truncated JSON, `{}`, an HTML page): the run
- * stops before using it.
+ * Stream answered 200 with something that is not what was asked for (truncated JSON, `{}`, an HTML page, more than
+ * the setup reads): the run stops before using it.
  */
 export class StreamAnswerError extends SetupError {
   public constructor(url: string, expected: string, found: string) {
@@ -52,21 +71,38 @@ export class StreamAnswerError extends SetupError {
   }
 }
 
+/**
+ * The API answered with a redirect. It is never followed: the request would be sent again, credentials and SNS
+ * secret included, to wherever the redirect points.
+ */
+export class StreamRedirectError extends SetupError {
+  public constructor(what: string, status: number, targetHost: string) {
+    super(
+      `Stream's API answered ${what} with HTTP ${status}, a redirect to ${targetHost}. The setup follows no redirect ` +
+        '(it would send the credentials there). Point --base-url (or STREAM_BASE_URL) at the API itself.',
+    );
+    this.name = 'StreamRedirectError';
+  }
+}
+
 /** A call that may succeed if made again: no answer, a timeout, a 5xx or a rate limit. Retried, never shown as is. */
 export class StreamTransientError extends SetupError {
-  /** How long Stream asked to wait (Retry-After), if it did. */
+  /** How long Stream asked to wait (Retry-After, or a 429's rate-limit reset), if it did. */
   public readonly retryAfterMs: number | undefined;
+  /** No answer came (a timeout, a reset): a write may still be on its way and land later. */
+  public readonly unanswered: boolean;
 
-  public constructor(detail: string, retryAfterMs?: number) {
+  public constructor(detail: string, { retryAfterMs, unanswered }: { retryAfterMs?: number | undefined; unanswered: boolean }) {
     super(detail);
     this.retryAfterMs = retryAfterMs;
+    this.unanswered = unanswered;
     this.name = 'StreamTransientError';
   }
 }
 
-/** After writing, Stream's app still does not hold exactly our hook (or still holds one, after remove). */
+/** After writing, Stream's app still does not hold exactly our hooks (or still holds one, after remove). */
 export class HookNotSettledError extends SetupError {
-  /** @param wanted - what the app should hold, e.g. "no hook for arn:...". */
+  /** @param wanted - what the app should hold, e.g. "no hook of ours for arn:...". */
   public constructor(wanted: string, writes: number, lastFailure: string | undefined) {
     super(
       `after ${writes} writes, Stream's app still does not hold ${wanted}` +
@@ -76,10 +112,36 @@ export class HookNotSettledError extends SetupError {
   }
 }
 
-/** The run reached its deadline (the custom resource must answer CloudFormation in time) and stopped. */
+/**
+ * The read-back after a write found other teams' hooks not as they were before it: gone, or changed. The setup
+ * never sends them, so Stream (or someone at the same moment) changed them; the message names them by id and the
+ * changed fields by name, never their values.
+ */
+export class OtherHooksChangedError extends SetupError {
+  public constructor(differences: string[]) {
+    super(
+      `Stream's app no longer holds the other hooks as they were before the write: ${differences.join('; ')}. ` +
+        "Restore them in Stream's dashboard from what their owners configured.",
+    );
+    this.name = 'OtherHooksChangedError';
+  }
+}
+
+/** The hooks already there for our topic cannot be taken over safely (see the message). Nothing was written. */
+export class HooksNotAdoptableError extends SetupError {
+  public constructor(reason: string) {
+    super(`${reason} Nothing was written.`);
+    this.name = 'HooksNotAdoptableError';
+  }
+}
+
+/** The run reached its deadline and stopped. */
 export class SetupDeadlineError extends SetupError {
-  public constructor() {
-    super('the setup stopped at its deadline before finishing; deploy again, or run npm run setup to finish it');
+  /** @param detail - which call or wait the deadline cut. */
+  public constructor(detail?: string) {
+    super(
+      `the setup stopped at its deadline before finishing${detail ? ` (${detail})` : ''}; deploy again, or run npm run setup to finish it`,
+    );
     this.name = 'SetupDeadlineError';
   }
 }

@@ -1,118 +1,178 @@
 /**
- * The `setup` function: registers, checks or removes the Stream SNS hook.
+ * The `setup` function: registers, checks or removes this stack's Stream SNS hooks.
  *
- * - On deploy, as a CloudFormation custom resource (serverless.yml, `StreamHook`): Create/Update apply, Delete
- *   removes our hook. A Create or Update that fails removes the hook it may have written before answering FAILED,
- *   and a failed Create answers with a physical id that names the topic, so the rollback's Delete removes the hook
- *   even if that removal could not run.
+ * - On deploy, as a CloudFormation custom resource (serverless.yml, `StreamHook`). Its physical id records what the
+ *   stack created and adopted (hook-record.ts), written at the first apply for a topic and kept by every Update of
+ *   that topic. Create applies; a Create, or an Update to a new topic, that fails undoes what that run did before
+ *   answering FAILED, and a failed Create's physical id carries the record, so the rollback's Delete undoes it too.
+ *   Delete undoes what the record says: it deletes the hooks the stack created and puts back those it adopted, and
+ *   nothing else, whatever else points at the topic. A failed Update of the same topic keeps the hook: the rollback's
+ *   own Update restores its settings.
+ * - `Register: false` (the parameter registerHookOnDeploy): Create, Update and Delete leave Stream as it is. An
+ *   Update from true to false keeps the physical id, so CloudFormation sends no Delete and the live hook stays; the
+ *   operator removes it on purpose with `npm run setup -- --topic-arn <arn> --remove`.
  * - On demand: `npx serverless invoke -f setup` applies again; `-d '{"action":"check"}'` runs Stream's SNS check,
- *   `"dry-run"` shows the change, `"remove"` deletes our hook. The answer is the report (credentials masked).
+ *   `"dry-run"` shows the change, `"remove"` deletes our hooks. The answer is the report; an error's message is
+ *   scrubbed.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { functionLocation } from '../../shared/function-arn.js';
 import { snsKeysFromSecret, streamCredentialsFromSsm } from './credentials.js';
-import { RESPONSE_MARGIN_MS, answerCustomResource, isCustomResourceEvent } from './custom-resource.js';
-import { SetupConfigurationError } from './errors.js';
-import type { HookSettings } from './hook-plan.js';
-import type { StreamCredentials } from './stream-app.js';
-import { SetupAction, type SetupReport, assertCheckPassed, regionOf, runSetup } from './stream-hook.js';
+import { type CustomResourceOutcome, answerCustomResource, isCustomResourceEvent } from './custom-resource.js';
+import { DEADLINES, type Deadline, deadlineAfter } from './deadlines.js';
+import { HooksNotAdoptableError, SetupConfigurationError, SetupError } from './errors.js';
+import { type HookPlan, type HookSettings, stackHookIds } from './hook-plan.js';
+import { type HookRecord, dataOf, fitsPhysicalId, physicalIdOf, recordOf } from './hook-record.js';
+import { SecretScrubber } from './scrubber.js';
+import type { SetupOptions, SetupWait, StreamCredentials } from './stream-app.js';
+import { SetupAction, type SetupReport, assertCheckPassed, runSetup, undoSetup } from './stream-hook.js';
 
 /** What the setup function needs from the outside world; tests replace it. */
 export interface SetupDependencies {
   streamCredentials: () => Promise<StreamCredentials>;
   snsKeys: () => Promise<{ snsKey: string; snsSecret: string }>;
-  run: typeof runSetup;
+  /** Options of every Stream run (tests point them at a stand-in); the deadline is the function's own. */
+  options: Partial<SetupOptions>;
   /** Where the function's log lines go (CloudWatch when deployed). */
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Told of every wait (a retry, a rate limit); by default a log line. */
+  onWait: ((wait: SetupWait) => void) | undefined;
 }
 
-/** Time kept, within the work's budget, to remove the hook a failed Create or Update may have written. */
-const CLEANUP_RESERVE_MS = 12_000;
-
-/** Time kept, at the end of an on-demand invocation, to answer with the report or the reason it failed. */
-const ON_DEMAND_MARGIN_MS = 2_000;
-
-/** The physical id of the custom resource for a topic: the Delete that receives it knows which hook to remove. */
-const PHYSICAL_ID_PREFIX = 'stream-sns-hook:';
-
-const fromEnvironment: SetupDependencies = {
+const fromEnvironment: Omit<SetupDependencies, 'logger'> = {
   streamCredentials: () =>
     streamCredentialsFromSsm(requiredEnv('STREAM_API_KEY_PARAMETER'), requiredEnv('STREAM_API_SECRET_PARAMETER')),
   snsKeys: () => snsKeysFromSecret(requiredEnv('SNS_PUBLISHER_SECRET')),
-  run: runSetup,
-  logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'stream-chat-events' }),
+  options: {},
+  onWait: undefined,
 };
+
+/** The custom resource's properties (serverless.yml, `StreamHook`). */
+interface HookProperties {
+  TopicArn?: unknown;
+  AuthType?: unknown;
+  EventTypes?: unknown;
+  /** `'false'` when registerHookOnDeploy is false; absent (older templates) means true. */
+  Register?: unknown;
+}
 
 /** Builds the handler; the deployed one reads SSM and Secrets Manager and logs to CloudWatch. */
 export function createSetupHandler(overrides: Partial<SetupDependencies>) {
-  const dependencies: SetupDependencies = { ...fromEnvironment, ...overrides };
-  const { logger } = dependencies;
-  const settingsFor = async (topicArn: string, authType: string, eventTypes: string, withKeys = true): Promise<HookSettings> => {
-    if (authType !== 'resource' && authType !== 'keys') {
-      throw new SetupConfigurationError(`auth type must be resource or keys, not "${authType}"`);
-    }
-    const types = eventTypes.split(',').map((type) => type.trim()).filter(Boolean);
-    return { topicArn, authType, eventTypes: types, ...(authType === 'keys' && withKeys ? await dependencies.snsKeys() : {}) };
-  };
-  const run = async (action: SetupAction, settings: HookSettings, signal?: AbortSignal): Promise<SetupReport> => {
-    const report = await dependencies.run(action, settings, await dependencies.streamCredentials(), { signal });
-    // The report holds hooks with every credential masked, ours and other teams'.
-    logger.info('Stream hook setup', { ...report });
-    if (action === SetupAction.Apply) assertCheckPassed(report, settings.authType);
-    return report;
-  };
+  const logger = overrides.logger ?? new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'stream-chat-events' });
+  const dependencies: SetupDependencies = { ...fromEnvironment, logger, ...overrides };
+  const onWait = dependencies.onWait ?? ((wait: SetupWait) => logger.info(`waiting ${Math.ceil(wait.ms / 1000)} s for the ${wait.name}`, { ...wait }));
 
   return async (event: unknown, context: Context): Promise<unknown> => {
+    // One scrubber per invocation: it learns the credentials as they are read.
+    const scrubber = new SecretScrubber();
+    const credentials = async () => {
+      const read = await dependencies.streamCredentials();
+      scrubber.add([{ value: read.apiSecret, visible: 0 }, { value: read.apiKey, visible: 4 }]);
+      return read;
+    };
+    const settingsFor = async (topicArn: string, authType: string, eventTypes: string): Promise<HookSettings> => {
+      if (authType !== 'resource' && authType !== 'keys') {
+        throw new SetupConfigurationError(`auth type must be resource or keys, not "${authType}"`);
+      }
+      const types = eventTypes.split(',').map((type) => type.trim()).filter(Boolean);
+      if (authType === 'resource') return { topicArn, authType, eventTypes: types };
+      const keys = await dependencies.snsKeys();
+      scrubber.add([{ value: keys.snsSecret, visible: 0 }, { value: keys.snsKey, visible: 4 }]);
+      return { topicArn, authType, eventTypes: types, ...keys };
+    };
+    const optionsWithin = (deadline: Deadline): Partial<SetupOptions> => ({ ...dependencies.options, signal: deadline.signal, deadlineAt: deadline.at, onWait });
+    const logged = (report: SetupReport): SetupReport => {
+      // The report shows other teams' hooks by id, type and state only, and it is scrubbed.
+      logger.info('Stream hook setup', { ...report });
+      return report;
+    };
+
     if (isCustomResourceEvent(event)) {
-      return answerCustomResource(event, context, (signal) => fromCustomResource(event, context, signal), physicalIdOnFailure(event), (message, details) =>
-        logger.error(message, details),
-      );
+      let failureId = `${event.LogicalResourceId}-not-created`;
+      const work = async (deadline: Deadline): Promise<CustomResourceOutcome> => {
+        const properties = event.ResourceProperties as HookProperties;
+        const topicArn = String(properties.TopicArn);
+        const register = String(properties.Register ?? 'true') !== 'false';
+        if (event.RequestType === 'Delete') {
+          if (!register) return { physicalResourceId: event.PhysicalResourceId, reason: leftAlone(topicArn) };
+          const record = recordOf(event.PhysicalResourceId);
+          if (record === undefined) return { physicalResourceId: event.PhysicalResourceId, reason: 'no hook was recorded as written: nothing removed' };
+          const report = logged(await undoSetup(record, await credentials(), optionsWithin(deadline)));
+          return { physicalResourceId: event.PhysicalResourceId, reason: undone(report) };
+        }
+        if (event.RequestType === 'Update') failureId = event.PhysicalResourceId;
+        if (!register) {
+          const physicalResourceId = event.RequestType === 'Update' ? event.PhysicalResourceId : failureId;
+          return { physicalResourceId, reason: leftAlone(topicArn) };
+        }
+        const settings = await settingsFor(topicArn, String(properties.AuthType), String(properties.EventTypes ?? ''));
+        // An Update of a topic the stack has a record for (a Create that registered, maybe followed by Updates with
+        // Register false, which keep it): the record stands, and the physical id with it.
+        const previousId = event.RequestType === 'Update' ? event.PhysicalResourceId : undefined;
+        const previous = recordOf(previousId);
+        const continuing = previous !== undefined && previous.topicArn === topicArn;
+        let adopted: HookPlan['adopted'] | undefined;
+        const streamCredentials = await credentials();
+        const applyDeadline = deadlineAfter(deadline.remainingMs() - DEADLINES.undoReserveMs, 'the apply ran out of its time', deadline.signal);
+        try {
+          const report = logged(
+            await runSetup(SetupAction.Apply, settings, streamCredentials, {
+              ...optionsWithin(applyDeadline),
+              beforeFirstWrite: continuing ? undefined : (plan) => {
+                adoptable(plan, topicArn);
+                adopted = plan.adopted;
+                if (event.RequestType === 'Create') failureId = physicalIdOf({ topicArn, created: [], adopted });
+              },
+            }),
+          );
+          assertCheckPassed(report, settings.authType);
+          const record: HookRecord = continuing ? previous : { topicArn, created: report.written.created, adopted: report.adopted };
+          const physicalResourceId = continuing ? previousId! : physicalIdOf(record);
+          return { physicalResourceId, data: { ...dataOf(record), Changed: String(report.changed), Check: report.check?.status ?? 'none' } };
+        } catch (error) {
+          // Undo what this run did for a topic the stack had not registered; the rollback's Update restores the rest.
+          if (adopted !== undefined) await undoAfterFailure({ topicArn, created: [], adopted }, streamCredentials, optionsWithin(deadline));
+          throw error;
+        } finally {
+          applyDeadline.clear();
+        }
+      };
+      return answerCustomResource(event, context, work, () => failureId, {
+        scrubber,
+        log: (message, details) => logger.error(message, details),
+        onWait,
+      });
     }
+
     const action = ((event as { action?: string } | null)?.action ?? SetupAction.Apply) as SetupAction;
-    if (!Object.values(SetupAction).includes(action)) {
-      throw new SetupConfigurationError(`action must be one of ${Object.values(SetupAction).join(', ')}, not "${action}"`);
-    }
-    const settings = await settingsFor(
-      topicArnFromContext(context),
-      process.env.STREAM_SNS_AUTH ?? 'resource',
-      process.env.STREAM_EVENT_TYPES ?? '',
-    );
     // Stop in time to answer with the reason rather than be cut off by Lambda's timeout with none (a 429 may ask to
     // wait up to a minute).
-    return run(action, settings, AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - ON_DEMAND_MARGIN_MS)));
+    const deadline = deadlineAfter(context.getRemainingTimeInMillis() - DEADLINES.onDemandMarginMs, 'the invocation is about to time out');
+    try {
+      if (!Object.values(SetupAction).includes(action)) {
+        throw new SetupConfigurationError(`action must be one of ${Object.values(SetupAction).join(', ')}, not "${String(action)}"`);
+      }
+      const settings = await settingsFor(topicArnFromContext(context), process.env.STREAM_SNS_AUTH ?? 'resource', process.env.STREAM_EVENT_TYPES ?? '');
+      const report = logged(await runSetup(action, settings, await credentials(), optionsWithin(deadline)));
+      if (action === SetupAction.Apply) assertCheckPassed(report, settings.authType);
+      return report;
+    } catch (error) {
+      // Lambda returns the message to whoever invoked the function, and logs it.
+      const failure = error instanceof Error ? error : new SetupError(String(error));
+      failure.message = scrubber.scrub(failure.message);
+      failure.stack = undefined;
+      throw failure;
+    } finally {
+      deadline.clear();
+    }
   };
 
-  async function fromCustomResource(event: CloudFormationCustomResourceEvent, context: Context, signal: AbortSignal) {
-    const { TopicArn, AuthType, EventTypes } = event.ResourceProperties as Record<string, string>;
-    const topicArn = String(TopicArn);
-    const eventTypes = String(EventTypes ?? '');
-    if (event.RequestType === 'Delete') {
-      // The physical id names the topic whose hook was written. Any other id comes from a Create that failed (an
-      // older version answered `StreamHook-not-created`): its hook, if any, is the one for this request's topic.
-      const topic = topicOfPhysicalId(event.PhysicalResourceId) ?? topicArn;
-      await run(SetupAction.Remove, await settingsFor(topic, String(AuthType), eventTypes, false), signal);
-      return { physicalResourceId: event.PhysicalResourceId };
-    }
-    const settings = await settingsFor(topicArn, String(AuthType), eventTypes);
-    const applyBudget = context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS - CLEANUP_RESERVE_MS;
+  async function undoAfterFailure(record: HookRecord, credentials: StreamCredentials, options: Partial<SetupOptions>): Promise<void> {
     try {
-      const report = await run(SetupAction.Apply, settings, AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, applyBudget))]));
-      // Stryker disable next-line StringLiteral: an apply always runs Stream's check, so its report always holds one
-      return { physicalResourceId: physicalIdOf(topicArn), data: { Changed: String(report.changed), Check: report.check?.status ?? 'none' } };
+      await undoSetup(record, credentials, options);
     } catch (error) {
-      // The rollback restores the previous topic's hook (an Update back to it), but nothing would remove this one.
-      const previousTopic = event.RequestType === 'Update' ? topicOfPhysicalId(event.PhysicalResourceId) : undefined;
-      if (previousTopic !== topicArn) await removeAfterFailure(settings, signal);
-      throw error;
-    }
-  }
-
-  async function removeAfterFailure(settings: HookSettings, signal: AbortSignal): Promise<void> {
-    try {
-      await run(SetupAction.Remove, settings, signal);
-    } catch (error) {
-      logger.error(`The hook for ${settings.topicArn} may remain; remove it with npm run setup -- --remove`, { reason: (error as Error).message });
+      logger.error(`The hooks for ${record.topicArn} may remain; remove them with npm run setup -- --remove`, { reason: (error as Error).message });
     }
   }
 }
@@ -120,24 +180,37 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
 /** The deployed handler. */
 export const handler = createSetupHandler({});
 
-function physicalIdOf(topicArn: string): string {
-  return `${PHYSICAL_ID_PREFIX}${topicArn}`;
-}
-
-function topicOfPhysicalId(physicalResourceId: string): string | undefined {
-  return physicalResourceId.startsWith(`${PHYSICAL_ID_PREFIX}arn:`) ? physicalResourceId.slice(PHYSICAL_ID_PREFIX.length) : undefined;
-}
-
-/** A failed Create names its topic (when it is one), so the rollback's Delete removes what it may have written. */
-function physicalIdOnFailure(event: CloudFormationCustomResourceEvent): string {
-  if (event.RequestType !== 'Create') return event.PhysicalResourceId;
-  const topicArn = String((event.ResourceProperties as Record<string, unknown>).TopicArn);
-  try {
-    regionOf(topicArn);
-    return physicalIdOf(topicArn);
-  } catch {
-    return `${event.LogicalResourceId}-not-created`;
+/**
+ * Refuses, before any write, a first apply whose undo could not put back what was there: several hooks for the topic
+ * (all but one would be deleted, their credentials lost), or a record too large for the physical id.
+ */
+function adoptable(plan: HookPlan, topicArn: string): void {
+  if (plan.duplicateIds.length > 0) {
+    throw new HooksNotAdoptableError(
+      `Stream's app already holds ${plan.duplicateIds.length + 1} hooks for ${topicArn} (${[...plan.adopted.map(({ id }) => id), ...plan.duplicateIds].join(', ')}). ` +
+        'The deploy would delete all but one and could not put them back if it failed. Reduce them to one first ' +
+        `(npm run setup -- --topic-arn ${topicArn} does), then deploy again.`,
+    );
   }
+  if (!fitsPhysicalId({ topicArn, created: stackHookIds(topicArn), adopted: plan.adopted })) {
+    throw new HooksNotAdoptableError(
+      `the settings of the hooks already there for ${topicArn} (${plan.adopted.map(({ id }) => id).join(', ')}) are too long to record in the stack ` +
+        '(1 KB), so a rollback could not put them back. Remove them or shorten their event types, then deploy again.',
+    );
+  }
+}
+
+function leftAlone(topicArn: string): string {
+  return `registerHookOnDeploy is false: Stream's hooks are left as they are; to remove this stack's, run npm run setup -- --topic-arn ${topicArn} --remove`;
+}
+
+function undone(report: SetupReport): string {
+  const { deleted, updated } = report.written;
+  return [
+    `removed: ${deleted.join(', ') || 'none'}; put back: ${updated.join(', ') || 'none'}`,
+    ...(report.left.length > 0 ? [`left (not created by this stack): ${report.left.join(', ')}`] : []),
+    ...report.notes,
+  ].join('; ');
 }
 
 function requiredEnv(name: string): string {

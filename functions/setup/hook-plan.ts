@@ -1,16 +1,20 @@
 /**
- * What to write to make the app hold exactly our hook (apply) or none of it (remove): pure functions of the hooks
- * Stream holds now, so that the same plan is the write, the dry run and the check after the write.
+ * What to write to make the app hold exactly our hooks (apply), none of them (remove), or what it held before we
+ * came (undo): pure functions of the hooks Stream holds now, so that the same plan is the write, the dry run and
+ * the check after the write. Every change names a hook by id, in explicit-deletion mode: no other hook is ever sent.
  *
- * Our hooks are the SNS hooks whose topic is this stack's, and any hook with our id. Several can exist: older
- * versions sent the hook without an id, so each retried write added one. Apply keeps one (the one with our id, or
- * else the first, keeping its Stream-made id so apps set up by older versions keep working) and deletes the rest;
- * remove deletes them all. Every change names a hook by id, in explicit-deletion mode: no other hook is ever sent.
+ * Ours, for apply: for each hook the stack wants, the hook with its deterministic id, or else an SNS hook for its
+ * topic (left by an older version without an id, or made by hand): that one is kept under its id and updated, and
+ * the stack "adopts" it (its previous settings are what an undo puts back). Further hooks for the topic are
+ * duplicates (older versions added one per retried write) and are deleted. For remove: only the hooks with our
+ * deterministic ids; other hooks for the topic are named, never deleted.
  */
 import type { EventHook } from 'stream-chat';
+import { isDeepStrictEqual } from 'node:util';
+import { NAMED_CATEGORIES, categoryTopic } from '../../shared/routing.js';
 import { hookIdFor } from './hook-id.js';
 
-/** The hook this stack wants. */
+/** The hook this stack wants, as the operator gives it (the command's flags, the custom resource's properties). */
 export interface HookSettings {
   topicArn: string;
   /** `resource`: the topic policy lets Stream's account publish. `keys`: Stream publishes with snsKey/snsSecret. */
@@ -21,35 +25,110 @@ export interface HookSettings {
   snsSecret?: string | undefined;
 }
 
-/** The changes to send (empty: the app already holds what is wanted) and the duplicates among them. */
+/** One hook as the stack wants Stream to hold it. */
+export interface WantedHook {
+  id: string;
+  topicArn: string;
+  region: string;
+  authType: HookSettings['authType'];
+  /** Sorted, each once: Stream keeps a set, so a repeat would never compare equal. */
+  eventTypes: string[];
+  snsKey?: string | undefined;
+  snsSecret?: string | undefined;
+}
+
+/** The fields of an SNS hook that the setup writes, apart from credentials: what an undo puts back. */
+export const WRITTEN_FIELDS = ['enabled', 'event_types', 'sns_topic_arn', 'sns_region', 'sns_auth_type', 'should_send_custom_events'] as const;
+
+/** A hook that existed before the stack took it over, with what it held then (credentials are never recorded). */
+export interface AdoptedHook {
+  id: string;
+  before: Partial<Record<(typeof WRITTEN_FIELDS)[number], unknown>>;
+}
+
+/** The changes to send (empty: the app already holds what is wanted), and what they do to hooks already there. */
 export interface HookPlan {
   changes: EventHook[];
-  /** Ids of our hooks beyond the one kept, deleted by `changes`. */
+  /** Hooks already there that the plan keeps as ours, with their settings now. */
+  adopted: AdoptedHook[];
+  /** Ids of hooks for our topics beyond the one kept: deleted by `changes`. */
   duplicateIds: string[];
+  /** Whether a change was planned only because the SNS secret Stream holds differs (or is not shown). */
+  secretOnly: boolean;
 }
 
-/** Whether `hook` is ours: an SNS hook for our topic, or a hook with our id. */
-export function isOurHook(hook: EventHook, topicArn: string): boolean {
-  return (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn) || hook.id === hookIdFor(topicArn);
+/** How apply compares a hook Stream holds with the one wanted. */
+export interface CompareOptions {
+  /**
+   * Compare the SNS secret too. True for the first plan, so that a rotated secret is written; false once written,
+   * as Stream may answer it masked and the run must still converge.
+   */
+  compareSecret: boolean;
 }
 
-/** The changes that leave exactly one hook for the topic, with these settings. */
-export function planApply(hooks: EventHook[], settings: HookSettings, region: string): HookPlan {
-  const ours = hooks.filter((hook) => isOurHook(hook, settings.topicArn));
-  const kept = ours.find((hook) => hook.id === hookIdFor(settings.topicArn)) ?? ours[0];
-  const duplicateIds = ours.filter((hook) => hook !== kept).map((hook) => hook.id!);
-  const desired = desiredHook(kept?.id ?? hookIdFor(settings.topicArn), settings, region);
-  const changes = [
-    ...(kept !== undefined && sameHook(kept, desired) ? [] : [desired]),
-    ...duplicateIds.map((id) => ({ id, delete: true })),
+/** The hooks the stack wants for these settings. Today one, for the topic given; a set, for every caller. */
+export function wantedHooks(settings: HookSettings, region: string): WantedHook[] {
+  return [
+    {
+      id: hookIdFor(settings.topicArn),
+      topicArn: settings.topicArn,
+      region,
+      authType: settings.authType,
+      eventTypes: [...new Set(settings.eventTypes)].sort(),
+      ...(settings.authType === 'keys' ? { snsKey: settings.snsKey, snsSecret: settings.snsSecret } : {}),
+    },
   ];
-  return { changes, duplicateIds };
 }
 
-/** The changes that leave no hook for the topic. */
-export function planRemove(hooks: EventHook[], topicArn: string): HookPlan {
-  const ids = hooks.filter((hook) => isOurHook(hook, topicArn)).map((hook) => hook.id!);
-  return { changes: ids.map((id) => ({ id, delete: true })), duplicateIds: ids.slice(1) };
+/**
+ * Every id a hook of this stack can have, whatever the routing mode: the deterministic id of the events topic and
+ * of each category topic derived from it (shared/routing.ts). What `--remove` deletes, and nothing else.
+ */
+export function stackHookIds(eventsTopicArn: string): string[] {
+  return [eventsTopicArn, ...NAMED_CATEGORIES.map((category) => categoryTopic(eventsTopicArn, category))].map(hookIdFor);
+}
+
+/** The changes that leave exactly our hooks, as wanted. */
+export function planApply(hooks: EventHook[], wanted: WantedHook[], { compareSecret }: CompareOptions): HookPlan {
+  const changes: EventHook[] = [];
+  const adopted: AdoptedHook[] = [];
+  const duplicateIds: string[] = [];
+  let secretOnly = true;
+  for (const hook of wanted) {
+    const candidates = hooks.filter((current) => current.id === hook.id || (current.hook_type === 'sns' && current.sns_topic_arn === hook.topicArn));
+    const kept = candidates.find((current) => current.id === hook.id) ?? candidates[0];
+    const desired = desiredHook(kept?.id ?? hook.id, hook);
+    if (kept !== undefined) adopted.push({ id: kept.id!, before: writtenFieldsOf(kept) });
+    const differs = kept === undefined ? { settings: true, secret: false } : differenceOf(kept, desired, compareSecret);
+    if (differs.settings || differs.secret) changes.push(desired);
+    if (differs.settings) secretOnly = false;
+    for (const duplicate of candidates.filter((current) => current !== kept)) {
+      duplicateIds.push(duplicate.id!);
+      changes.push({ id: duplicate.id!, delete: true });
+      secretOnly = false;
+    }
+  }
+  return { changes, adopted, duplicateIds, secretOnly: changes.length > 0 && secretOnly };
+}
+
+/** The changes that delete the hooks with these ids, where present. */
+export function planRemove(hooks: EventHook[], ids: readonly string[]): HookPlan {
+  const present = hooks.filter((hook) => ids.includes(hook.id!)).map((hook) => hook.id!);
+  return { changes: present.map((id) => ({ id, delete: true })), adopted: [], duplicateIds: [], secretOnly: false };
+}
+
+/**
+ * The changes that undo what the stack did: delete the hooks it created, put back the settings of those it adopted.
+ * An adopted hook that is gone stays gone (writing it would create it again, publishing twice).
+ */
+export function planUndo(hooks: EventHook[], created: readonly string[], adopted: readonly AdoptedHook[]): HookPlan {
+  const adoptedIds = new Set(adopted.map(({ id }) => id));
+  const changes: EventHook[] = planRemove(hooks, created.filter((id) => !adoptedIds.has(id))).changes;
+  for (const { id, before } of adopted) {
+    const current = hooks.find((hook) => hook.id === id);
+    if (current !== undefined && !isDeepStrictEqual(writtenFieldsOf(current), before)) changes.push({ id, ...before } as EventHook);
+  }
+  return { changes, adopted: [], duplicateIds: [], secretOnly: false };
 }
 
 /**
@@ -66,32 +145,37 @@ export function hooksAfter(hooks: EventHook[], changes: EventHook[]): EventHook[
   return result;
 }
 
-function desiredHook(id: string, settings: HookSettings, region: string): EventHook {
+/** The names of the fields in which two hooks differ (values never: they may be credentials). */
+export function differentFields(before: EventHook, after: EventHook): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => !isDeepStrictEqual((before as Record<string, unknown>)[name], (after as Record<string, unknown>)[name])).sort();
+}
+
+function desiredHook(id: string, hook: WantedHook): EventHook {
   return {
     id,
     hook_type: 'sns',
     enabled: true,
-    event_types: [...settings.eventTypes],
-    sns_topic_arn: settings.topicArn,
-    sns_region: region,
-    sns_auth_type: settings.authType,
-    ...(settings.authType === 'keys' ? { sns_key: settings.snsKey, sns_secret: settings.snsSecret } : {}),
+    event_types: [...hook.eventTypes],
+    sns_topic_arn: hook.topicArn,
+    sns_region: hook.region,
+    sns_auth_type: hook.authType,
+    ...(hook.authType === 'keys' ? { sns_key: hook.snsKey, sns_secret: hook.snsSecret } : {}),
   };
 }
 
-/**
- * Whether the hook Stream holds is already the one wanted. Secrets are compared through the key only: Stream may
- * not return the secret, and a new AWS access key always has a new key id.
- */
-function sameHook(current: EventHook, desired: EventHook): boolean {
-  const sorted = (types: string[] | undefined) => [...(types ?? [])].sort().join(',');
-  return (
-    current.hook_type === 'sns' &&
-    current.enabled === true &&
-    current.sns_topic_arn === desired.sns_topic_arn &&
-    current.sns_region === desired.sns_region &&
-    current.sns_auth_type === desired.sns_auth_type &&
-    sorted(current.event_types) === sorted(desired.event_types) &&
-    (desired.sns_auth_type !== 'keys' || current.sns_key === desired.sns_key)
-  );
+function writtenFieldsOf(hook: EventHook): AdoptedHook['before'] {
+  const fields = hook as Record<string, unknown>;
+  return Object.fromEntries(WRITTEN_FIELDS.filter((name) => fields[name] !== undefined).map((name) => [name, structuredClone(fields[name])]));
+}
+
+/** Whether the hook Stream holds differs from the one wanted in its settings, and in its SNS secret. */
+function differenceOf(current: EventHook, desired: EventHook, compareSecret: boolean): { settings: boolean; secret: boolean } {
+  const asSet = (types: unknown) => JSON.stringify([...new Set(Array.isArray(types) ? types : [])].sort());
+  const keys = desired.sns_auth_type === 'keys';
+  const settings =
+    (['hook_type', 'enabled', 'sns_topic_arn', 'sns_region', 'sns_auth_type'] as const).some((name) => current[name] !== desired[name]) ||
+    asSet(current.event_types) !== asSet(desired.event_types) ||
+    (keys && current.sns_key !== desired.sns_key);
+  return { settings, secret: keys && compareSecret && current.sns_secret !== desired.sns_secret };
 }

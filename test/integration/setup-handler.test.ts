@@ -16,7 +16,7 @@ const API_SECRET = 'handler-api-secret-61f0a4';
 const TOPIC_NAME = 'stream-chat-events-dev-events';
 /** The topic of the function's own region and account (lambdaContext's ARN). */
 const TOPIC = `arn:aws:sns:us-east-1:111122223333:${TOPIC_NAME}`;
-const REMEDY = 'remove it with npm run setup -- --remove';
+const REMEDY = 'remove them with npm run setup -- --remove';
 
 let stream: FakeStream;
 let responses: ResponseUrl;
@@ -40,7 +40,7 @@ function handlerWith(overrides: Partial<SetupDependencies> = {}) {
   return createSetupHandler({
     streamCredentials: async () => ({ apiKey: API_KEY, apiSecret: API_SECRET }),
     snsKeys: async () => ({ snsKey: 'AKIAHANDLERKEYS1', snsSecret: 'handler-sns-secret' }),
-    run: (action, settings, credentials, options) => runSetup(action, settings, credentials, { ...options, baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 }),
+    options: { baseUrl: stream.baseUrl, retryBaseDelayMs: 10, attempts: 2 },
     logger: {
       info: () => undefined,
       warn: () => undefined,
@@ -114,16 +114,16 @@ describe('setup function on demand', () => {
       says: 'Stream is unreachable or overloaded after 2 attempts',
     },
     {
-      when: 'the base URL answers a web page', prepare: () => stream.faults.push({ route: 'GET /app', fault: StreamFault.Html }), name: 'StreamAnswerError',
+      when: 'the base URL answers a web page', prepare: () => stream.faults.push({ route: 'GET /app', fault: StreamFault.Answer, body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>' }), name: 'StreamAnswerError',
       says: "If the URL is not Stream's API, fix --base-url (or STREAM_BASE_URL); otherwise try again.",
     },
     {
-      when: 'Stream refuses the write with a 400', prepare: () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.EchoingBadRequest }), name: 'SetupError',
-      says: 'Stream refused to write the hook (HTTP 400',
+      when: 'Stream refuses the write with a 400', prepare: () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo }), name: 'StreamRefusedError',
+      says: 'Stream refused to write the hooks (HTTP 400',
     },
     {
       when: 'another writer undoes every write', prepare: listRestoredByAnotherWriter, name: 'HookNotSettledError',
-      says: `after 2 writes, Stream's app still does not hold exactly one hook for ${TOPIC} with our settings. Run the setup again; if this persists, look at the app's hooks.`,
+      says: `after 2 writes, Stream's app still does not hold exactly our hooks for ${TOPIC} with our settings. Run the setup again; if this persists, look at the app's hooks. This run had written to Stream's app 2 times`,
     },
     {
       when: 'another writer undoes every write, and one write failed',
@@ -131,7 +131,7 @@ describe('setup function on demand', () => {
         listRestoredByAnotherWriter();
         stream.faults.push({ route: 'PATCH /app', fault: StreamFault.AppliedThen500 });
       },
-      name: 'HookNotSettledError', says: 'with our settings (last failure: HTTP 500: internal error). Run the setup again',
+      name: 'HookNotSettledError', says: 'with our settings (last failure: HTTP 500: Stream error -1: internal error). Run the setup again',
     },
     {
       when: "Stream's SNS check fails", prepare: () => (stream.checkAnswer = { status: 'error', error: 'not authorized' }), name: 'SnsCheckFailedError',
@@ -221,7 +221,7 @@ describe('setup function as a custom resource: after a failure', () => {
 
     // Assess
     expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: expect.stringContaining('Stream is unreachable') })]);
-    expect(errorLog).toEqual([{ message: `The hook for ${TOPIC} may remain; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
+    expect(errorLog).toEqual([{ message: `The hooks for ${TOPIC} may remain; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
     expect(ours()).toHaveLength(1);
   });
 
@@ -233,7 +233,7 @@ describe('setup function as a custom resource: after a failure', () => {
     await handlerWith()(request('Delete', {}, `stream-sns-hook:${TOPIC}`), lambdaContext());
 
     // Assess
-    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', Reason: expect.stringContaining('hook not removed: Stream is unreachable') })]);
-    expect(errorLog).toEqual([{ message: `The Stream hook could not be removed; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
+    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', Reason: expect.stringContaining('hooks not removed: Stream is unreachable') })]);
+    expect(errorLog).toEqual([{ message: `The Stream hooks could not be removed; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
   });
 });

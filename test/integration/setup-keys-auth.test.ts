@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HookNotSettledError, SetupConfigurationError, SnsCheckFailedError } from '../../functions/setup/errors.js';
+import { hookIdFor } from '../../functions/setup/hook-id.js';
 import type { HookSettings } from '../../functions/setup/hook-plan.js';
 import { assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
 import { CREDENTIALS_OF_OTHERS, type FakeStream, type FakeStreamHook, HOOKS_OF_OTHERS, type SnsCheckRequest, StreamFault, startFakeStream } from '../support/fake-stream.js';
@@ -108,7 +109,7 @@ describe('setup keys auth: the hook and its check', () => {
 
   it('remove needs no keys: it deletes our hook whatever auth made it', async () => {
     // Prepare
-    stream.hooks.push(ourHook('ours-1'));
+    stream.hooks.push(ourHook(hookIdFor(TOPIC)));
 
     // Act
     const report = await runSetup('remove', { topicArn: TOPIC, authType: 'keys', eventTypes: [] }, credentials, options());
@@ -122,27 +123,26 @@ describe('setup keys auth: the hook and its check', () => {
 describe('setup keys auth: Stream\'s messages are scrubbed', () => {
   it('a Stream 400 that echoes our write shows neither the SNS secret nor the key beyond its first four characters', async () => {
     // Prepare
-    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.EchoingBadRequest });
+    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo });
 
     // Act
     const failure = await failureOf(runSetup('apply', keys, credentials, options()));
 
     // Assess
-    expect(failure?.message).toMatch(/HTTP 400: UpdateApp failed/);
-    expect(failure?.message).toContain('AKIA');
+    expect(failure?.message).toMatch(/HTTP 400: Stream error 4: request rejected/);
     expect(failure?.message).not.toContain(SNS_SECRET);
     expect(failure?.message).not.toContain(SNS_KEY.slice(4));
   });
 
   it("a Stream 400 that prints the app's hooks as bare values shows none of the credentials in them, theirs or ours", async () => {
     // Prepare
-    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.QuotingAppBadRequest });
+    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.QuotingApp });
 
     // Act
     const failure = await failureOf(runSetup('apply', keys, credentials, options()));
 
     // Assess
-    expect(failure?.message).toMatch(/HTTP 400: UpdateApp failed.*hooks\.example\.org.*stream-chat-events-dev-events/);
+    expect(failure?.message).toMatch(/HTTP 400: Stream error 4: UpdateApp failed with error/);
     for (const secret of [...CREDENTIALS_OF_OTHERS, SNS_SECRET, SNS_KEY.slice(4)]) expect(failure?.message).not.toContain(secret);
   });
 });
@@ -157,14 +157,14 @@ describe('setup: a Stream that answers writes without applying them (with keys a
 
     // Assess
     expect(failure).toBeInstanceOf(HookNotSettledError);
-    expect(failure?.message).toMatch(/after 3 writes, Stream's app still does not hold exactly one hook for .*stream-chat-events-dev-events/);
+    expect(failure?.message).toMatch(/after 3 writes, Stream's app still does not hold exactly our hooks for .*stream-chat-events-dev-events with our settings/);
     expect(writes()).toHaveLength(3);
     expect(ours()).toEqual([]);
   });
 
   it('remove stops likewise, and the hook stays', async () => {
     // Prepare
-    stream.hooks.push(ourHook('ours-1'));
+    stream.hooks.push(ourHook(hookIdFor(TOPIC)));
     stream.faults.push(...Array.from({ length: 10 }, () => ({ route: 'PATCH /app', fault: StreamFault.IgnoredWrite })));
 
     // Act
@@ -172,8 +172,55 @@ describe('setup: a Stream that answers writes without applying them (with keys a
 
     // Assess
     expect(failure).toBeInstanceOf(HookNotSettledError);
-    expect(failure?.message).toMatch(/after 2 writes, Stream's app still does not hold no hook for arn:aws:sns/);
+    expect(failure?.message).toMatch(/after 2 writes, Stream's app still does not hold none of our hooks for arn:aws:sns/);
     expect(writes()).toHaveLength(2);
     expect(ours()).toHaveLength(1);
+  });
+});
+
+describe('setup keys auth: the stored secret is compared too (case 6)', () => {
+  it('case 6: a hook holding our key with an old secret (a rotated secret) is written with the new one, and the run says so', async () => {
+    // Prepare
+    stream.hooks.push({ ...ourHook(hookIdFor(TOPIC)), sns_secret: 'the-secret-before-rotation' });
+
+    // Act
+    const report = await runSetup('apply', keys, credentials, options());
+
+    // Assess
+    expect(report.changed).toBe(true);
+    expect(ours()).toEqual([expect.objectContaining({ sns_key: SNS_KEY, sns_secret: SNS_SECRET })]);
+    expect(report.notes).toEqual(['the SNS secret Stream held was not the one given (a rotated secret): it was written']);
+  });
+
+  it('case 6: a secret changed by hand in the dashboard is repaired, and a second run changes nothing', async () => {
+    // Prepare
+    await runSetup('apply', keys, credentials, options());
+    ours()[0]!.sns_secret = 'typed-by-hand';
+
+    // Act
+    const repaired = await runSetup('apply', keys, credentials, options());
+    const again = await runSetup('apply', keys, credentials, options());
+
+    // Assess
+    expect(repaired.changed).toBe(true);
+    expect(ours()[0]?.sns_secret).toBe(SNS_SECRET);
+    expect(again.changed).toBe(false);
+  });
+
+  it('case 6: when Stream answers the secret masked, each apply writes it once, says that it cannot be confirmed, and converges', async () => {
+    // Prepare
+    stream.maskedInAnswers = ['sns_secret'];
+    await runSetup('apply', keys, credentials, options());
+    ours()[0]!.sns_secret = 'wrong-and-unseen';
+    const writesBefore = writes().length;
+
+    // Act
+    const report = await runSetup('apply', keys, credentials, options());
+
+    // Assess
+    expect(writes().length - writesBefore).toBe(1);
+    expect(ours()[0]?.sns_secret).toBe(SNS_SECRET);
+    expect(report.notes).toEqual(['Stream does not show the SNS secret it holds, so it cannot be compared: it was written once and cannot be confirmed']);
+    expect(JSON.stringify(report)).not.toContain(SNS_SECRET);
   });
 });

@@ -42,3 +42,17 @@ describe('setup: apply repairs our hook', () => {
     expect(JSON.stringify(others())).toBe(JSON.stringify(HOOKS_OF_OTHERS));
   });
 });
+
+describe('setup: event types are a set (case 9)', () => {
+  it('case 9: a type given twice settles in one write, and a second run changes nothing', async () => {
+    // Act
+    const first = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned', 'message.new'] }, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1 });
+    const second = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned', 'message.new'] }, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1 });
+
+    // Assess
+    expect(first.changed).toBe(true);
+    expect(second.changed).toBe(false);
+    expect(ours()).toEqual([expect.objectContaining({ event_types: ['message.new', 'user.banned'] })]);
+    expect(stream.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
+  });
+});

@@ -1,17 +1,14 @@
 /**
  * How the setup waits and retries when Stream fails, through the real stream-chat SDK against the local stand-in:
- * how many attempts, how long between them (doubling, or what a 429's Retry-After names), which answers are retried
- * and which stop the run at once, and the run's deadline (the custom resource must answer CloudFormation in time).
+ * how many attempts, how long between them (doubling, or what a 429's Retry-After or rate-limit reset names), which
+ * answers are retried and which stop the run at once, and the run's deadline. The waits are the setup's own timers:
+ * they run on vitest's fake clock (each skipped as it starts), and the stand-in stamps requests with that clock.
  */
-import { performance } from 'node:perf_hooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  SetupDeadlineError,
-  SetupError,
-  StreamCredentialsError,
-  StreamUnavailableError,
-} from '../../functions/setup/errors.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deadlineAfter } from '../../functions/setup/deadlines.js';
+import { SetupDeadlineError, StreamCredentialsError, StreamRefusedError, StreamUnavailableError } from '../../functions/setup/errors.js';
 import type { HookSettings } from '../../functions/setup/hook-plan.js';
+import type { SetupOptions, SetupWait } from '../../functions/setup/stream-app.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
 
@@ -22,17 +19,33 @@ const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTyp
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 
 let stream: FakeStream;
+let waits: SetupWait[];
 beforeEach(async () => {
   stream = await startFakeStream({ apiKey: API_KEY, apiSecret: API_SECRET, hooks: HOOKS_OF_OTHERS });
+  waits = [];
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 });
-afterEach(async () => stream.close());
+afterEach(async () => {
+  vi.useRealTimers();
+  await stream.close();
+});
 
+/** Options of a run whose waits are recorded and then pass on the fake clock as soon as their timer is set. */
+const options = (more: Partial<SetupOptions> = {}): Partial<SetupOptions> => ({
+  baseUrl: stream.baseUrl,
+  onWait: (wait) => {
+    waits.push(wait);
+    queueMicrotask(() => vi.advanceTimersByTime(wait.ms));
+  },
+  ...more,
+});
 const reads = () => stream.requests.filter((request) => request.method === 'GET');
 const writes = () => stream.requests.filter((request) => request.method === 'PATCH');
-/** The time between one read of the app and the next, in ms. */
+/** The time between one read of the app and the next, in ms of the fake clock. */
 const waitsBetweenReads = () => reads().slice(1).map((read, index) => read.at - reads()[index]!.at);
 const failing = (count: number, status: number, headers?: Record<string, string>) =>
   Array.from({ length: count }, () => ({ status, message: `injected ${status}`, ...(headers ? { headers } : {}) }));
+const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
 
 describe('setup retries: how many attempts', () => {
   it('reads the app exactly as many times as the attempts allow, then gives up naming them', async () => {
@@ -40,11 +53,11 @@ describe('setup retries: how many attempts', () => {
     stream.failNext.push(...failing(10, 500));
 
     // Act
-    const failure = await runSetup('apply', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1, attempts: 3 }).catch((e: unknown) => e);
+    const failure = await failureOf(runSetup('apply', resource, credentials, options({ retryBaseDelayMs: 1, attempts: 3 })));
 
     // Assess
     expect(failure).toBeInstanceOf(StreamUnavailableError);
-    expect((failure as Error).message).toMatch(/after 3 attempts \(read app settings: HTTP 500: injected 500\)/);
+    expect(failure?.message).toMatch(/after 3 attempts \(read app settings: HTTP 500: Stream error -1: injected 500\)/);
     expect(reads()).toHaveLength(3);
     expect(writes()).toEqual([]);
   });
@@ -54,7 +67,7 @@ describe('setup retries: how many attempts', () => {
     stream.failNext.push(...failing(2, 503));
 
     // Act
-    const report = await runSetup('apply', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1, attempts: 3 });
+    const report = await runSetup('apply', resource, credentials, options({ retryBaseDelayMs: 1, attempts: 3 }));
 
     // Assess
     expect(report.changed).toBe(true);
@@ -66,54 +79,65 @@ describe('setup retries: how many attempts', () => {
     stream.failNext.push(...failing(2, 500));
 
     // Act
-    const failure = await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1_000, attempts: 2 }).catch((e: unknown) => e);
-    const gaveUpAt = performance.now();
+    const failure = await failureOf(runSetup('check', resource, credentials, options({ retryBaseDelayMs: 1_000, attempts: 2 })));
 
-    // Assess: a wait after the last attempt would be 2 s; giving up takes milliseconds (1 s of room for a busy machine).
+    // Assess
     expect(failure).toBeInstanceOf(StreamUnavailableError);
-    expect(gaveUpAt - reads().at(-1)!.at).toBeLessThan(1_000);
+    expect(waits.map((wait) => wait.ms)).toEqual([1_000]);
+    expect(Date.now() - reads().at(-1)!.at).toBe(0);
   });
 });
 
 describe('setup retries: how long between attempts', () => {
-  it('doubles the wait from one attempt to the next when Stream names no wait', async () => {
+  it('doubles the wait from one attempt to the next when Stream names no wait, up to 8 s', async () => {
     // Prepare
-    stream.failNext.push(...failing(2, 500));
+    stream.failNext.push(...failing(6, 500));
 
     // Act
-    await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 400 });
+    await failureOf(runSetup('check', resource, credentials, options({ retryBaseDelayMs: 3_000, attempts: 5 })));
 
-    // Assess: 400 ms, then 800 ms (with room for a busy machine, but less than the next doubling).
-    const [first, second] = waitsBetweenReads();
-    expect(first).toBeGreaterThanOrEqual(400);
-    expect(first).toBeLessThan(750);
-    expect(second).toBeGreaterThanOrEqual(800);
+    // Assess
+    expect(waits).toEqual([3_000, 6_000, 8_000, 8_000].map((ms) => ({ name: 'retry after Stream failed', ms, call: 'read app settings' })));
+    expect(waitsBetweenReads()).toEqual([3_000, 6_000, 8_000, 8_000]);
   });
 
-  it('retries a 429 after the Retry-After it names', async () => {
+  it('retries a 429 after the Retry-After it names, and says it waits for the rate limit', async () => {
     // Prepare
-    stream.failNext.push(...failing(1, 429, { 'retry-after': '1' }));
+    stream.failNext.push(...failing(1, 429, { 'retry-after': '7' }));
 
     // Act
-    const report = await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10 });
+    const report = await runSetup('check', resource, credentials, options({ retryBaseDelayMs: 10 }));
 
     // Assess
     expect(report.check).toEqual({ status: 'ok' });
-    expect(waitsBetweenReads()[0]).toBeGreaterThanOrEqual(1_000);
+    expect(waits).toEqual([{ name: 'Stream rate limit', ms: 7_000, call: 'read app settings' }]);
+    expect(waitsBetweenReads()).toEqual([7_000]);
+  });
+
+  it('honours a named wait up to one rate-limit window (60 s), never longer', async () => {
+    // Prepare
+    stream.failNext.push(...failing(1, 429, { 'retry-after': '3600' }));
+
+    // Act
+    await runSetup('check', resource, credentials, options({ retryBaseDelayMs: 10 }));
+
+    // Assess
+    expect(waits.map((wait) => wait.ms)).toEqual([60_000]);
   });
 
   it('waits for the rate-limit window to reset when a 429 names only X-RateLimit-Reset', async () => {
     // Prepare: Stream documents X-RateLimit-Reset (Unix seconds) on its rate limits, not always Retry-After.
-    const resetAt = Math.ceil(Date.now() / 1000) + 2;
+    vi.setSystemTime(Math.ceil(Date.now() / 1000) * 1000);
+    const resetAt = Date.now() / 1000 + 20;
     stream.failNext.push(...failing(1, 429, { 'x-ratelimit-reset': String(resetAt) }));
 
     // Act
-    const report = await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10 });
+    const report = await runSetup('check', resource, credentials, options({ retryBaseDelayMs: 10 }));
 
-    // Assess: the second read comes after the reset, not after the 10 ms backoff.
+    // Assess: the second read comes at the reset, not after the 10 ms backoff.
     expect(report.check).toEqual({ status: 'ok' });
-    expect(reads()[1]!.at - reads()[0]!.at).toBeGreaterThanOrEqual(1_000);
-    expect(Date.now()).toBeGreaterThanOrEqual(resetAt * 1000);
+    expect(waits).toEqual([{ name: 'Stream rate limit', ms: 20_000, call: 'read app settings' }]);
+    expect(reads()[1]!.at).toBe(resetAt * 1000);
   });
 
   it('backs off as usual when a 429 names a rate-limit reset already past', async () => {
@@ -121,23 +145,22 @@ describe('setup retries: how long between attempts', () => {
     stream.failNext.push(...failing(1, 429, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) - 5) }));
 
     // Act
-    await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 400 });
+    await runSetup('check', resource, credentials, options({ retryBaseDelayMs: 400 }));
 
     // Assess
-    expect(waitsBetweenReads()[0]).toBeGreaterThanOrEqual(400);
+    expect(waits).toEqual([{ name: 'retry after Stream failed', ms: 400, call: 'read app settings' }]);
   });
 
   it('ignores the X-RateLimit-Reset that Stream sends on every answer when the failure is not a rate limit', async () => {
     // Prepare: a 503 in a window that resets in 30 s.
-    const resetAt = Math.ceil(Date.now() / 1000) + 30;
-    stream.failNext.push(...failing(1, 503, { 'x-ratelimit-reset': String(resetAt) }));
+    stream.failNext.push(...failing(1, 503, { 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 30) }));
 
     // Act
-    const report = await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10, signal: AbortSignal.timeout(10_000) });
+    const report = await runSetup('check', resource, credentials, options({ retryBaseDelayMs: 10 }));
 
-    // Assess: retried after its own backoff, long before the reset (or the 10 s deadline).
+    // Assess
     expect(report.check).toEqual({ status: 'ok' });
-    expect(reads()).toHaveLength(2);
+    expect(waits.map((wait) => wait.ms)).toEqual([10]);
   });
 
   it('keeps doubling its wait when a 429 names a Retry-After of 0 or less, so the rate limit is not hammered', async () => {
@@ -145,31 +168,40 @@ describe('setup retries: how long between attempts', () => {
     stream.failNext.push(...failing(1, 429, { 'retry-after': '0' }), ...failing(1, 429, { 'retry-after': '-1' }));
 
     // Act
-    await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 150 });
+    await runSetup('check', resource, credentials, options({ retryBaseDelayMs: 150 }));
 
     // Assess
-    const [first, second] = waitsBetweenReads();
-    expect(first).toBeGreaterThanOrEqual(150);
-    expect(second).toBeGreaterThanOrEqual(300);
+    expect(waits.map((wait) => wait.ms)).toEqual([150, 300]);
+  });
+
+  it('waits after a failed write as after a failed read, then reads before writing again', async () => {
+    // Prepare: the write is refused by a 503, not applied.
+    stream.failNext.push({ status: 200, body: JSON.stringify({ app: { event_hooks: HOOKS_OF_OTHERS } }) }, { status: 503 });
+
+    // Act
+    await runSetup('apply', resource, credentials, options({ retryBaseDelayMs: 250 }));
+
+    // Assess
+    expect(waits).toEqual([{ name: 'retry after Stream failed', ms: 250, call: 'write the hooks' }]);
+    expect(stream.requests.map((request) => request.method)).toEqual(['GET', 'PATCH', 'GET', 'PATCH', 'GET', 'POST']);
   });
 });
 
 describe('setup retries: what is retried', () => {
   it.each([
-    [400, SetupError, /Stream refused to read app settings \(HTTP 400: injected 400\)/],
-    [409, SetupError, /Stream refused to read app settings \(HTTP 409/],
+    [400, StreamRefusedError, /Stream refused to read app settings \(HTTP 400: Stream error -1: injected 400\)/],
+    [409, StreamRefusedError, /Stream refused to read app settings \(HTTP 409/],
     [403, StreamCredentialsError, /Stream rejected the API key or secret \(HTTP 403/],
   ])('does not retry a %i: asking again gets the same answer', async (status, kind, message) => {
     // Prepare
     stream.failNext.push(...failing(5, status));
 
     // Act
-    const failure = await runSetup('apply', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1 }).catch((e: unknown) => e);
+    const failure = await failureOf(runSetup('apply', resource, credentials, options({ retryBaseDelayMs: 1 })));
 
     // Assess
     expect(failure).toBeInstanceOf(kind);
-    expect(failure).not.toBeInstanceOf(StreamUnavailableError);
-    expect((failure as Error).message).toMatch(message);
+    expect(failure?.message).toMatch(message);
     expect(reads()).toHaveLength(1);
   });
 
@@ -177,54 +209,75 @@ describe('setup retries: what is retried', () => {
     // Prepare
     const hangUps = Array.from({ length: 3 }, () => ({ route: 'POST /check_sns', fault: StreamFault.HangUp }));
     stream.faults.push(...hangUps.slice(0, 1));
-    const recovered = await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1 });
+    const recovered = await runSetup('check', resource, credentials, options({ retryBaseDelayMs: 1 }));
     stream.faults.push(...hangUps);
 
     // Act
-    const failure = await runSetup('check', resource, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1, attempts: 3 }).catch((e: unknown) => e);
+    const failure = await failureOf(runSetup('check', resource, credentials, options({ retryBaseDelayMs: 1, attempts: 3 })));
 
     // Assess
     expect(recovered.check).toEqual({ status: 'ok' });
     expect(failure).toBeInstanceOf(StreamUnavailableError);
-    expect((failure as Error).message).toMatch(/check SNS: ECONNRESET/);
+    expect(failure?.message).toMatch(/check SNS: ECONNRESET/);
   });
 });
 
 describe('setup retries: the deadline', () => {
   it('calls Stream not at all once the deadline has passed', async () => {
     // Act
-    const failure = await runSetup('apply', resource, credentials, { baseUrl: stream.baseUrl, signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const failure = await failureOf(runSetup('apply', resource, credentials, options({ signal: AbortSignal.abort() })));
 
     // Assess
     expect(failure).toBeInstanceOf(SetupDeadlineError);
     expect(stream.requests).toEqual([]);
   });
 
-  it('stops waiting at the deadline: a long Retry-After does not hold the run past it', async () => {
-    // Prepare
+  it('does not start a wait that would end past the deadline, and names the wait', async () => {
+    // Prepare: Stream asks for 5 s; the run has 2 s.
     stream.failNext.push(...failing(1, 429, { 'retry-after': '5' }));
-    const started = performance.now();
+    const deadline = deadlineAfter(2_000, 'the test deadline');
 
     // Act
-    const failure = await runSetup('apply', resource, credentials, { baseUrl: stream.baseUrl, signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    const failure = await failureOf(runSetup('apply', resource, credentials, options({ signal: deadline.signal, deadlineAt: deadline.at })));
+    deadline.clear();
 
     // Assess
     expect(failure).toBeInstanceOf(SetupDeadlineError);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(failure?.message).toContain('(read app settings: the 5 s wait for the Stream rate limit would end after it)');
+    expect(waits).toEqual([]);
     expect(stream.requests).toHaveLength(1);
   });
 
-  it('writes nothing when the deadline passes while the app is being read', async () => {
-    // Prepare
+  it('writes nothing when the deadline passes while the app is being read, and names the call', async () => {
+    // Prepare: the read is held 300 ms (real time); the run's deadline falls during it.
     stream.faults.push({ route: 'GET /app', fault: StreamFault.Slow, delayMs: 300 });
+    const deadline = deadlineAfter(100, 'the test deadline');
 
     // Act
-    const failure = await runSetup('apply', resource, credentials, { baseUrl: stream.baseUrl, signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    const running = failureOf(runSetup('apply', resource, credentials, options({ signal: deadline.signal, deadlineAt: deadline.at })));
+    await vi.waitFor(() => expect(reads()).toHaveLength(1), { interval: 1 });
+    vi.advanceTimersByTime(100);
+    const failure = await running;
 
     // Assess
     expect(failure).toBeInstanceOf(SetupDeadlineError);
-    expect(reads()).toHaveLength(1);
+    expect(failure?.message).toContain('(during read app settings)');
     expect(writes()).toEqual([]);
     expect(stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC)).toEqual([]);
+  });
+
+  it('cuts a call at its own deadline, named, when Stream holds the answer', async () => {
+    // Prepare: Stream holds the check's answer 300 ms (real time); one call may take 5 s of the fake clock.
+    stream.faults.push({ route: 'POST /check_sns', fault: StreamFault.Slow, delayMs: 300 });
+
+    // Act
+    const running = failureOf(runSetup('check', resource, credentials, options({ requestTimeoutMs: 5_000, attempts: 1 })));
+    await vi.waitFor(() => expect(stream.requests.filter((request) => request.method === 'POST')).toHaveLength(1), { interval: 1 });
+    vi.advanceTimersByTime(5_000);
+    const failure = await running;
+
+    // Assess
+    expect(failure).toBeInstanceOf(StreamUnavailableError);
+    expect(failure?.message).toContain('(check SNS: check SNS: no complete answer within 5 s)');
   });
 });

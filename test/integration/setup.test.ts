@@ -6,7 +6,7 @@ import { SnsCheckFailedError, StreamAppNotFoundError, StreamCredentialsError, St
 import type { HookSettings } from '../../functions/setup/hook-plan.js';
 import { assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, type FakeStreamHook, startFakeStream } from '../support/fake-stream.js';
-import { runSetupCli } from '../support/setup-cli.js';
+import { runSetupCli, runSetupCommand } from '../support/setup-cli.js';
 
 const API_KEY = 'test-api-key-9f2c';
 const API_SECRET = 'stream-api-secret-7d41b0c3e5a9';
@@ -147,7 +147,7 @@ describe('setup: errors', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(StreamAppNotFoundError);
-    expect((failure as Error).message).toMatch(/no app for this API key \(app not found\)/);
+    expect((failure as Error).message).toMatch(/no app for this API key \(Stream error -1: app not found\)/);
   });
 
   it('retries after a 429 and then succeeds', async () => {
@@ -171,7 +171,7 @@ describe('setup: errors', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(StreamUnavailableError);
-    expect((failure as Error).message).toMatch(/after 5 attempts.*HTTP 500/);
+    expect((failure as Error).message).toMatch(/after 5 attempts.*HTTP 500: Stream error -1: internal/);
     expect(writes()).toEqual([]);
   });
 
@@ -185,9 +185,19 @@ describe('setup: errors', () => {
   });
 });
 
-describe('setup: the command line', { tags: ['child-process'] }, () => {
+describe('setup: the command line', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    runSetupCli(args, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
+    runSetupCommand(args, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
+
+  it('runs as npm run setup: a dry run in a child process exits 0 and prints the plan', { tags: ['child-process'] }, async () => {
+    // Act
+    const run = await runSetupCli(['--topic-arn', TOPIC, '--dry-run', '--base-url', stream.baseUrl], { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^dry-run arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events: would change/);
+    expect(writes()).toEqual([]);
+  });
 
   it('applies with --json: one document with hooks before and after and the check, secrets masked', async () => {
     // Act
@@ -225,8 +235,8 @@ describe('setup: the command line', { tags: ['child-process'] }, () => {
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^usage: npm run setup -- --topic-arn <arn>/);
-    expect(run.stdout).toMatch(/--remove .*every hook for this topic/);
+    expect(run.stdout).toMatch(/^Usage: npm run setup -- \[options\]/);
+    expect(run.stdout).toMatch(/--remove +delete this stack's hooks \(those with its ids\) and\s+nothing else/);
   });
 
   it('exits non-zero with the reason when the credentials are wrong or the check fails', async () => {

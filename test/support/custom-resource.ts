@@ -49,7 +49,12 @@ export async function startResponseUrl(): Promise<ResponseUrl> {
 /** A `StreamHook` request as CloudFormation sends it. */
 export function streamHookRequest(
   type: 'Create' | 'Update' | 'Delete',
-  { responseUrl, properties, physicalResourceId }: { responseUrl: string; properties: Record<string, string>; physicalResourceId?: string | undefined },
+  {
+    responseUrl,
+    properties,
+    physicalResourceId,
+    oldProperties = {},
+  }: { responseUrl: string; properties: Record<string, string>; physicalResourceId?: string | undefined; oldProperties?: Record<string, string> },
 ): CloudFormationCustomResourceEvent {
   return {
     RequestType: type,
@@ -61,6 +66,6 @@ export function streamHookRequest(
     ResourceType: 'Custom::StreamSnsHook',
     ResourceProperties: { ServiceToken: 'x', ...properties },
     ...(physicalResourceId === undefined ? {} : { PhysicalResourceId: physicalResourceId }),
-    ...(type === 'Update' ? { OldResourceProperties: {} } : {}),
+    ...(type === 'Update' ? { OldResourceProperties: { ServiceToken: 'x', ...oldProperties } } : {}),
   } as CloudFormationCustomResourceEvent;
 }

@@ -2,13 +2,16 @@
  * A local HTTP server that plays Stream's API for the endpoints the stream-chat SDK calls during setup:
  * GET /app, PATCH /app (both event_hooks semantics: replace the list, or explicit deletion, with upsert by id as
  * Stream documents it: an unknown id creates the hook with that id) and POST /check_sns. It checks the SDK's
- * credentials as Stream does (api_key parameter, JWT signed with the secret), records every request, and fails the
- * way real services and networks do when told to (see {@link StreamFault}).
+ * credentials as Stream does (api_key parameter, JWT signed with the secret) and records every request, headers
+ * included.
+ *
+ * It misbehaves as real services, proxies and networks do, by general behaviours, not canned bodies: faults played
+ * once on the next request of a route ({@link StreamFault}), and standing behaviours ({@link FakeStream.ignoreClientIds},
+ * {@link FakeStream.dropOtherHooks}). Its clock is Date.now(), so that tests with fake timers read its times.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { type IncomingMessage, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A hook as the stand-in stores it: Stream always gives a hook an id and a type. */
@@ -21,23 +24,30 @@ export interface FakeStreamHook extends Record<string, unknown> {
 export const StreamFault = {
   /** The write is applied, then answered 500 (Stream failed after committing). */
   AppliedThen500: 'applied-then-500',
-  /** The write is applied, then answered only after `delayMs` (after the client's timeout). */
+  /** The write is applied, then answered only after `delayMs` (after the client's deadline). */
   AppliedThenLate: 'applied-then-late',
+  /** The write is held until `release` resolves (or `delayMs` passes), then applied and answered: it lands late. */
+  LandsLate: 'lands-late',
   /** 200 with the app's JSON cut in the middle (a connection closed early by a proxy). */
   TruncatedJson: 'truncated-json',
-  /** 200 with `{}`. */
-  EmptyObject: 'empty-object',
-  /** 200 with an HTML page (a wrong base URL: a login page, a CDN error page). */
-  Html: 'html',
-  /** 400 whose message echoes the request body, secrets included. */
-  EchoingBadRequest: 'echoing-400',
+  /**
+   * Answers `status` (default 400) with a Stream error whose message echoes the request: its headers (the
+   * Authorization token) and body (the SNS secret), as JSON, passed through `transform` if given (split, escape...).
+   */
+  Echo: 'echo',
   /**
    * 400 whose message prints the hooks the write would leave as Go's `%v` prints them: values without their names,
    * credentials included, other teams' and those of the write.
    */
-  QuotingAppBadRequest: 'quoting-app-400',
-  /** 200 with the fault's `body` as it is: any answer that is not what was asked for. */
+  QuotingApp: 'quoting-app',
+  /** Answers `status` (default 200) with `body` as it is, and `headers`: any answer at all. */
   Answer: 'answer',
+  /** Answers `status` (default 307) with Location `location`: a redirect. */
+  Redirect: 'redirect',
+  /** Sends a 200's headers, then one byte of the app every `intervalMs`, for at most `delayMs` in all. */
+  Trickle: 'trickle',
+  /** Sends a 200 whose body never ends, as fast as the client reads, up to `limitBytes`. */
+  Endless: 'endless',
   /** The write is answered 201 but not applied. */
   IgnoredWrite: 'ignored-write',
   /** The request is served as usual, after `delayMs`. */
@@ -46,6 +56,25 @@ export const StreamFault = {
   HangUp: 'hang-up',
 } as const;
 export type StreamFault = (typeof StreamFault)[keyof typeof StreamFault];
+
+/** A fault to play, on the next request of its route (`GET /app`, `PATCH /app`, `POST /check_sns`). */
+export interface PlannedFault {
+  route: string;
+  fault: StreamFault;
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  location?: string;
+  delayMs?: number;
+  intervalMs?: number;
+  limitBytes?: number;
+  release?: Promise<unknown>;
+  transform?: (echo: string) => string;
+  /** Requests of the route to let through before the fault plays (default 0: the next one). */
+  skip?: number;
+  /** Set by the stand-in once a write held by LandsLate has been applied. */
+  applied?: boolean;
+}
 
 /** What POST /check_sns is asked to check: the topic, and the keys to publish with (none: the topic policy). */
 export interface SnsCheckRequest {
@@ -60,18 +89,34 @@ export interface SnsCheckAnswer {
   error?: string;
 }
 
+/** A request as the stand-in received it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  /** When it arrived (Date.now()). */
+  at: number;
+}
+
 /** The running stand-in: its state is the app's hooks, open to the test, and what it was asked. */
 export interface FakeStream {
   baseUrl: string;
   hooks: FakeStreamHook[];
-  /** Every request, with when it arrived (performance.now()). */
-  requests: Array<{ method: string; path: string; body: unknown; at: number }>;
-  /** Answers to give to the next requests, in order, instead of serving them. */
-  failNext: Array<{ status: number; message?: string; headers?: Record<string, string> }>;
-  /** Faults to play, each on the next request of its route (`GET /app`, `PATCH /app`, `POST /check_sns`). */
-  faults: Array<{ route: string; fault: StreamFault; delayMs?: number; body?: string }>;
+  requests: RecordedRequest[];
+  /** Answers to give to the next requests, in order, instead of serving them (a Stream error body, or `body` as is). */
+  failNext: Array<{ status: number; message?: string; headers?: Record<string, string>; body?: string }>;
+  faults: PlannedFault[];
   /** The answer to every SNS check, or how the check goes for what it is asked to check. */
   checkAnswer: SnsCheckAnswer | ((asked: SnsCheckRequest) => SnsCheckAnswer);
+  /** Stream gives every hook it creates an id of its own, ignoring the one sent. */
+  ignoreClientIds: boolean;
+  /** Every write replaces the whole list with the hooks it names, whatever `explicit_event_hooks_deletion` says. */
+  dropOtherHooks: boolean;
+  /** Fields that GET /app answers masked (`****`) in every hook, as a service that never returns a secret does. */
+  maskedInAnswers: string[];
+  /** Bytes sent by the last Trickle or Endless answer before the client went away or the limit came. */
+  bytesSent: number;
   close(): Promise<void>;
 }
 
@@ -106,44 +151,84 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
     failNext: [],
     faults: [],
     checkAnswer: { status: 'ok' },
+    ignoreClientIds: false,
+    dropOtherHooks: false,
+    maskedInAnswers: [],
+    bytesSent: 0,
   };
+  const stored = (hook: Record<string, unknown>, known: boolean): FakeStreamHook => {
+    const now = new Date().toISOString();
+    const id = known ? String(hook.id) : state.ignoreClientIds || hook.id === undefined ? randomUUID() : String(hook.id);
+    // Stream keeps a hook's event types as a set (the setup-safety issue saw a repeated type dropped): each once.
+    const eventTypes = Array.isArray(hook.event_types) ? { event_types: [...new Set(hook.event_types)] } : {};
+    return { ...hook, ...eventTypes, id, created_at: hook.created_at ?? now, updated_at: now } as unknown as FakeStreamHook;
+  };
+  /** Explicit-deletion mode: delete by id, update by id, create a hook with an unknown id or without one. */
+  const mergeExplicit = (current: FakeStreamHook[], update: Array<Record<string, unknown>>): FakeStreamHook[] => {
+    let merged = [...current];
+    for (const change of update) {
+      if (change.delete === true) merged = merged.filter((hook) => hook.id !== change.id);
+      else if (change.id !== undefined && merged.some((hook) => hook.id === change.id)) {
+        merged = merged.map((hook) => (hook.id === change.id ? stored({ ...hook, ...change }, true) : hook));
+      } else merged.push(stored(change, false));
+    }
+    return merged;
+  };
+  const applyWrite = (body: unknown) => {
+    const { event_hooks: update, explicit_event_hooks_deletion: explicit } = (body ?? {}) as { event_hooks?: Array<Record<string, unknown>>; explicit_event_hooks_deletion?: boolean };
+    if (update === undefined) return;
+    const before = new Set(state.hooks.map((hook) => hook.id));
+    const named = new Set(update.filter((change) => change.delete !== true).map((change) => change.id));
+    state.hooks = explicit ? mergeExplicit(state.hooks, update) : update.map((hook) => stored(hook, false));
+    // As if the flag were ignored: only what the write named (or created) is left.
+    if (state.dropOtherHooks) state.hooks = state.hooks.filter((hook) => named.has(hook.id) || !before.has(hook.id));
+  };
+
   const server = createServer(async (request, response) => {
-    const at = performance.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
     const body = await readBody(request);
     const route = `${request.method} ${url.pathname}`;
-    state.requests.push({ method: request.method ?? '', path: url.pathname, body, at });
-    const send = (status: number, text: string, contentType = 'application/json', headers: Record<string, string> = {}) => {
+    state.requests.push({ method: request.method ?? '', path: url.pathname, headers: request.headers, body, at: Date.now() });
+    const send = (status: number, text: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
       if (response.destroyed) return;
-      response.writeHead(status, { 'content-type': contentType, ...headers });
+      response.writeHead(status, headers);
       response.end(text);
     };
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
-      send(status, JSON.stringify({ ...(payload as object), duration: '1.00ms' }), 'application/json', headers);
+      send(status, JSON.stringify({ ...(payload as object), duration: '1.00ms' }), { 'content-type': 'application/json', ...headers });
     const failure = state.failNext.shift();
-    if (failure) return reply(failure.status, { code: failure.status === 429 ? 9 : -1, message: failure.message ?? 'injected failure', StatusCode: failure.status }, failure.headers);
-    if (url.searchParams.get('api_key') !== apiKey || !validJwt(String(request.headers.authorization ?? ''), apiSecret)) {
-      return reply(401, { code: 5, message: 'api_key not valid', StatusCode: 401 });
+    if (failure) {
+      if (failure.body !== undefined) return send(failure.status, failure.body, { 'content-type': 'application/json', ...failure.headers });
+      return reply(failure.status, { code: failure.status === 429 ? 9 : -1, message: failure.message ?? 'injected failure', StatusCode: failure.status }, failure.headers);
     }
     const faultAt = state.faults.findIndex((planned) => planned.route === route);
-    const fault = faultAt === -1 ? undefined : state.faults.splice(faultAt, 1)[0];
+    const skipped = faultAt !== -1 && (state.faults[faultAt]!.skip ?? 0) > 0;
+    if (skipped) state.faults[faultAt]!.skip! -= 1;
+    const fault = faultAt === -1 || skipped ? undefined : state.faults.splice(faultAt, 1)[0];
+    const masked = (hook: FakeStreamHook) =>
+      Object.fromEntries(Object.entries(hook).map(([name, value]) => [name, state.maskedInAnswers.includes(name) && value !== undefined ? '****' : value]));
+    const appAnswer = () => JSON.stringify({ app: { name: 'fake-app', event_hooks: state.hooks.map(masked) } });
     switch (fault?.fault) {
       case StreamFault.TruncatedJson: {
-        const whole = JSON.stringify({ app: { name: 'fake-app', event_hooks: state.hooks } });
+        const whole = appAnswer();
         return send(200, whole.slice(0, Math.floor(whole.length / 2)));
       }
-      case StreamFault.EmptyObject:
-        return send(200, '{}');
-      case StreamFault.Html:
-        return send(200, '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>', 'text/html');
-      case StreamFault.EchoingBadRequest:
-        return reply(400, { code: 4, message: `UpdateApp failed with error: "invalid request ${JSON.stringify(body)}"`, StatusCode: 400 });
-      case StreamFault.QuotingAppBadRequest: {
+      case StreamFault.Echo: {
+        const echo = JSON.stringify({ headers: request.headers, body });
+        const message = `request rejected: ${fault.transform ? fault.transform(echo) : echo}`;
+        return reply(fault.status ?? 400, { code: 4, message, StatusCode: fault.status ?? 400 });
+      }
+      case StreamFault.QuotingApp: {
         const after = mergeExplicit(state.hooks, (body as { event_hooks?: Array<Record<string, unknown>> }).event_hooks ?? []);
         return reply(400, { code: 4, message: `UpdateApp failed with error: "event_hooks ${goValue(after)} are not valid"`, StatusCode: 400 });
       }
       case StreamFault.Answer:
-        return send(200, fault.body ?? '');
+        return send(fault.status ?? 200, fault.body ?? '', { 'content-type': 'application/json', ...fault.headers });
+      case StreamFault.Redirect:
+        return send(fault.status ?? 307, '', { location: fault.location ?? 'https://elsewhere.example.net/app' });
+      case StreamFault.Trickle:
+      case StreamFault.Endless:
+        return stream(response, fault, appAnswer(), state);
       case StreamFault.IgnoredWrite:
         return reply(201, {});
       case StreamFault.Slow:
@@ -154,10 +239,14 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
         return;
       default:
     }
-    if (request.method === 'GET' && url.pathname === '/app') return reply(200, { app: { name: 'fake-app', event_hooks: state.hooks } });
+    if (url.searchParams.get('api_key') !== apiKey || !validJwt(String(request.headers.authorization ?? ''), apiSecret)) {
+      return reply(401, { code: 5, message: 'api_key not valid', StatusCode: 401 });
+    }
+    if (request.method === 'GET' && url.pathname === '/app') return send(200, appAnswer());
     if (request.method === 'PATCH' && url.pathname === '/app') {
-      const { event_hooks: update, explicit_event_hooks_deletion: explicit } = body as { event_hooks?: Array<Record<string, unknown>>; explicit_event_hooks_deletion?: boolean };
-      if (update !== undefined) state.hooks = explicit ? mergeExplicit(state.hooks, update) : update.map(stored);
+      if (fault?.fault === StreamFault.LandsLate) await Promise.race([fault.release ?? new Promise(() => undefined), sleep(fault.delayMs ?? 60_000)]);
+      applyWrite(body);
+      if (fault !== undefined) fault.applied = true;
       if (fault?.fault === StreamFault.AppliedThen500) return reply(500, { code: -1, message: 'internal error', StatusCode: 500 });
       if (fault?.fault === StreamFault.AppliedThenLate) await sleep(fault.delayMs ?? 2_000);
       return reply(201, {});
@@ -178,21 +267,33 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
   return fake;
 }
 
-function stored(hook: Record<string, unknown>): FakeStreamHook {
-  const now = new Date().toISOString();
-  return { ...hook, id: String(hook.id ?? randomUUID()), created_at: hook.created_at ?? now, updated_at: now } as unknown as FakeStreamHook;
-}
-
-/** Explicit-deletion mode: delete by id, update by id, create a hook with an unknown id or without one. */
-function mergeExplicit(current: FakeStreamHook[], update: Array<Record<string, unknown>>): FakeStreamHook[] {
-  let hooks = [...current];
-  for (const change of update) {
-    if (change.delete === true) hooks = hooks.filter((hook) => hook.id !== change.id);
-    else if (change.id !== undefined && hooks.some((hook) => hook.id === change.id)) {
-      hooks = hooks.map((hook) => (hook.id === change.id ? stored({ ...hook, ...change }) : hook));
-    } else hooks.push(stored(change));
+/** A body sent slowly (Trickle) or without end (Endless), until the client goes away or the fault's limit comes. */
+async function stream(response: import('node:http').ServerResponse, fault: PlannedFault, app: string, state: { bytesSent: number }): Promise<void> {
+  state.bytesSent = 0;
+  response.writeHead(200, { 'content-type': 'application/json' });
+  const started = Date.now();
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  while (!response.destroyed && !response.writableEnded) {
+    if (fault.fault === StreamFault.Trickle) {
+      if (Date.now() - started > (fault.delayMs ?? 8_000)) break;
+      response.write(app[state.bytesSent % app.length] ?? ' ');
+      state.bytesSent += 1;
+      await sleep(fault.intervalMs ?? 200);
+    } else {
+      if (state.bytesSent >= (fault.limitBytes ?? 64 * 1024 * 1024)) break;
+      state.bytesSent += chunk.length;
+      if (!response.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            response.off('drain', go).off('close', go);
+            resolve();
+          };
+          response.once('drain', go).once('close', go);
+        });
+      }
+    }
   }
-  return hooks;
+  response.end();
 }
 
 /** A value as Go's `%v` prints it: structs and maps as their values only, without names or quotes. */
@@ -214,5 +315,10 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : undefined;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

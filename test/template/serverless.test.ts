@@ -188,7 +188,8 @@ describe('serverless package: the setup', () => {
 
     // Assess
     expect(hook.Type).toBe('Custom::StreamSnsHook');
-    expect(hook.Condition).toBe('RegisterHook');
+    // Case 11 of the setup-safety issue: a condition would make registerHookOnDeploy=false delete the live hook.
+    expect(hook.Condition).toBeUndefined();
     expect(hook.Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': ['SetupLambdaFunction', 'Arn'] },
       ServiceTimeout: 120,
@@ -197,6 +198,7 @@ describe('serverless package: the setup', () => {
       EventTypes: '',
       Routing: 'per-category',
       CatchAll: 'true',
+      Register: 'true',
     });
     expect(hook.Properties.ServiceTimeout).toBeGreaterThan(setupTimeout);
   });

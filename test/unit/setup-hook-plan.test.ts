@@ -1,13 +1,24 @@
 /**
  * The plan of the setup's writes, on generated apps: whatever hooks an app holds (other teams' hooks of every type,
  * none, one or several of ours, under Stream-made ids or ours), the planned changes leave exactly one hook for our
- * topic with our settings (none after remove), name no other hook, and plan nothing more once applied.
+ * topic with our settings (apply), none with our ids (remove), or what was there before (undo), name no other hook,
+ * and plan nothing more once applied.
  */
 import { fc, it } from '@fast-check/vitest';
 import type { EventHook } from 'stream-chat';
 import { describe, expect } from 'vitest';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
-import { type HookSettings, hooksAfter, isOurHook, planApply, planRemove } from '../../functions/setup/hook-plan.js';
+import {
+  type AdoptedHook,
+  type HookSettings,
+  differentFields,
+  hooksAfter,
+  planApply as planApplyOfWanted,
+  planRemove as planRemoveOfIds,
+  planUndo,
+  stackHookIds,
+  wantedHooks,
+} from '../../functions/setup/hook-plan.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
 const REGION = 'eu-west-1';
@@ -41,7 +52,12 @@ const settings: fc.Arbitrary<HookSettings> = fc.oneof(
   fc.record({ topicArn: fc.constant(TOPIC), authType: fc.constant('resource' as const), eventTypes: fc.subarray(['message.new', 'user.banned']) }),
   fc.record({ topicArn: fc.constant(TOPIC), authType: fc.constant('keys' as const), eventTypes: fc.constant<string[]>([]), snsKey: fc.constantFrom('AKIAONE', 'AKIATWO'), snsSecret: fc.constant('s') }),
 );
+/** Ours, for apply: our id, or an SNS hook for our topic. */
+const isOurHook = (hook: EventHook, topicArn: string) => hook.id === hookIdFor(topicArn) || (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn);
 const othersOf = (hooks: EventHook[]) => hooks.filter((hook) => !isOurHook(hook, TOPIC));
+const planApply = (hooks: EventHook[], settings: HookSettings, region: string, compareSecret = true) =>
+  planApplyOfWanted(hooks, wantedHooks(settings, region), { compareSecret });
+const planRemove = (hooks: EventHook[], topicArn: string) => planRemoveOfIds(hooks, stackHookIds(topicArn));
 
 describe('hook plan: apply', () => {
   it.prop([app, settings])('leaves exactly one hook for the topic, with the settings, and every other hook as it was', (hooks, wanted) => {
@@ -73,14 +89,14 @@ describe('hook plan: apply', () => {
 });
 
 describe('hook plan: remove', () => {
-  it.prop([app])('leaves no hook for the topic and every other hook as it was', (hooks) => {
+  it.prop([app])('leaves no hook with our ids, and every other hook (a Stream-made one for our topic too) as it was', (hooks) => {
     // Act
     const { changes } = planRemove(hooks, TOPIC);
     const after = hooksAfter(hooks, changes);
 
     // Assess
-    expect(after.filter((hook) => isOurHook(hook, TOPIC))).toEqual([]);
-    expect(after).toEqual(othersOf(hooks));
+    expect(after.filter((hook) => hook.id === hookIdFor(TOPIC))).toEqual([]);
+    expect(after).toEqual(hooks.filter((hook) => hook.id !== hookIdFor(TOPIC)));
     expect(changes.every((change) => change.delete === true)).toBe(true);
   });
 });
@@ -123,18 +139,32 @@ describe('hook plan: our hook is repaired, never reported unchanged, when it is 
 
   it('apply with keys auth sends the publisher key and secret, and sends them again when the key was rotated', () => {
     // Prepare
-    const rotated = applied({ sns_auth_type: 'keys', sns_key: 'AKIAPUBLISHER0' });
+    const rotated = applied({ sns_auth_type: 'keys', sns_key: 'AKIAPUBLISHER0', sns_secret: keys.snsSecret });
 
     // Act
     const created = planApply([], keys, REGION).changes;
     const rewritten = planApply([rotated], keys, REGION).changes;
-    const unchanged = planApply([applied({ sns_auth_type: 'keys', sns_key: keys.snsKey })], keys, REGION).changes;
+    const unchanged = planApply([applied({ sns_auth_type: 'keys', sns_key: keys.snsKey, sns_secret: keys.snsSecret })], keys, REGION).changes;
 
     // Assess
     const withKeys = { ...applied({ sns_auth_type: 'keys' }), sns_key: keys.snsKey, sns_secret: keys.snsSecret };
     expect(created).toEqual([withKeys]);
     expect(rewritten).toEqual([withKeys]);
     expect(unchanged).toEqual([]);
+  });
+
+  it('case 6: apply with keys auth compares the secret too: a rotated or hand-typed secret is written, and said to be the only difference', () => {
+    // Prepare
+    const stale = applied({ sns_auth_type: 'keys', sns_key: keys.snsKey, sns_secret: 'the-old-secret' });
+
+    // Act
+    const first = planApply([stale], keys, REGION);
+    const settling = planApply([stale], keys, REGION, false);
+
+    // Assess
+    expect(first.changes).toEqual([{ ...applied({ sns_auth_type: 'keys' }), sns_key: keys.snsKey, sns_secret: keys.snsSecret }]);
+    expect(first.secretOnly).toBe(true);
+    expect(settling.changes).toEqual([]);
   });
 
   it('apply with resource auth sends no key nor secret, even when the hook held some', () => {
@@ -158,8 +188,8 @@ describe('hook plan: our hook is repaired, never reported unchanged, when it is 
     const afterOmitted = planApply([withoutEventTypes], resource, REGION);
 
     // Assess
-    expect(afterReorder).toEqual({ changes: [], duplicateIds: [] });
-    expect(afterOmitted).toEqual({ changes: [], duplicateIds: [] });
+    expect(afterReorder.changes).toEqual([]);
+    expect(afterOmitted.changes).toEqual([]);
   });
 });
 
@@ -208,27 +238,19 @@ describe('hook plan: duplicates', () => {
       { id: 'stream-made-2', delete: true },
     ]);
     expect(duplicateIds).toEqual(['stream-made-1', 'stream-made-2']);
+    expect(planApply(hooks, resource, REGION).adopted).toEqual([{ id: hookIdFor(TOPIC), before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } }]);
     expect(hooksAfter(hooks, changes)).toEqual([applied()]);
   });
 
-  it('remove deletes every hook of ours and counts all but one as duplicates', () => {
+  it('remove deletes the hook with our id only, never a Stream-made one for the topic', () => {
     // Prepare
-    const single = [applied()];
     const several = [applied({ id: 'stream-made-1' }), applied()];
 
     // Act
-    const removeSingle = planRemove(single, TOPIC);
-    const removeSeveral = planRemove(several, TOPIC);
+    const { changes } = planRemove(several, TOPIC);
 
     // Assess
-    expect(removeSingle).toEqual({ changes: [{ id: hookIdFor(TOPIC), delete: true }], duplicateIds: [] });
-    expect(removeSeveral).toEqual({
-      changes: [
-        { id: 'stream-made-1', delete: true },
-        { id: hookIdFor(TOPIC), delete: true },
-      ],
-      duplicateIds: [hookIdFor(TOPIC)],
-    });
+    expect(changes).toEqual([{ id: hookIdFor(TOPIC), delete: true }]);
   });
 });
 
@@ -248,5 +270,153 @@ describe('hook plan: the hooks a dry run shows', () => {
     // Assess
     expect(after).toEqual([hooks[0], applied({ created_at: '2026-01-01T00:00:00Z' }), { id: 'new-1', hook_type: 'sns' }]);
     expect(hooks[1]).toMatchObject({ enabled: false });
+  });
+});
+
+describe('hook plan: event types are a set (case 9)', () => {
+  it.prop([fc.array(fc.constantFrom('message.new', 'user.banned', 'channel.created'), { minLength: 1, maxLength: 8 })])(
+    'case 9: a type repeated in the settings is sent once, sorted, and the hook Stream then keeps needs no further write',
+    (types) => {
+      // Act
+      const { changes } = planApply([], { ...resource, eventTypes: types }, REGION);
+      const stored = applied({ event_types: [...new Set(types)].reverse() });
+
+      // Assess
+      expect(changes[0]?.event_types).toEqual([...new Set(types)].sort());
+      expect(planApply([stored], { ...resource, eventTypes: types }, REGION).changes).toEqual([]);
+    },
+  );
+});
+
+describe('hook plan: undo (the custom resource\'s Delete and rollback)', () => {
+  const adopted: AdoptedHook = { id: 'made-by-hand', before: { enabled: false, event_types: ['message.new'], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } };
+
+  it('deletes what was created and puts back the recorded settings of what was adopted, nothing else', () => {
+    // Prepare
+    const hooks = [applied(), applied({ id: 'made-by-hand' }), { id: 'wh-1', hook_type: 'webhook' } as EventHook];
+
+    // Act
+    const { changes } = planUndo(hooks, [hookIdFor(TOPIC)], [adopted]);
+
+    // Assess
+    expect(changes).toEqual([{ id: hookIdFor(TOPIC), delete: true }, { id: 'made-by-hand', ...adopted.before }]);
+    expect(hooksAfter(hooks, changes)).toEqual([{ ...applied({ id: 'made-by-hand' }), ...adopted.before }, hooks[2]]);
+  });
+
+  it('never creates an adopted hook again once it is gone, and never deletes an adopted one that is also listed as created', () => {
+    // Act
+    const gone = planUndo([], [], [adopted]);
+    const listedTwice = planUndo([applied({ id: 'made-by-hand' })], ['made-by-hand'], [adopted]);
+
+    // Assess
+    expect(gone.changes).toEqual([]);
+    expect(listedTwice.changes).toEqual([{ id: 'made-by-hand', ...adopted.before }]);
+  });
+
+  it('plans nothing once undone', () => {
+    // Prepare
+    const hooks = [applied(), applied({ id: 'made-by-hand' })];
+
+    // Act
+    const after = hooksAfter(hooks, planUndo(hooks, [hookIdFor(TOPIC)], [adopted]).changes);
+
+    // Assess
+    expect(planUndo(after, [hookIdFor(TOPIC)], [adopted]).changes).toEqual([]);
+  });
+});
+
+describe('hook plan: the ids of the stack', () => {
+  it('are the deterministic ids of the events topic and of every category topic derived from it', () => {
+    // Act
+    const ids = stackHookIds(TOPIC);
+
+    // Assess
+    expect(ids[0]).toBe(hookIdFor(TOPIC));
+    expect(ids).toContain(hookIdFor(`${TOPIC}-messages`));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('hook plan: examples of what generated apps cover', () => {
+  it('wants one hook per topic, its types sorted and each once, and keys only under keys auth', () => {
+    // Act
+    const resourceWanted = wantedHooks({ ...resource, eventTypes: ['user.banned', 'message.new', 'user.banned'], snsKey: 'AKIAX', snsSecret: 's' }, REGION);
+    const keysWanted = wantedHooks(keys, REGION);
+
+    // Assess
+    expect(resourceWanted).toEqual([{ id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'resource', eventTypes: ['message.new', 'user.banned'] }]);
+    expect(keysWanted).toEqual([{ id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'keys', eventTypes: [], snsKey: keys.snsKey, snsSecret: keys.snsSecret }]);
+  });
+
+  it('adopts the hook with our id wherever it points, and the first SNS hook for the topic when none has our id', () => {
+    // Act
+    const byId = planApply([applied({ sns_topic_arn: `${TOPIC}-old` })], resource, REGION);
+    const byTopic = planApply([applied({ id: 'first' }), applied({ id: 'second' })], resource, REGION);
+
+    // Assess
+    expect(byId.adopted.map(({ id }) => id)).toEqual([hookIdFor(TOPIC)]);
+    expect(byTopic.adopted).toEqual([{ id: 'first', before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } }]);
+    expect(byTopic.duplicateIds).toEqual(['second']);
+  });
+
+  it('says a change is for the secret only when nothing else differs, no duplicate is deleted, and something is written', () => {
+    // Prepare
+    const stored = applied({ sns_auth_type: 'keys', sns_key: keys.snsKey, sns_secret: 'old' });
+
+    // Act
+    const secretOnly = planApply([stored], keys, REGION);
+    const alsoDisabled = planApply([{ ...stored, enabled: false }], keys, REGION);
+    const alsoDuplicate = planApply([stored, applied({ id: 'dup', sns_auth_type: 'keys' })], keys, REGION);
+    const nothing = planApply([{ ...stored, sns_secret: keys.snsSecret }], keys, REGION);
+
+    // Assess
+    expect([secretOnly.secretOnly, alsoDisabled.secretOnly, alsoDuplicate.secretOnly, nothing.secretOnly]).toEqual([true, false, false, false]);
+  });
+
+  it('compares event types as sets, whatever order Stream keeps, and never confuses two lists that join alike', () => {
+    // Act
+    const unsorted = planApply([applied({ event_types: ['user.banned', 'message.new'] })], { ...resource, eventTypes: ['message.new', 'user.banned'] }, REGION);
+    const joinedAlike = planApply([applied({ event_types: ['ab', 'c'] })], { ...resource, eventTypes: ['a', 'bc'] }, REGION);
+
+    // Assess
+    expect(unsorted.changes).toEqual([]);
+    expect(joinedAlike.changes).toHaveLength(1);
+  });
+
+  it('under resource auth, ignores a key Stream still holds from an earlier keys auth', () => {
+    // Act
+    const { changes } = planApply([applied({ sns_key: 'AKIALEFTOVER' })], resource, REGION);
+
+    // Assess
+    expect(changes).toEqual([]);
+  });
+
+  it('removal and undo plans adopt nothing and are never for a secret only', () => {
+    // Act
+    const remove = planRemove([applied()], TOPIC);
+    const undo = planUndo([applied()], [hookIdFor(TOPIC)], []);
+
+    // Assess
+    expect(remove).toEqual({ changes: [{ id: hookIdFor(TOPIC), delete: true }], adopted: [], duplicateIds: [], secretOnly: false });
+    expect(undo).toEqual({ changes: [{ id: hookIdFor(TOPIC), delete: true }], adopted: [], duplicateIds: [], secretOnly: false });
+  });
+
+  it('undo finds an adopted hook by its id wherever it is in the app', () => {
+    // Prepare
+    const before = { enabled: false, event_types: ['message.new'] };
+
+    // Act
+    const { changes } = planUndo([applied(), applied({ id: 'made-by-hand' })], [], [{ id: 'made-by-hand', before }]);
+
+    // Assess
+    expect(changes).toEqual([{ id: 'made-by-hand', ...before }]);
+  });
+
+  it('names the fields in which two hooks differ, sorted, never their values', () => {
+    // Act
+    const names = differentFields(applied(), applied({ sns_region: 'us-east-1', enabled: false, webhook_url: 'x' } as Partial<EventHook>));
+
+    // Assess
+    expect(names).toEqual(['enabled', 'sns_region', 'webhook_url']);
   });
 });
