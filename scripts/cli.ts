@@ -21,6 +21,11 @@ export interface CommandIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Parse the arguments and stop: exit status 0 when the command line is well formed, 2 when not, and the action
+   * never runs. The documentation's test checks every documented command line this way against the real parser.
+   */
+  parseOnly?: boolean;
 }
 
 /** The process's own stdout, stderr and environment. */
@@ -84,6 +89,7 @@ export async function runCommand<Options extends OptionValues = OptionValues>(
     }
     throw error;
   }
+  if (io.parseOnly === true) return ExitStatus.Ok;
   try {
     return await action(command.opts<Options>(), command.args);
   } catch (error) {
