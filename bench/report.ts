@@ -24,7 +24,9 @@ export function renderResults(r: Results): string {
   const ours = r.requestsPerEvent.ours;
   const drops = Object.values(r.dropPath as Record<string, { ratio?: number }>).filter((d) => d.ratio !== undefined);
   const worstDrop = Math.max(...drops.map((d) => d.ratio!));
-  const categoryFunctions = Object.entries(r.perFunction as Record<string, { zipBytes: number; coldImportRatio?: number }>).filter(([, f]) => f.coldImportRatio !== undefined);
+  const categoryFunctions = Object.entries(r.perFunction as Record<string, { zipBytes: number; coldImportRatio?: number }>).filter(
+    ([, f]) => f.coldImportRatio !== undefined,
+  );
   const biggestZip = Math.max(...categoryFunctions.map(([, f]) => f.zipBytes));
   const worstImport = Math.max(...categoryFunctions.map(([, f]) => f.coldImportRatio!));
   const lines = [
@@ -38,7 +40,7 @@ export function renderResults(r: Results): string {
     'Absolute times on a shared 2-core machine are noise; the ratios, taken in one run on the same events, are the',
     'figures to compare. **floor** decodes and makes one conditional PutItem (the least any deduplicating consumer',
     'does); **powertools** decodes and wraps the handler in Powertools `makeIdempotent` on the decoded event;',
-    "**ours** is the category function as `serverless package` builds it, through the whole middleware chain. For",
+    '**ours** is the category function as `serverless package` builds it, through the whole middleware chain. For',
     'floor and powertools, which have no guard, "foreign" is simply another new event: they write it.',
     '',
     '## Targets',
@@ -72,13 +74,18 @@ export function renderResults(r: Results): string {
     '',
     '| peer | new | duplicate | foreign |',
     '| --- | --- | --- | --- |',
-    ...(['floor', 'powertools', 'ours'] as const).map((peer) => `| ${peer} | ${r.requestsPerEvent[peer].new} | ${r.requestsPerEvent[peer].duplicate} | ${r.requestsPerEvent[peer].foreign} |`),
+    ...(['floor', 'powertools', 'ours'] as const).map(
+      (peer) =>
+        `| ${peer} | ${r.requestsPerEvent[peer].new} | ${r.requestsPerEvent[peer].duplicate} | ${r.requestsPerEvent[peer].foreign} |`,
+    ),
     '',
     '## 3. CPU cost of the drop path (decode + guard of a foreign event, whole middleware chain)',
     '',
     '| event | encoding | CPU µs per event | JSON.parse µs | ratio |',
     '| --- | --- | --- | --- | --- |',
-    ...Object.entries(r.dropPath as Record<string, { cpuMicrosPerEvent?: number; jsonParseMicros?: number; ratio?: number; notDeliverable?: string }>).map(([key, d]) => {
+    ...Object.entries(
+      r.dropPath as Record<string, { cpuMicrosPerEvent?: number; jsonParseMicros?: number; ratio?: number; notDeliverable?: string }>,
+    ).map(([key, d]) => {
       const [size, encoding] = key.split('.');
       return d.notDeliverable
         ? `| ${size} | ${encoding} | n/a: ${d.notDeliverable} | | |`
@@ -87,7 +94,7 @@ export function renderResults(r: Results): string {
     '',
     '## 3b. CPU cost of the event key (once per owned event)',
     '',
-    'The idempotency key is the SHA-256 of the event\'s RFC 8785 canonical JSON (shared/event-key.ts), so that every serialization of one event is one key. Beside it, the key of version 1: SHA-256 of the text as it arrived.',
+    "The idempotency key is the SHA-256 of the event's RFC 8785 canonical JSON (shared/event-key.ts), so that every serialization of one event is one key. Beside it, the key of version 1: SHA-256 of the text as it arrived.",
     '',
     '| event | bytes | canonical key µs | text hash µs |',
     '| --- | --- | --- | --- |',
@@ -112,7 +119,8 @@ export function renderResults(r: Results): string {
     '| function | zip | cold import ms | ratio to minimal |',
     '| --- | --- | --- | --- |',
     ...Object.entries(r.perFunction as Record<string, { zipBytes: number; coldImportMs?: number; coldImportRatio?: number }>).map(
-      ([name, f]) => `| ${name} | ${(f.zipBytes / 1024).toFixed(1)} KB | ${f.coldImportMs ?? 'n/a (not on the event path)'} | ${f.coldImportRatio ?? ''} |`,
+      ([name, f]) =>
+        `| ${name} | ${(f.zipBytes / 1024).toFixed(1)} KB | ${f.coldImportMs ?? 'n/a (not on the event path)'} | ${f.coldImportRatio ?? ''} |`,
     ),
     '',
     '## 6. What one million Stream events cost',
@@ -142,18 +150,17 @@ export function renderResults(r: Results): string {
   return lines.join('\n');
 }
 
-
 /** Why a missed target was missed and what would fix it, for each target this run missed. */
 function missedNotes(r: Results, worst: { worstDrop: number; biggestZip: number; worstImport: number }): string[] {
   const notes: string[] = [];
   if (r.latencyRatios.new.oursOverPowertools > TARGETS.latencyOursOverPowertoolsNew) {
     notes.push(
-      '- Latency: beyond Powertools alone, ours derives the canonical key (section 3b), appends the event\'s keys to the ' +
-        'logger, writes the handler\'s INFO line and one metric line. Run-to-run noise on this machine is a few hundredths.',
+      "- Latency: beyond Powertools alone, ours derives the canonical key (section 3b), appends the event's keys to the " +
+        "logger, writes the handler's INFO line and one metric line. Run-to-run noise on this machine is a few hundredths.",
     );
   }
   if (worst.worstDrop > TARGETS.dropPathOverJsonParse) {
-    notes.push('- Drop path: for small gzip messages, zlib\'s per-call setup of the partial inflate dominates a JSON.parse of 4 KB.');
+    notes.push("- Drop path: for small gzip messages, zlib's per-call setup of the partial inflate dominates a JSON.parse of 4 KB.");
   }
   if (r.throughput.ownerOnlyRatio < TARGETS.throughputRatio) {
     notes.push(
@@ -163,8 +170,9 @@ function missedNotes(r: Results, worst: { worstDrop: number; biggestZip: number;
   }
   if (worst.biggestZip > TARGETS.zipBytes) notes.push('- Zip size: a dependency grew; check the bundle with esbuild --analyze.');
   if (worst.worstImport > TARGETS.coldImportRatio) {
-    notes.push('- Cold import: middy and three Powertools utilities load at cold start; lazy imports of the idempotency layer would cut it.');
+    notes.push(
+      '- Cold import: middy and three Powertools utilities load at cold start; lazy imports of the idempotency layer would cut it.',
+    );
   }
   return notes.length === 0 ? [] : ['', 'Why a target was missed, and what would fix it:', '', ...notes];
 }
-

@@ -9,29 +9,38 @@
  * - ours: the category function as deployed (serverless package output), through the real middleware chain.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { decodeMessageText } from '../shared/message-encoding.js';
-import { DECODE_LIMITS } from '../shared/decode-limits.js';
-import { MessageEncoding } from '../shared/types.js';
-import { buildService, bundleLikeDeploy, createIdempotencyTable, encodeMessage, lambdaContext, LOCAL_AWS_ENV, LocalFanOut, samples, snsLambdaEvent, startDynamoDBLocal, synthesize } from '../emulator/index.js';
-import { eventKey } from '../shared/event-key.js';
 import pLimit from 'p-limit';
-import { type CommandIo, ExitStatus, defineCommand, isEntryPoint, processIo, runCommand } from '../scripts/cli.js';
-import { TARGETS, renderResults } from './report.js';
+import {
+  buildService,
+  bundleLikeDeploy,
+  createIdempotencyTable,
+  encodeMessage,
+  LOCAL_AWS_ENV,
+  LocalFanOut,
+  lambdaContext,
+  samples,
+  snsLambdaEvent,
+  startDynamoDBLocal,
+  synthesize,
+} from '../emulator/index.js';
+import { type CommandIo, defineCommand, ExitStatus, isEntryPoint, processIo, runCommand } from '../scripts/cli.js';
+import { DECODE_LIMITS } from '../shared/decode-limits.js';
+import { eventKey } from '../shared/event-key.js';
+import { decodeMessageText } from '../shared/message-encoding.js';
+import { MessageEncoding } from '../shared/types.js';
+import { renderResults, TARGETS } from './report.js';
 import { PRICES, SIZES } from './settings.js';
 
 const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 const require = createRequire(import.meta.url);
 type Handler = (event: unknown, context: unknown) => Promise<{ outcome: string }>;
-
-
-
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -62,7 +71,13 @@ function eventOfSize(bytes: number, seed: string): string {
   let json = JSON.stringify({ ...base, synthetic_id: seed, members });
   let i = 0;
   while (json.length < bytes) {
-    members.push({ user_id: `member-${i}`, user: { id: `member-${i}`, name: `Member ${i}`, role: 'user', created_at: '2025-11-03T08:12:44.120391Z' }, role: 'member', channel_role: 'channel_member', created_at: '2026-05-02T10:00:03.199012Z' });
+    members.push({
+      user_id: `member-${i}`,
+      user: { id: `member-${i}`, name: `Member ${i}`, role: 'user', created_at: '2025-11-03T08:12:44.120391Z' },
+      role: 'member',
+      channel_role: 'channel_member',
+      created_at: '2026-05-02T10:00:03.199012Z',
+    });
     i += 1;
     json = JSON.stringify({ ...base, synthetic_id: seed, members });
   }
@@ -89,7 +104,9 @@ async function runBench(io: CommandIo): Promise<void> {
   );
   try {
     const oursTable = build.functions[0]!.environment.IDEMPOTENCY_TABLE!;
-    await Promise.all([oursTable, 'bench-floor', 'bench-powertools'].map((name) => createIdempotencyTable(dynamoDB.endpoint, build.idempotencyTable, name)));
+    await Promise.all(
+      [oursTable, 'bench-floor', 'bench-powertools'].map((name) => createIdempotencyTable(dynamoDB.endpoint, build.idempotencyTable, name)),
+    );
     Object.assign(process.env, build.functions[0]!.environment);
 
     // Count DynamoDB requests at the client the bundles use (the CommonJS SDK, left out of the bundles).
@@ -114,7 +131,9 @@ async function runBench(io: CommandIo): Promise<void> {
     // ---- Figures 1 and 2: latency and DynamoDB requests per event ------------------------------------------
     const gzipDelivery = (json: string, id: string) => snsLambdaEvent(encodeMessage(json, MessageEncoding.Base64Gzip), { messageId: id });
     const newEvents = Array.from({ length: SIZES.latencyEvents }, (_, i) => gzipDelivery(eventOfSize(4_000, `new-${i}`), `n${i}`));
-    const foreignForPeers = Array.from({ length: SIZES.latencyEvents }, (_, i) => gzipDelivery(eventOfSize(4_000, `foreign-${i}`), `f${i}`));
+    const foreignForPeers = Array.from({ length: SIZES.latencyEvents }, (_, i) =>
+      gzipDelivery(eventOfSize(4_000, `foreign-${i}`), `f${i}`),
+    );
     const peersByName = { floor, powertools, ours: oursMessages } as const;
     type Peer = keyof typeof peersByName;
     const latencies: Record<Peer, Record<'new' | 'duplicate' | 'foreign', number[]>> = {
@@ -176,15 +195,24 @@ async function runBench(io: CommandIo): Promise<void> {
     ) as Record<Peer, Record<'new' | 'duplicate' | 'foreign', { medianMs: number; p99Ms: number }>>;
     const ratio = (a: Peer, b: Peer, kind: 'new' | 'duplicate' | 'foreign') => round(latency[a][kind].medianMs / latency[b][kind].medianMs);
     const latencyRatios = Object.fromEntries(
-      (['new', 'duplicate', 'foreign'] as const).map((kind) => [kind, { oursOverPowertools: ratio('ours', 'powertools', kind), oursOverFloor: ratio('ours', 'floor', kind) }]),
+      (['new', 'duplicate', 'foreign'] as const).map((kind) => [
+        kind,
+        { oursOverPowertools: ratio('ours', 'powertools', kind), oursOverFloor: ratio('ours', 'floor', kind) },
+      ]),
     ) as Record<'new' | 'duplicate' | 'foreign', { oursOverPowertools: number; oursOverFloor: number }>;
     const requestsPerEvent = Object.fromEntries(
-      order.map((peer) => [peer, Object.fromEntries(Object.entries(requestCounts[peer]).map(([kind, n]) => [kind, round(n / SIZES.latencyEvents, 2)]))]),
+      order.map((peer) => [
+        peer,
+        Object.fromEntries(Object.entries(requestCounts[peer]).map(([kind, n]) => [kind, round(n / SIZES.latencyEvents, 2)])),
+      ]),
     ) as Record<Peer, Record<'new' | 'duplicate' | 'foreign', number>>;
 
     // ---- Figure 3: CPU cost of the drop path ---------------------------------------------------------------
     const dropPath: Record<string, { cpuMicrosPerEvent: number; jsonParseMicros: number; ratio: number } | { notDeliverable: string }> = {};
-    for (const [label, bytes, iterations] of [['4KB', 4_000, 3_000], ['200KB', 200_000, 150]] as const) {
+    for (const [label, bytes, iterations] of [
+      ['4KB', 4_000, 3_000],
+      ['200KB', 200_000, 150],
+    ] as const) {
       const json = eventOfSize(bytes, `drop-${label}`);
       const parseCost = cpuMicros(iterations, () => JSON.parse(json));
       for (const encoding of Object.values(MessageEncoding)) {
@@ -200,7 +228,11 @@ async function runBench(io: CommandIo): Promise<void> {
         for (let i = 0; i < iterations; i += 1) await oursUsers(event, context);
         const used = process.cpuUsage(started);
         const micros = (used.user + used.system) / iterations;
-        dropPath[`${label}.${encoding}`] = { cpuMicrosPerEvent: round(micros, 1), jsonParseMicros: round(parseCost, 1), ratio: round(micros / parseCost, 2) };
+        dropPath[`${label}.${encoding}`] = {
+          cpuMicrosPerEvent: round(micros, 1),
+          jsonParseMicros: round(parseCost, 1),
+          ratio: round(micros / parseCost, 2),
+        };
       }
     }
 
@@ -216,8 +248,14 @@ async function runBench(io: CommandIo): Promise<void> {
       const event = JSON.parse(json) as object;
       eventKeyCost[label] = {
         bytes: json.length,
-        canonicalKeyMicros: round(cpuMicros(iterations, () => eventKey(event)), 1),
-        textHashMicros: round(cpuMicros(iterations, () => createHash('sha256').update(json).digest('base64url')), 1),
+        canonicalKeyMicros: round(
+          cpuMicros(iterations, () => eventKey(event)),
+          1,
+        ),
+        textHashMicros: round(
+          cpuMicros(iterations, () => createHash('sha256').update(json).digest('base64url')),
+          1,
+        ),
       };
     }
 
@@ -225,7 +263,13 @@ async function runBench(io: CommandIo): Promise<void> {
     // The floor runs through the same harness (the local execution environments: a pool of workers per function,
     // one invocation each, events as JSON text), so that the ratio compares pipelines, not a pipeline with a bare
     // loop; the bare in-process loop is reported beside it.
-    const fanOutEnvironment = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: dynamoDB.endpoint, STREAM_LOCAL_RUN: 'true', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'INFO' };
+    const fanOutEnvironment = {
+      ...LOCAL_AWS_ENV,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDB.endpoint,
+      STREAM_LOCAL_RUN: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
     const deliverConcurrently = async (deliver: (lambdaEvent: string) => Promise<unknown>, lambdaEvents: string[]) => {
       const limit = pLimit(SIZES.concurrency);
       const started = performance.now();
@@ -233,12 +277,28 @@ async function runBench(io: CommandIo): Promise<void> {
       return lambdaEvents.length / ((performance.now() - started) / 1000);
     };
     const floorEvents = (prefix: string) =>
-      Array.from({ length: SIZES.throughputEvents }, (_, i) => JSON.stringify(gzipDelivery(eventOfSize(4_000, `${prefix}-${i}`), `${prefix}${i}`)));
-    const fanOutOptions = { environment: fanOutEnvironment, retryDelaysMs: [250, 500], onLogLine: () => undefined, deadLetterDir: mkdtempSync(join(tmpdir(), 'bench-dead-letters-')) };
+      Array.from({ length: SIZES.throughputEvents }, (_, i) =>
+        JSON.stringify(gzipDelivery(eventOfSize(4_000, `${prefix}-${i}`), `${prefix}${i}`)),
+      );
+    const fanOutOptions = {
+      environment: fanOutEnvironment,
+      retryDelaysMs: [250, 500],
+      onLogLine: () => undefined,
+      deadLetterDir: mkdtempSync(join(tmpdir(), 'bench-dead-letters-')),
+    };
     const owner = build.functions.find((fn) => fn.name === 'messages')!;
     // The floor with the owner's settings (memory, timeout, concurrency), so that only the code differs.
     const floorFanOut = new LocalFanOut(
-      [{ ...owner, name: 'floor', functionName: 'bench-floor', handlerFile: peers.files.floor!, handlerExport: 'handler', environment: { IDEMPOTENCY_TABLE: 'bench-floor' } }],
+      [
+        {
+          ...owner,
+          name: 'floor',
+          functionName: 'bench-floor',
+          handlerFile: peers.files.floor!,
+          handlerExport: 'handler',
+          environment: { IDEMPOTENCY_TABLE: 'bench-floor' },
+        },
+      ],
       fanOutOptions,
     );
     const fanOut = new LocalFanOut(build.functions, fanOutOptions);
@@ -247,21 +307,44 @@ async function runBench(io: CommandIo): Promise<void> {
     // The owner alone: the messages function with only message.new events, to tell the owner's path from the
     // cost of running five functions on two cores.
     const ownerOnly = new LocalFanOut([owner], fanOutOptions);
-    const messageNewSample = samples().filter((sample) => sample.type === 'message.new').map((sample) => sample.event);
+    const messageNewSample = samples()
+      .filter((sample) => sample.type === 'message.new')
+      .map((sample) => sample.event);
     // Rounds alternate between the three, and each keeps its best: the first rounds warm the workers' JIT, and a
     // busy moment of the shared machine should not decide the ratio.
     let floorThroughput = 0;
     let oursThroughput = 0;
     let ownerOnlyThroughput = 0;
     for (let round = 0; round < SIZES.throughputRounds; round += 1) {
-      floorThroughput = Math.max(floorThroughput, await deliverConcurrently((lambdaEvent) => floorFanOut.deliver(lambdaEvent), floorEvents(`tp-floor-${round}`)));
-      const deliveries = synthesize(samples().map((sample) => sample.event), { count: SIZES.throughputEvents, duplicates: 0.2, prefix: `tp-${round}` });
-      oursThroughput = Math.max(oursThroughput, await deliverConcurrently((lambdaEvent) => fanOut.deliver(lambdaEvent), deliveries.map((d) => d.lambdaEvent)));
+      floorThroughput = Math.max(
+        floorThroughput,
+        await deliverConcurrently((lambdaEvent) => floorFanOut.deliver(lambdaEvent), floorEvents(`tp-floor-${round}`)),
+      );
+      const deliveries = synthesize(
+        samples().map((sample) => sample.event),
+        { count: SIZES.throughputEvents, duplicates: 0.2, prefix: `tp-${round}` },
+      );
+      oursThroughput = Math.max(
+        oursThroughput,
+        await deliverConcurrently(
+          (lambdaEvent) => fanOut.deliver(lambdaEvent),
+          deliveries.map((d) => d.lambdaEvent),
+        ),
+      );
       const owned = synthesize(messageNewSample, { count: SIZES.throughputEvents, duplicates: 0.2, prefix: `tp-owner-${round}` });
-      ownerOnlyThroughput = Math.max(ownerOnlyThroughput, await deliverConcurrently((lambdaEvent) => ownerOnly.deliver(lambdaEvent), owned.map((d) => d.lambdaEvent)));
+      ownerOnlyThroughput = Math.max(
+        ownerOnlyThroughput,
+        await deliverConcurrently(
+          (lambdaEvent) => ownerOnly.deliver(lambdaEvent),
+          owned.map((d) => d.lambdaEvent),
+        ),
+      );
     }
     await Promise.all([floorFanOut.close(), fanOut.close(), ownerOnly.close()]);
-    const floorInProcess = await deliverConcurrently((lambdaEvent) => floor(JSON.parse(lambdaEvent), lambdaContext({ functionName: 'floor' })), floorEvents('tp-bare'));
+    const floorInProcess = await deliverConcurrently(
+      (lambdaEvent) => floor(JSON.parse(lambdaEvent), lambdaContext({ functionName: 'floor' })),
+      floorEvents('tp-bare'),
+    );
     const throughput = {
       oursEventsPerSecond: round(oursThroughput, 0),
       floorEventsPerSecond: round(floorThroughput, 0),
@@ -277,9 +360,13 @@ async function runBench(io: CommandIo): Promise<void> {
     // Runs alternate between the files, so that a busy moment of the machine weighs on all of them alike.
     const importOnce = (file: string) =>
       Number(
-        execFileSync(process.execPath, ['-e', `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`], {
-          env: { ...process.env, NODE_OPTIONS: '' },
-        }).toString(),
+        execFileSync(
+          process.execPath,
+          ['-e', `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`],
+          {
+            env: { ...process.env, NODE_OPTIONS: '' },
+          },
+        ).toString(),
       );
     const importFiles = { minimal: peers.files.minimal!, ...Object.fromEntries(build.functions.map((fn) => [fn.name, fn.handlerFile])) };
     const importRuns: Record<string, number[]> = Object.fromEntries(Object.keys(importFiles).map((name) => [name, []]));
@@ -291,7 +378,13 @@ async function runBench(io: CommandIo): Promise<void> {
       Object.entries(build.zipBytes).map(([name, zipBytes]) => {
         const runs = importRuns[name];
         const importMs = runs === undefined ? undefined : percentile(runs, 50);
-        return [name, { zipBytes, ...(importMs === undefined ? {} : { coldImportMs: round(importMs, 1), coldImportRatio: round(importMs / minimalImportMs, 2) }) }];
+        return [
+          name,
+          {
+            zipBytes,
+            ...(importMs === undefined ? {} : { coldImportMs: round(importMs, 1), coldImportRatio: round(importMs / minimalImportMs, 2) }),
+          },
+        ];
       }),
     );
 
@@ -312,7 +405,10 @@ async function runBench(io: CommandIo): Promise<void> {
       logsIngestion: round(((logBytesPerOwnedEvent * 1e6) / 1024 ** 3) * PRICES.logsPerGbIngested, 2),
       deadLetterQueuesWhenEmpty: 0,
     };
-    const costTotal = round(Object.values(costPerMillion).reduce((a, b) => a + b, 0), 2);
+    const costTotal = round(
+      Object.values(costPerMillion).reduce((a, b) => a + b, 0),
+      2,
+    );
 
     const results = {
       date: new Date().toISOString(),
@@ -326,7 +422,16 @@ async function runBench(io: CommandIo): Promise<void> {
       perFunction,
       minimalColdImportMs: round(minimalImportMs, 1),
       functionsPerEvent,
-      costPerMillionEvents: { ...costPerMillion, total: costTotal, assumptions: { ownerBilledMs: billedMs(ownerMs), dropPathBilledMs: billedMs(dropMs), logBytesPerOwnedEvent: Math.round(logBytesPerOwnedEvent), prices: PRICES } },
+      costPerMillionEvents: {
+        ...costPerMillion,
+        total: costTotal,
+        assumptions: {
+          ownerBilledMs: billedMs(ownerMs),
+          dropPathBilledMs: billedMs(dropMs),
+          logBytesPerOwnedEvent: Math.round(logBytesPerOwnedEvent),
+          prices: PRICES,
+        },
+      },
       targets: TARGETS,
     };
     writeFileSync(`${BENCH_DIR}results.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -351,7 +456,11 @@ function cpuMicros(iterations: number, work: () => unknown): number {
 
 /** `npm run bench`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const command = defineCommand('npm run bench --', 'Measure what one Stream event costs through the template, beside its floor and its peers; write bench/RESULTS.md.', io);
+  const command = defineCommand(
+    'npm run bench --',
+    'Measure what one Stream event costs through the template, beside its floor and its peers; write bench/RESULTS.md.',
+    io,
+  );
   return runCommand(command, argv, io, async () => {
     await runBench(io);
     return ExitStatus.Ok;

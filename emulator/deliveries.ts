@@ -3,7 +3,7 @@
  * or events synthesised from the samples for load runs.
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MessageEncoding } from '../shared/types.js';
 import { DeliveryFileError } from './errors.js';
@@ -21,7 +21,7 @@ export function readDeliveries(paths: readonly string[], encoding: MessageEncodi
 }
 
 function jsonFilesUnder(path: string): string[] {
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(path);
   } catch {

@@ -70,7 +70,9 @@ export async function startDynamoDBFaults(dynamoDBEndpoint: string): Promise<Dyn
       if (fault?.kind === 'dropped' || isOut()) return void incoming.socket.destroy();
       if (fault?.kind === 'throttled') {
         response.writeHead(400, AMZ_JSON);
-        response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: THROTTLED_MESSAGE }));
+        response.end(
+          JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: THROTTLED_MESSAGE }),
+        );
         return;
       }
       const answer = await forward(headers, Buffer.concat(chunks));

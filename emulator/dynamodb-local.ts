@@ -9,11 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBLocalError, DynamoDBLocalFailure, EndpointUnreachableError, networkCauseOf } from './errors.js';
 import type { TableDefinition } from './packaged-service.js';
 
@@ -87,7 +83,9 @@ export async function startDynamoDBLocal(options: Partial<DynamoDBLocalOptions> 
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new DynamoDBLocalError(DynamoDBLocalFailure.StartTimeout, `DynamoDB Local did not start within ${startTimeoutMs} ms:\n${output}`));
+      reject(
+        new DynamoDBLocalError(DynamoDBLocalFailure.StartTimeout, `DynamoDB Local did not start within ${startTimeoutMs} ms:\n${output}`),
+      );
     }, startTimeoutMs);
     const onOutput = (chunk: Buffer) => {
       output += chunk.toString();
@@ -104,7 +102,10 @@ export async function startDynamoDBLocal(options: Partial<DynamoDBLocalOptions> 
       const inUse = /Address already in use|BindException/.test(output);
       reject(
         inUse
-          ? new DynamoDBLocalError(DynamoDBLocalFailure.PortInUse, `DynamoDB Local could not listen on 127.0.0.1:${port}: the port is in use. Choose another port or stop what holds it.`)
+          ? new DynamoDBLocalError(
+              DynamoDBLocalFailure.PortInUse,
+              `DynamoDB Local could not listen on 127.0.0.1:${port}: the port is in use. Choose another port or stop what holds it.`,
+            )
           : new DynamoDBLocalError(DynamoDBLocalFailure.Exited, `DynamoDB Local exited (code ${code}) before it listened:\n${output}`),
       );
     });
@@ -164,7 +165,10 @@ function assertJava(): void {
   }
   const version = /version "(\d+)/.exec(probe.stderr)?.[1];
   if (version !== undefined && Number(version) < 17) {
-    throw new DynamoDBLocalError(DynamoDBLocalFailure.JavaTooOld, `DynamoDB Local needs Java 17 or newer; \`java -version\` reports ${version}.`);
+    throw new DynamoDBLocalError(
+      DynamoDBLocalFailure.JavaTooOld,
+      `DynamoDB Local needs Java 17 or newer; \`java -version\` reports ${version}.`,
+    );
   }
 }
 

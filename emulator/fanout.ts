@@ -73,10 +73,17 @@ export class LocalFanOut {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       if (attempt > 1) await sleep(this.#retryDelaysMs[attempt - 2] ?? this.#retryDelaysMs.at(-1) ?? 0);
       const invocation = await target.invoke(lambdaEvent, requestId);
-      if (invocation.error === undefined) return { function: target.fn.name, attempts: attempt, result: invocation.result as InvocationResult };
+      if (invocation.error === undefined)
+        return { function: target.fn.name, attempts: attempt, result: invocation.result as InvocationResult };
       error = invocation.error;
     }
-    const deadLetterFile = this.deadLetters.write(target.fn.name, { requestId, functionArn: target.arn, attempts: maxAttempts, lambdaEvent, error });
+    const deadLetterFile = this.deadLetters.write(target.fn.name, {
+      requestId,
+      functionArn: target.arn,
+      attempts: maxAttempts,
+      lambdaEvent,
+      error,
+    });
     return { function: target.fn.name, attempts: maxAttempts, error, deadLetterFile };
   }
 }

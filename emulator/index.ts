@@ -17,57 +17,53 @@
 
 // 1. Build
 export { type Build, type BuildOptions, type BuiltFunction, buildService, openBuild, packageService, stagedService } from './build.js';
-export {
-  type DeployBundling,
-  type PackagedFunction,
-  type PackagedService,
-  type TableDefinition,
-  TEMPLATE_FILE,
-  readPackagedService,
-} from './packaged-service.js';
 export { bundleLikeDeploy } from './bundle.js';
-
-// 2. A local stack, and its parts
-export { type DeliveryResult, type LocalStack, type LocalStackOptions, startLocalStack } from './local-stack.js';
-export { type FanOutOptions, type FunctionReport, LocalFanOut } from './fanout.js';
-export { type Invocation, type LambdaError, LocalFunction, type LocalFunctionOptions } from './local-function.js';
 export { DeadLetterFiles, type FailedInvocation } from './dead-letters.js';
 export {
+  readDeliveries,
+  type SynthesisedDelivery,
+  type SynthesisOptions,
+  synthesize,
+} from './deliveries.js';
+export { type DynamoDBFault, type DynamoDBFaults, startDynamoDBFaults, THROTTLED_MESSAGE } from './dynamodb-faults.js';
+export {
+  createIdempotencyTable,
   type DynamoDBLocal,
   type DynamoDBLocalOptions,
   LOCAL_AWS_ENV,
-  createIdempotencyTable,
   startDynamoDBLocal,
 } from './dynamodb-local.js';
-export { type LambdaContextOptions, lambdaContext } from './lambda-context.cjs';
-export { type DynamoDBFault, type DynamoDBFaults, THROTTLED_MESSAGE, startDynamoDBFaults } from './dynamodb-faults.js';
-
-// 3. Deliveries
-export type { Delivery } from './local-stack.js';
-export {
-  type SynthesisOptions,
-  type SynthesisedDelivery,
-  readDeliveries,
-  synthesize,
-} from './deliveries.js';
-export { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';
-export { EVENTS_DIR, SAMPLES_DIR, renderSampleEvents, samples } from './samples.js';
-
-// 4. Report
-export { summarize } from './local-stack.js';
-export { renderSummary } from './report.js';
-export { progressBar } from './progress.js';
-export { FUNCTION_LOG_FILE, type RunDeliveriesOptions, type RunOutput, functionLogFile, runDeliveries } from './run-deliveries.js';
-
 // Errors: each means that a run could not happen.
 export {
   BuildError,
   DeliveryFileError,
   DynamoDBLocalError,
   DynamoDBLocalFailure,
+  describeError,
   EmulatorError,
   EndpointUnreachableError,
-  PackagedServiceError,
-  describeError,
   networkCauseOf,
+  PackagedServiceError,
 } from './errors.js';
+export { type FanOutOptions, type FunctionReport, LocalFanOut } from './fanout.js';
+export { type LambdaContextOptions, lambdaContext } from './lambda-context.cjs';
+export { type Invocation, type LambdaError, LocalFunction, type LocalFunctionOptions } from './local-function.js';
+
+// 3. Deliveries
+export type { Delivery } from './local-stack.js';
+// 2. A local stack, and its parts
+// 4. Report
+export { type DeliveryResult, type LocalStack, type LocalStackOptions, startLocalStack, summarize } from './local-stack.js';
+export {
+  type DeployBundling,
+  type PackagedFunction,
+  type PackagedService,
+  readPackagedService,
+  type TableDefinition,
+  TEMPLATE_FILE,
+} from './packaged-service.js';
+export { progressBar } from './progress.js';
+export { renderSummary } from './report.js';
+export { FUNCTION_LOG_FILE, functionLogFile, type RunDeliveriesOptions, type RunOutput, runDeliveries } from './run-deliveries.js';
+export { EVENTS_DIR, renderSampleEvents, SAMPLES_DIR, samples } from './samples.js';
+export { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';

@@ -31,7 +31,7 @@ module.exports = async function invoke({ event, requestId, invocationId, timeout
     handler ??= require(handlerFile)[handlerExport];
     if (typeof handler !== 'function') throw new Error(`${handlerFile} exports no function ${handlerExport}`);
   } catch (error) {
-    return { error: { errorType: 'Runtime.ImportModuleError', errorMessage: String(error && error.message) } };
+    return { error: { errorType: 'Runtime.ImportModuleError', errorMessage: String(error?.message) } };
   }
   const context = lambdaContext({ functionName, functionArn, memorySizeMb, requestId, timeoutMs });
   try {
@@ -39,9 +39,9 @@ module.exports = async function invoke({ event, requestId, invocationId, timeout
   } catch (error) {
     return {
       error: {
-        errorType: (error && error.name) || 'Error',
-        errorMessage: (error && error.message) || String(error),
-        trace: String((error && error.stack) || '').split('\n'),
+        errorType: error?.name || 'Error',
+        errorMessage: error?.message || String(error),
+        trace: String(error?.stack || '').split('\n'),
       },
     };
   }

@@ -57,7 +57,10 @@ export class LocalFunction {
   /** Invocations sent to a worker that has not yet said it started them: each starts its own timeout. */
   readonly #awaitingStart = new Map<string, () => void>();
 
-  public constructor(public readonly fn: BuiltFunction, { environment, onLogLine }: LocalFunctionOptions) {
+  public constructor(
+    public readonly fn: BuiltFunction,
+    { environment, onLogLine }: LocalFunctionOptions,
+  ) {
     this.arn = `arn:aws:lambda:${LOCAL_ACCOUNT.region}:${LOCAL_ACCOUNT.accountId}:function:${fn.functionName}`;
     const channelName = `local-lambda-${fn.name}-${randomUUID()}`;
     this.#channel = new BroadcastChannel(channelName);
@@ -120,10 +123,13 @@ export class LocalFunction {
   /** The error Lambda reports when an execution environment dies during an invocation. */
   #deathOf(error: Error & { code?: string }, requestId: string, timedOut: boolean): LambdaError {
     const prefix = `RequestId: ${requestId} Error:`;
-    if (timedOut) return { errorType: 'Sandbox.Timedout', errorMessage: `${prefix} Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds` };
-    if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') return { errorType: 'Runtime.OutOfMemory', errorMessage: `${prefix} Runtime exited with error: signal: killed` };
+    if (timedOut)
+      return { errorType: 'Sandbox.Timedout', errorMessage: `${prefix} Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds` };
+    if (error.code === 'ERR_WORKER_OUT_OF_MEMORY')
+      return { errorType: 'Runtime.OutOfMemory', errorMessage: `${prefix} Runtime exited with error: signal: killed` };
     const exit = /worker exited with code: (-?\d+)/.exec(error.message);
-    if (exit !== null) return { errorType: 'Runtime.ExitError', errorMessage: `${prefix} Runtime exited with error: exit status ${exit[1]}` };
+    if (exit !== null)
+      return { errorType: 'Runtime.ExitError', errorMessage: `${prefix} Runtime exited with error: exit status ${exit[1]}` };
     // An uncaught exception: Lambda's Node.js runtime reports the error itself, then replaces the environment.
     return { errorType: error.name || 'Error', errorMessage: error.message, trace: String(error.stack ?? '').split('\n') };
   }

@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
+import type { Category } from '../shared/catalog.js';
 import { categoryOf } from '../shared/catalog.js';
 import { decodeSnsDelivery } from '../shared/decoder.js';
-import type { Category } from '../shared/catalog.js';
 import type { InvocationResult } from '../shared/types.js';
 import { type Build, buildService } from './build.js';
 import { createIdempotencyTable, type DynamoDBLocal, LOCAL_AWS_ENV, startDynamoDBLocal } from './dynamodb-local.js';
@@ -71,7 +71,16 @@ export interface LocalStack {
 
 /** Starts DynamoDB Local (unless given an endpoint), creates the table, builds the functions, opens the fan-out. */
 export async function startLocalStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
-  const { endpoint: given, port, retryDelaysMs, onLogLine, environment, build: givenBuild, serviceDir, deadLetterDir } = {
+  const {
+    endpoint: given,
+    port,
+    retryDelaysMs,
+    onLogLine,
+    environment,
+    build: givenBuild,
+    serviceDir,
+    deadLetterDir,
+  } = {
     endpoint: undefined,
     port: 0,
     retryDelaysMs: [250, 500],
@@ -96,7 +105,8 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
     if (built.status === 'rejected') throw built.reason;
     const build = built.value;
     const endpoint = given ?? dynamoDB!.endpoint;
-    const tableName = environment.IDEMPOTENCY_TABLE ?? build.functions[0]?.environment.IDEMPOTENCY_TABLE ?? build.idempotencyTable.tableName;
+    const tableName =
+      environment.IDEMPOTENCY_TABLE ?? build.functions[0]?.environment.IDEMPOTENCY_TABLE ?? build.idempotencyTable.tableName;
     await createIdempotencyTable(endpoint, build.idempotencyTable, tableName).catch((error: Error) => {
       if (error.name !== 'ResourceInUseException') throw error;
     });
@@ -115,8 +125,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
       onLogLine,
       deadLetterDir: deadLetterDir ?? join(serviceDir, '.local', 'dead-letters'),
     });
-    const deliver = async (delivery: Delivery) =>
-      ownerResult(delivery, await fanOut.deliver(delivery.lambdaEvent));
+    const deliver = async (delivery: Delivery) => ownerResult(delivery, await fanOut.deliver(delivery.lambdaEvent));
     const stack: LocalStack = {
       endpoint,
       fanOut,
@@ -150,7 +159,9 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
 
 /** The owner's outcome: every function but the owner skips a delivery. */
 function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly FunctionReport[]): DeliveryResult {
-  const functions = Object.fromEntries(reports.map((report) => [report.function, report.error === undefined ? report.result.outcome : 'failed' as const]));
+  const functions = Object.fromEntries(
+    reports.map((report) => [report.function, report.error === undefined ? report.result.outcome : ('failed' as const)]),
+  );
   const failed = reports.find((report) => report.error !== undefined);
   if (failed?.error !== undefined) {
     const type = typeOf(lambdaEvent);
@@ -166,7 +177,14 @@ function ownerResult({ source, lambdaEvent }: Delivery, reports: readonly Functi
   const owner = reports.find((report) => report.result !== undefined && report.result.outcome !== 'skipped');
   if (owner?.result === undefined) {
     const type = reports[0]?.result?.type ?? null;
-    return { source, type, category: type === null ? null : categoryOf(type), outcome: 'failed', reason: 'no function owned the event', functions };
+    return {
+      source,
+      type,
+      category: type === null ? null : categoryOf(type),
+      outcome: 'failed',
+      reason: 'no function owned the event',
+      functions,
+    };
   }
   const { outcome, type, category, reason } = owner.result;
   return {

@@ -4,7 +4,7 @@
  * resolved it (serverless-state.json). This is the emulator's only reading of the configuration: serverless.yml is
  * read once, by osls, and every local tool and test follows what it packaged.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions as EsbuildOptions } from 'esbuild';
 import { PackagedServiceError } from './errors.js';
@@ -45,7 +45,10 @@ export interface TableDefinition {
 }
 
 /** The esbuild options serverless-esbuild bundled the functions with (`custom.esbuild`), as esbuild takes them. */
-export type DeployBundling = Pick<EsbuildOptions, 'bundle' | 'minify' | 'keepNames' | 'sourcemap' | 'target' | 'platform' | 'format' | 'external'> & {
+export type DeployBundling = Pick<
+  EsbuildOptions,
+  'bundle' | 'minify' | 'keepNames' | 'sourcemap' | 'target' | 'platform' | 'format' | 'external'
+> & {
   /** serverless-esbuild's `outputFileExtension` (`.cjs`). */
   outputFileExtension: string;
 };
@@ -79,7 +82,9 @@ export function readPackagedService(packageDir: string): PackagedService {
   const functions = subscribed.map((logicalId): PackagedFunction => {
     const properties = template.Resources[logicalId]!.Properties;
     const name = logicalId.replace(/LambdaFunction$/, '').replace(/^./, (c) => c.toLowerCase());
-    const invokeConfig = resources.find(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === logicalId)?.[1];
+    const invokeConfig = resources.find(
+      ([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === logicalId,
+    )?.[1];
     return {
       name,
       functionName: typeof properties.FunctionName === 'string' ? properties.FunctionName : name,
@@ -110,7 +115,9 @@ export function readPackagedService(packageDir: string): PackagedService {
 function readJson<T>(packageDir: string, file: string): T {
   const path = join(packageDir, file);
   if (!existsSync(path)) {
-    throw new PackagedServiceError(`${packageDir} is not a serverless package folder: it has no ${file} (make one with npx serverless package --package <dir>)`);
+    throw new PackagedServiceError(
+      `${packageDir} is not a serverless package folder: it has no ${file} (make one with npx serverless package --package <dir>)`,
+    );
   }
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
@@ -119,7 +126,9 @@ function idempotencyTableOf(resources: Record<string, Resource>, functions: Pack
   const tableName = functions[0]?.environment.IDEMPOTENCY_TABLE;
   const table = Object.values(resources).find((r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties.TableName === tableName);
   if (tableName === undefined || table === undefined) {
-    throw new PackagedServiceError(`the template in ${packageDir} has no table named by the functions' IDEMPOTENCY_TABLE (${tableName ?? 'not set'})`);
+    throw new PackagedServiceError(
+      `the template in ${packageDir} has no table named by the functions' IDEMPOTENCY_TABLE (${tableName ?? 'not set'})`,
+    );
   }
   const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = table.Properties;
   return { tableName, KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification };

@@ -1,6 +1,7 @@
 /** The human-readable summary of a local run. */
-import { CATEGORIES } from '../shared/catalog.js';
+
 import { relative } from 'node:path';
+import { CATEGORIES } from '../shared/catalog.js';
 import type { DeadLetterFiles } from './dead-letters.js';
 import type { summarize } from './local-stack.js';
 

@@ -60,7 +60,7 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     if (!options.json) output.stderr(`${line}\n`);
   };
   let build: Build | undefined;
-  let stack;
+  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
   try {
     const toDeliver = deliveries();
     info(
@@ -90,7 +90,9 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     const { deadLetters } = stack.fanOut;
     if (options.json) {
       const files = Object.keys(deadLetters.counts).map((fn) => relative(process.cwd(), deadLetters.fileOf(fn)));
-      output.stdout(`${JSON.stringify({ results, summary: { ...summary, durationMs, deadLetters: { records: deadLetters.total, files } } })}\n`);
+      output.stdout(
+        `${JSON.stringify({ results, summary: { ...summary, durationMs, deadLetters: { records: deadLetters.total, files } } })}\n`,
+      );
     } else {
       output.stdout(`${renderSummary(summary, durationMs, deadLetters)}\n\nFunction logs: ${logFile}\n`);
     }

@@ -3,7 +3,7 @@
  * from them into events/ for `serverless invoke local` (`npm run events`; test/unit/events.test.ts fails when they
  * are out of date).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageEncoding } from '../shared/types.js';

@@ -32,7 +32,11 @@ export function stableMessageId(seed: string): string {
 /** The Lambda event SNS sends for one message. */
 export function snsLambdaEvent(
   message: string,
-  { messageId, timestamp = '2026-07-14T12:00:00.000Z', topicArn = LOCAL_TOPIC_ARN }: {
+  {
+    messageId,
+    timestamp = '2026-07-14T12:00:00.000Z',
+    topicArn = LOCAL_TOPIC_ARN,
+  }: {
     messageId: string;
     timestamp?: string;
     topicArn?: string;

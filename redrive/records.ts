@@ -11,7 +11,13 @@ import { UnreadableDeadLetterError } from './errors.js';
 /** A dead-letter record and how to send it again. */
 export type DeadLetterRecord =
   | { kind: 'lambda'; functionArn: string; requestId: string; requestPayload: unknown }
-  | { kind: 'sns'; topicArn: string; message: string; subject: string | undefined; messageAttributes: Record<string, { Type: string; Value: string }> };
+  | {
+      kind: 'sns';
+      topicArn: string;
+      message: string;
+      subject: string | undefined;
+      messageAttributes: Record<string, { Type: string; Value: string }>;
+    };
 
 const FUNCTION_ARN = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/;
@@ -28,11 +34,13 @@ function readDeadLetterRecord(text: string): DeadLetterRecord {
   const record = value as Record<string, any>;
   if (typeof record.requestContext === 'object' && record.requestContext !== null && 'requestPayload' in record) {
     const { functionArn, requestId } = record.requestContext as { functionArn?: unknown; requestId?: unknown };
-    if (typeof functionArn !== 'string' || !FUNCTION_ARN.test(functionArn)) throw new UnreadableDeadLetterError(`requestContext.functionArn is not a function ARN: ${String(functionArn)}`);
+    if (typeof functionArn !== 'string' || !FUNCTION_ARN.test(functionArn))
+      throw new UnreadableDeadLetterError(`requestContext.functionArn is not a function ARN: ${String(functionArn)}`);
     return { kind: 'lambda', functionArn, requestId: String(requestId ?? ''), requestPayload: record.requestPayload };
   }
   if (record.Type === 'Notification' && typeof record.Message === 'string') {
-    if (typeof record.TopicArn !== 'string' || !TOPIC_ARN.test(record.TopicArn)) throw new UnreadableDeadLetterError(`TopicArn is not a topic ARN: ${String(record.TopicArn)}`);
+    if (typeof record.TopicArn !== 'string' || !TOPIC_ARN.test(record.TopicArn))
+      throw new UnreadableDeadLetterError(`TopicArn is not a topic ARN: ${String(record.TopicArn)}`);
     return {
       kind: 'sns',
       topicArn: record.TopicArn,
@@ -73,7 +81,14 @@ export async function redriveOne(source: string, text: string, redrive: Redrive,
     return { source, kind: 'unreadable', target: null, outcome: 'failed', detail: (error as Error).message };
   }
   const target = record.kind === 'lambda' ? record.functionArn : record.topicArn;
-  if (dryRun) return { source, kind: record.kind, target, outcome: 'dry-run', detail: record.kind === 'lambda' ? 'would invoke the function' : 'would publish to the topic' };
+  if (dryRun)
+    return {
+      source,
+      kind: record.kind,
+      target,
+      outcome: 'dry-run',
+      detail: record.kind === 'lambda' ? 'would invoke the function' : 'would publish to the topic',
+    };
   try {
     return { source, kind: record.kind, target, outcome: 'redriven', detail: await redrive(record) };
   } catch (error) {

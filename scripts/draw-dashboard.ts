@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type CommandIo, defineCommand, ExitStatus, processIo, runCommand, UsageError } from './cli.js';
 import { drawDashboard, type PackagedTemplate, packagedDashboard } from '../template/dashboard-drawing.js';
+import { type CommandIo, defineCommand, ExitStatus, processIo, runCommand, UsageError } from './cli.js';
 
 interface Options {
   template: string;
@@ -17,7 +17,11 @@ interface Options {
 
 /** Reads the packaged template, writes the drawing; 2 when there is no template to read. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const command = defineCommand('npm run draw-dashboard --', "Draws the dashboard of a packaged template as SVG (a drawing: it shows no data)", io)
+  const command = defineCommand(
+    'npm run draw-dashboard --',
+    'Draws the dashboard of a packaged template as SVG (a drawing: it shows no data)',
+    io,
+  )
     .option('--template <file>', 'the packaged template', '.serverless/cloudformation-template-update-stack.json')
     .option('--out <file>', 'where the drawing goes', 'docs/dashboard.svg')
     .option('--date <yyyy-mm-dd>', 'the date the drawing says it was drawn', new Date().toISOString().slice(0, 10));

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CommandIo, ExitStatus, defineCommand, isEntryPoint, processIo, runCommand } from './cli.js';
+import { type CommandIo, defineCommand, ExitStatus, isEntryPoint, processIo, runCommand } from './cli.js';
 
 /** `npm run events`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {

@@ -3,13 +3,14 @@
  * a build made before, a DynamoDB already running, the table in it, another service folder.
  */
 import { resolve } from 'node:path';
-import { Option, httpUrl, integer } from './cli.js';
+import { httpUrl, integer, Option } from './cli.js';
 
 /** `--build <dir>`: run a package folder built before instead of packaging now. */
 export const buildOption = () =>
-  new Option('--build <dir>', 'run the functions of a package folder built before (npx serverless package --package <dir>) instead of packaging now').argParser(
-    (dir: string) => resolve(dir),
-  );
+  new Option(
+    '--build <dir>',
+    'run the functions of a package folder built before (npx serverless package --package <dir>) instead of packaging now',
+  ).argParser((dir: string) => resolve(dir));
 
 /** `--endpoint <url>`: use a running DynamoDB. */
 export const endpointOption = () =>
@@ -21,9 +22,13 @@ export const tableOption = () =>
 
 /** `--service <dir>`: another serverless service. */
 export const serviceOption = () =>
-  new Option('--service <dir>', 'run the functions of another serverless service folder (default: this project)').argParser((dir: string) => resolve(dir));
+  new Option('--service <dir>', 'run the functions of another serverless service folder (default: this project)').argParser((dir: string) =>
+    resolve(dir),
+  );
 
 /** `--port <port>`: DynamoDB Local's port, when one is started. */
 export const portOption = () =>
-  new Option('--port <port>', 'port for the DynamoDB Local started (default: any free port)').argParser(integer({ min: 0, max: 65_535 })).default(0).conflicts('endpoint');
-
+  new Option('--port <port>', 'port for the DynamoDB Local started (default: any free port)')
+    .argParser(integer({ min: 0, max: 65_535 }))
+    .default(0)
+    .conflicts('endpoint');

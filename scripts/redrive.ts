@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RedriveUsageError } from '../redrive/errors.js';
 import type { RedriveOutcome } from '../redrive/records.js';
-import { type CommandIo, ExitStatus, UsageError, defineCommand, isEntryPoint, processIo, runCommand } from './cli.js';
+import { type CommandIo, defineCommand, ExitStatus, isEntryPoint, processIo, runCommand, UsageError } from './cli.js';
 import { buildOption, endpointOption, serviceOption, tableOption } from './local-options.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -29,12 +29,18 @@ const LOCAL_ONLY = ['endpoint', 'service', 'build', 'table'] as const;
 /** `npm run redrive -- <argv>`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const command = defineCommand('npm run redrive --', 'Send the dead letters of this stack again, once their cause is fixed.', io)
-    .option('--from <file>', 'a local dead-letter file (.local/dead-letters/<function>.jsonl): each record goes through the local stack again; redriven records leave the file')
+    .option(
+      '--from <file>',
+      'a local dead-letter file (.local/dead-letters/<function>.jsonl): each record goes through the local stack again; redriven records leave the file',
+    )
     .addOption(endpointOption())
     .addOption(serviceOption())
     .addOption(buildOption())
     .addOption(tableOption())
-    .option('--queue <queue>', 'a dead-letter queue in AWS (URL, or name with --region): each message is sent again and deleted once that succeeded')
+    .option(
+      '--queue <queue>',
+      'a dead-letter queue in AWS (URL, or name with --region): each message is sent again and deleted once that succeeded',
+    )
     .option('--region <region>', "the queue's region when given by name (default: AWS_REGION)")
     .option('--dry-run', 'say what would be sent, send and delete nothing')
     .option('--json', 'print one JSON document: {"records":[...],"summary":{...}}')
@@ -47,8 +53,14 @@ A Lambda on-failure record invokes the function named in its functionArn with it
 redriven, 1 when one was not (it stays in the queue or file), 2 when the redrive could not run.`,
     );
   return runCommand<RedriveOptions>(command, argv, io, async (options) => {
-    if ((options.from === undefined) === (options.queue === undefined)) throw new UsageError('give either --from <file> or --queue <queue url or name>');
-    const misplaced = options.queue !== undefined ? LOCAL_ONLY.find((name) => options[name] !== undefined) : options.region !== undefined ? 'region' : undefined;
+    if ((options.from === undefined) === (options.queue === undefined))
+      throw new UsageError('give either --from <file> or --queue <queue url or name>');
+    const misplaced =
+      options.queue !== undefined
+        ? LOCAL_ONLY.find((name) => options[name] !== undefined)
+        : options.region !== undefined
+          ? 'region'
+          : undefined;
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} goes with ${misplaced === 'region' ? '--queue' : '--from'}`);
     return redrive(options, io);
   });
@@ -62,7 +74,9 @@ async function redrive(options: RedriveOptions, io: CommandIo): Promise<number> 
   let outcomes: RedriveOutcome[];
   try {
     if (options.from !== undefined) {
-      info(`${dryRun ? 'Reading' : 'Redriving'} ${options.from}${dryRun ? ' (dry run)' : ' through the local stack (DynamoDB, functions built with serverless package)...'}`);
+      info(
+        `${dryRun ? 'Reading' : 'Redriving'} ${options.from}${dryRun ? ' (dry run)' : ' through the local stack (DynamoDB, functions built with serverless package)...'}`,
+      );
       const logFile = functionLogFile(options.service);
       mkdirSync(dirname(logFile), { recursive: true });
       const { redriveFile } = await import('../redrive/local.js');
@@ -93,7 +107,8 @@ async function redrive(options: RedriveOptions, io: CommandIo): Promise<number> 
   if (options.json) {
     io.stdout(`${JSON.stringify({ records: outcomes, summary })}\n`);
   } else {
-    for (const { source, kind, target, outcome, detail } of outcomes) io.stdout(`${source}  ${kind}  ${target ?? '-'}  ${outcome}: ${detail}\n`);
+    for (const { source, kind, target, outcome, detail } of outcomes)
+      io.stdout(`${source}  ${kind}  ${target ?? '-'}  ${outcome}: ${detail}\n`);
     io.stdout(
       dryRun
         ? `${summary.records} records, nothing sent (dry run)\n`

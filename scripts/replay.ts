@@ -3,7 +3,18 @@
  * `npm start` delivers the samples. See the README, "Replay your own events".
  */
 import { MessageEncoding } from '../shared/types.js';
-import { type CommandIo, Option, UsageError, defineCommand, integer, isEntryPoint, processIo, runCommand, share, shareRange } from './cli.js';
+import {
+  type CommandIo,
+  defineCommand,
+  integer,
+  isEntryPoint,
+  Option,
+  processIo,
+  runCommand,
+  share,
+  shareRange,
+  UsageError,
+} from './cli.js';
 import { buildOption, endpointOption, portOption, serviceOption, tableOption } from './local-options.js';
 
 /** The share of repeated deliveries `--generate` makes: an event repeated every time is no longer load. */
@@ -25,14 +36,28 @@ interface ReplayOptions {
 
 /** `npm run replay -- <argv>`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const command = defineCommand('npm run replay --', 'Deliver your own events (files, folders, or synthetic load) through the local stack.', io)
+  const command = defineCommand(
+    'npm run replay --',
+    'Deliver your own events (files, folders, or synthetic load) through the local stack.',
+    io,
+  )
     .argument('[paths...]', 'files or folders (every .json file inside, sorted)')
     .option('--json', 'print one JSON document on stdout: {"results":[...],"summary":{...}}')
     .addOption(endpointOption())
-    .addOption(new Option('--encoding <encoding>', 'how to wrap bare Stream events').choices(Object.values(MessageEncoding)).default(MessageEncoding.Base64Gzip))
-    .addOption(new Option('--generate <count>', 'synthesise this many deliveries from the samples instead of reading files').argParser(integer({ min: 1 })))
     .addOption(
-      new Option('--duplicates <share>', `with --generate: share of repeated deliveries, ${shareRange(DUPLICATES)}`).argParser(share(DUPLICATES)).default(0.2),
+      new Option('--encoding <encoding>', 'how to wrap bare Stream events')
+        .choices(Object.values(MessageEncoding))
+        .default(MessageEncoding.Base64Gzip),
+    )
+    .addOption(
+      new Option('--generate <count>', 'synthesise this many deliveries from the samples instead of reading files').argParser(
+        integer({ min: 1 }),
+      ),
+    )
+    .addOption(
+      new Option('--duplicates <share>', `with --generate: share of repeated deliveries, ${shareRange(DUPLICATES)}`)
+        .argParser(share(DUPLICATES))
+        .default(0.2),
     )
     .addOption(portOption())
     .addOption(new Option('--concurrency <count>', 'deliveries in flight at once').argParser(integer({ min: 1 })).default(8))
@@ -49,9 +74,11 @@ failures after Lambda's retries are written as on-failure records to .local/dead
 Exit status: 0, 1 if a delivery failed after its retries, 2 if the run could not happen.`,
     );
   return runCommand<ReplayOptions>(command, argv, io, async (options, paths) => {
-    if (options.generate === undefined && paths.length === 0) throw new UsageError('give at least one file or folder, or --generate <count>');
+    if (options.generate === undefined && paths.length === 0)
+      throw new UsageError('give at least one file or folder, or --generate <count>');
     if (options.generate !== undefined && paths.length > 0) throw new UsageError('give files or folders, or --generate <count>, not both');
-    if (options.generate === undefined && command.getOptionValueSource('duplicates') === 'cli') throw new UsageError('--duplicates goes with --generate');
+    if (options.generate === undefined && command.getOptionValueSource('duplicates') === 'cli')
+      throw new UsageError('--duplicates goes with --generate');
     const { generate, duplicates } = options;
     // Loaded once the command line is good: `--help` and misuse answer at once.
     const { readDeliveries, runDeliveries, samples, synthesize } = await import('../emulator/index.js');
@@ -79,4 +106,3 @@ Exit status: 0, 1 if a delivery failed after its retries, 2 if the run could not
 }
 
 if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo);
-

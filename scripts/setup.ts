@@ -14,10 +14,10 @@ import { DEADLINES, deadlineAfter } from '../functions/setup/deadlines.js';
 import { SetupConfigurationError, SetupError } from '../functions/setup/errors.js';
 import type { HookSettings } from '../functions/setup/hook-plan.js';
 import { SecretScrubber } from '../functions/setup/scrubber.js';
-import { SDK_URL_VARIABLES, type SetupWait, checkedBaseUrl } from '../functions/setup/stream-app.js';
-import { SetupAction, type SetupReport, assertCheckPassed, runSetup } from '../functions/setup/stream-hook.js';
+import { checkedBaseUrl, SDK_URL_VARIABLES, type SetupWait } from '../functions/setup/stream-app.js';
+import { assertCheckPassed, runSetup, SetupAction, type SetupReport } from '../functions/setup/stream-hook.js';
 import { parseTopicArn } from '../functions/setup/topic-arn.js';
-import { type CommandIo, ExitStatus, Option, UsageError, defineCommand, integer, processIo, runCommand } from './cli.js';
+import { type CommandIo, defineCommand, ExitStatus, integer, Option, processIo, runCommand, UsageError } from './cli.js';
 
 interface SetupFlags {
   topicArn: string;
@@ -48,7 +48,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io,
   )
     .requiredOption('--topic-arn <arn>', "the stack's events topic (output StreamEventsTopicArn)")
-    .addOption(new Option('--auth <auth>', 'how Stream publishes: the topic policy, or an access key (SNS_KEY, SNS_SECRET)').choices(['resource', 'keys']).default('resource'))
+    .addOption(
+      new Option('--auth <auth>', 'how Stream publishes: the topic policy, or an access key (SNS_KEY, SNS_SECRET)')
+        .choices(['resource', 'keys'])
+        .default('resource'),
+    )
     .option('--event-types <a,b>', 'event types to send; default every event, including types Stream adds later', '')
     .addOption(new Option('--dry-run', 'print the hooks before and after, write nothing').conflicts(['check', 'remove']))
     .addOption(new Option('--check', "run Stream's SNS check only").conflicts(['remove']))
@@ -63,11 +67,20 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     );
 
   return runCommand<SetupFlags>(command, argv, io, async (flags) => {
-    const action = flags.dryRun ? SetupAction.DryRun : flags.check ? SetupAction.Check : flags.remove ? SetupAction.Remove : SetupAction.Apply;
+    const action = flags.dryRun
+      ? SetupAction.DryRun
+      : flags.check
+        ? SetupAction.Check
+        : flags.remove
+          ? SetupAction.Remove
+          : SetupAction.Apply;
     const settings: HookSettings = {
       topicArn: flags.topicArn,
       authType: flags.auth,
-      eventTypes: flags.eventTypes.split(',').map((type) => type.trim()).filter(Boolean),
+      eventTypes: flags.eventTypes
+        .split(',')
+        .map((type) => type.trim())
+        .filter(Boolean),
       snsKey,
       snsSecret,
     };
@@ -89,12 +102,18 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 
     const deadline = deadlineAfter(flags.timeout * 1000, `the run's deadline (${flags.timeout} s)`);
     try {
-      const report = await runSetup(action, settings, { apiKey, apiSecret }, {
-        baseUrl,
-        signal: deadline.signal,
-        deadlineAt: deadline.at,
-        onWait: (wait: SetupWait) => io.stderr(`${scrubber.scrub(`waiting ${Math.ceil(wait.ms / 1000)} s for the ${wait.name} (${wait.call})`)}\n`),
-      });
+      const report = await runSetup(
+        action,
+        settings,
+        { apiKey, apiSecret },
+        {
+          baseUrl,
+          signal: deadline.signal,
+          deadlineAt: deadline.at,
+          onWait: (wait: SetupWait) =>
+            io.stderr(`${scrubber.scrub(`waiting ${Math.ceil(wait.ms / 1000)} s for the ${wait.name} (${wait.call})`)}\n`),
+        },
+      );
       io.stdout(`${flags.json ? JSON.stringify(scrubber.scrubValue(report)) : scrubber.scrub(render(report))}\n`);
       if (action === SetupAction.Apply || action === SetupAction.Check) assertCheckPassed(report, settings.authType);
       return ExitStatus.Ok;
@@ -111,7 +130,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 /** The report as lines a person reads. */
 function render(report: SetupReport): string {
   const dryRun = report.action === SetupAction.DryRun;
-  const hooks = (list: SetupReport['hooksBefore']) => (list.length === 0 ? '  (none)' : list.map((hook) => `  ${JSON.stringify(hook)}`).join('\n'));
+  const hooks = (list: SetupReport['hooksBefore']) =>
+    list.length === 0 ? '  (none)' : list.map((hook) => `  ${JSON.stringify(hook)}`).join('\n');
   const ids = (list: string[]) => list.join(', ');
   const { created, updated } = report.written;
   const duplicates = report.duplicatesRemoved;
@@ -120,9 +140,15 @@ function render(report: SetupReport): string {
     `${report.action} ${report.topicArn}: ${report.changed ? (dryRun ? 'would change' : 'changed') : 'no change'}`,
     ...(created.length > 0 ? [`${dryRun ? 'would create' : 'created'}: ${ids(created)}`] : []),
     ...(updated.length > 0 ? [`${dryRun ? 'would update' : 'updated'}: ${ids(updated)}`] : []),
-    ...(duplicates.length > 0 ? [`${dryRun ? 'would remove' : 'removed'} ${plural(duplicates.length).replace('hook', 'duplicate hook')} for this topic: ${ids(duplicates)}`] : []),
+    ...(duplicates.length > 0
+      ? [
+          `${dryRun ? 'would remove' : 'removed'} ${plural(duplicates.length).replace('hook', 'duplicate hook')} for this topic: ${ids(duplicates)}`,
+        ]
+      : []),
     ...(report.action === SetupAction.Remove && report.written.deleted.length > 0 ? [`removed: ${ids(report.written.deleted)}`] : []),
-    ...(report.left.length > 0 ? [`left ${plural(report.left.length)} for this topic that this stack did not make: ${ids(report.left)}`] : []),
+    ...(report.left.length > 0
+      ? [`left ${plural(report.left.length)} for this topic that this stack did not make: ${ids(report.left)}`]
+      : []),
     ...report.notes.map((note) => `note: ${note}`),
     'hooks before:',
     hooks(report.hooksBefore),

@@ -4,7 +4,18 @@
  * status 1 if an event was lost or executed twice.
  */
 import { SOAK_DEFAULTS } from '../soak/settings.js';
-import { type CommandIo, ExitStatus, Option, defineCommand, integer, isEntryPoint, processIo, runCommand, share, shareRange } from './cli.js';
+import {
+  type CommandIo,
+  defineCommand,
+  ExitStatus,
+  integer,
+  isEntryPoint,
+  Option,
+  processIo,
+  runCommand,
+  share,
+  shareRange,
+} from './cli.js';
 import { buildOption, endpointOption } from './local-options.js';
 
 /** Shares of the deliveries: below 1, or nothing new would be delivered. */
@@ -22,18 +33,40 @@ interface SoakCommandOptions {
 
 /** `npm run soak -- <argv>`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const command = defineCommand('npm run soak --', 'The template under load, faults and bad input, with an exact account of every event.', io)
+  const command = defineCommand(
+    'npm run soak --',
+    'The template under load, faults and bad input, with an exact account of every event.',
+    io,
+  )
     .addOption(new Option('--events <count>', 'deliveries to make').argParser(integer({ min: 1 })).default(SOAK_DEFAULTS.events))
-    .addOption(new Option('--duplicates <share>', `share repeating an earlier event, ${shareRange(SHARE)}`).argParser(share(SHARE)).default(SOAK_DEFAULTS.duplicates))
-    .addOption(new Option('--failures <share>', `share of events failing in the handler 1 to 3 times, ${shareRange(SHARE)}`).argParser(share(SHARE)).default(SOAK_DEFAULTS.failures))
-    .addOption(new Option('--outage <ms>', 'how long DynamoDB is cut off midway (the retries wait 2/3 and 4/3 of it)').argParser(integer({ min: 1 })).default(SOAK_DEFAULTS.outageMs))
+    .addOption(
+      new Option('--duplicates <share>', `share repeating an earlier event, ${shareRange(SHARE)}`)
+        .argParser(share(SHARE))
+        .default(SOAK_DEFAULTS.duplicates),
+    )
+    .addOption(
+      new Option('--failures <share>', `share of events failing in the handler 1 to 3 times, ${shareRange(SHARE)}`)
+        .argParser(share(SHARE))
+        .default(SOAK_DEFAULTS.failures),
+    )
+    .addOption(
+      new Option('--outage <ms>', 'how long DynamoDB is cut off midway (the retries wait 2/3 and 4/3 of it)')
+        .argParser(integer({ min: 1 }))
+        .default(SOAK_DEFAULTS.outageMs),
+    )
     .option('--json', 'print the accounting as one line of JSON')
     .addOption(buildOption())
     .addOption(endpointOption())
-    .addHelpText('after', '\nExit status: 0 when every event ran once or reached the dead letters, 1 when one was lost or ran twice, 2 on misuse.');
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every event ran once or reached the dead letters, 1 when one was lost or ran twice, 2 on misuse.',
+    );
   return runCommand<SoakCommandOptions>(command, argv, io, async (options) => {
     // Loaded once the command line is good: `--help` and misuse answer at once.
-    const [{ EmulatorError, describeError }, { runSoak }] = await Promise.all([import('../emulator/index.js'), import('../soak/run-soak.js')]);
+    const [{ EmulatorError, describeError }, { runSoak }] = await Promise.all([
+      import('../emulator/index.js'),
+      import('../soak/run-soak.js'),
+    ]);
     const accounting = await runSoak(
       {
         events: options.events,

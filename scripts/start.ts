@@ -21,7 +21,11 @@ interface StartOptions {
 
 /** `npm start -- <argv>`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const command = defineCommand('npm start --', 'Deliver every sample in events/ through the local stack, as SNS delivers to the five functions.', io)
+  const command = defineCommand(
+    'npm start --',
+    'Deliver every sample in events/ through the local stack, as SNS delivers to the five functions.',
+    io,
+  )
     .option('--json', 'print one JSON document on stdout: {"results":[...],"summary":{...}}')
     .option('--logs', "also print the functions' log lines on stderr")
     .addOption(buildOption())

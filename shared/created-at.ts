@@ -25,8 +25,7 @@ const INTEGER_UNITS = [
   { below: 1e20, unit: 'nanoseconds', toMillis: (value: bigint) => value / 1_000_000n },
 ] as const;
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const DIGITS = /^\d{1,20}$/;
 
 /**

@@ -55,10 +55,7 @@ function readSnsRecord(lambdaEvent: unknown): { message: string; sns: Omit<SnsMe
   const records = isObject(lambdaEvent) ? lambdaEvent.Records : undefined;
   if (!Array.isArray(records) || records.length !== 1 || !isObject(records[0])) {
     const found = Array.isArray(records) ? `${records.length} records` : 'no Records array';
-    throw new PoisonDeliveryError(
-      RejectionReason.NotOneRecord,
-      `SNS invokes a function with exactly one record, found ${found}`,
-    );
+    throw new PoisonDeliveryError(RejectionReason.NotOneRecord, `SNS invokes a function with exactly one record, found ${found}`);
   }
   const record = records[0];
   const sns = record.Sns;
@@ -88,7 +85,11 @@ function readSnsRecord(lambdaEvent: unknown): { message: string; sns: Omit<SnsMe
  */
 function parseStreamEvent(text: string): StreamEvent {
   const shape = measureJsonShape(text, { maxDepth: DECODE_LIMITS.maxDepth, maxValues: DECODE_LIMITS.maxJsonValues });
-  const typeValues = shape.typeValues.map(({ start, end }) => () => text.slice(start, end));
+  const typeValues = shape.typeValues.map(
+    ({ start, end }) =>
+      () =>
+        text.slice(start, end),
+  );
   const firstValue = typeValues[0]?.();
   // Only a string can name an owner; a value of another kind may be megabytes not yet held to the limits: unparsed.
   const firstType = firstValue?.startsWith('"') ? parsedString(firstValue) : undefined;

@@ -12,7 +12,7 @@
  * middleware's onError deletes an in-progress record it never acquired, so a concurrent duplicate lets a third
  * delivery run the handler again (test/integration/idempotency.test.ts keeps a test that catches it).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -20,14 +20,15 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import { requiredSetting } from './configuration.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from './errors.js';
 import { EVENT_KEY_VERSION } from './event-key.js';
 import { RECORD_LIFETIME_DAYS } from './record-lifetime.js';
-import { Outcome } from './types.js';
 import type { StreamDelivery } from './types.js';
+import { Outcome } from './types.js';
 
 /** Options of the idempotent step; {@link IDEMPOTENCY_DEFAULTS} fills what is left out. */
 export interface IdempotencyOptions {
@@ -139,12 +140,7 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
       await idempotent(key, lambdaContext, run);
     } catch (error) {
       if (run.completed && error instanceof IdempotencyUnknownError) {
-        await completeWithRetries(
-          () => persistenceStore.saveSuccess(key, STORED_RESULT),
-          completionRetry,
-          lambdaContext,
-          error,
-        );
+        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), completionRetry, lambdaContext, error);
         return Outcome.Processed;
       }
       throw run.executed ? unwrapHandlerError(error) : toTransient(error);
@@ -163,10 +159,7 @@ async function completeWithRetries(
   const started = Date.now();
   let delay = retry.firstDelayMs;
   let lastError = firstError;
-  while (
-    Date.now() - started + delay <= retry.maxWaitMs &&
-    lambdaContext.getRemainingTimeInMillis() - delay > retry.keepBeforeDeadlineMs
-  ) {
+  while (Date.now() - started + delay <= retry.maxWaitMs && lambdaContext.getRemainingTimeInMillis() - delay > retry.keepBeforeDeadlineMs) {
     await new Promise((resolve) => setTimeout(resolve, delay));
     try {
       await save();

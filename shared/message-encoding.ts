@@ -43,10 +43,7 @@ export function decodeMessageText(message: string): { text: string; encoding: Me
     return { text: trimmed, encoding: MessageEncoding.RawJson };
   }
   if (trimmed.length % 4 !== 0 || !STRICT_BASE64.test(trimmed)) {
-    throw (
-      rawJsonRejection(trimmed) ??
-      new PoisonDeliveryError(RejectionReason.BadBase64, 'the message is neither JSON nor valid base64')
-    );
+    throw rawJsonRejection(trimmed) ?? new PoisonDeliveryError(RejectionReason.BadBase64, 'the message is neither JSON nor valid base64');
   }
   const bytes = Buffer.from(trimmed, 'base64');
   if (isGzip(bytes)) {

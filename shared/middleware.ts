@@ -20,16 +20,12 @@ import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import { isLocalRun, requiredSetting } from './configuration.js';
 import { EventInProgressError } from './errors.js';
-import { type IdempotencyOptions, type IdempotentRunner, createIdempotentRunner } from './idempotency.js';
+import { createIdempotentRunner, type IdempotencyOptions, type IdempotentRunner } from './idempotency.js';
 import { categoryGuard } from './middlewares/category-guard.js';
-import { type StreamEventInternal, decodeDelivery } from './middlewares/decode-delivery.js';
+import { decodeDelivery, type StreamEventInternal } from './middlewares/decode-delivery.js';
 import { keepRejected } from './middlewares/keep-rejected.js';
 import { countConcurrentDuplicate, countOutcome, eventLogger, logger } from './observability.js';
-import {
-  type RejectedDeliveryStore,
-  logOnlyRejectedDeliveryStore,
-  sqsRejectedDeliveryStore,
-} from './rejected-deliveries.js';
+import { logOnlyRejectedDeliveryStore, type RejectedDeliveryStore, sqsRejectedDeliveryStore } from './rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult, StreamDelivery, StreamEventContext, StreamEventHandler } from './types.js';
 
 /** Options of a Stream event function; {@link resolveFunctionOptions} fills what is left out. */
@@ -83,9 +79,13 @@ export function streamEventFunction<C extends Category>(
     .handler<unknown, InvocationResult>(async (delivery, lambdaContext, { signal }) => {
       // Only owned, decoded deliveries get here: steps 2 and 3 returned early for the rest.
       const handler = dispatch(delivery);
-      return handleOwnedDelivery(category, delivery, runIdempotently, (context) =>
-        handler(delivery.event, { ...context, lambdaContext, signal }),
-      lambdaContext);
+      return handleOwnedDelivery(
+        category,
+        delivery,
+        runIdempotently,
+        (context) => handler(delivery.event, { ...context, lambdaContext, signal }),
+        lambdaContext,
+      );
     });
 }
 

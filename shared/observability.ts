@@ -10,8 +10,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Category } from './catalog.js';
 import { logField } from './log-fields.js';
-import { Outcome } from './types.js';
 import type { StreamDelivery } from './types.js';
+import { Outcome } from './types.js';
 
 const SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? 'stream-chat-events';
 

@@ -24,7 +24,7 @@
  * An error that is not poison (a bug, memory) fails the invocation in `other` alone, so that Lambda retries it once
  * rather than five times. test/property/ holds the rule to all of this with generated deliveries and layouts.
  */
-import { type Category, Category as Categories, categoryOf } from './catalog.js';
+import { Category as Categories, type Category, categoryOf } from './catalog.js';
 import { decodeSnsDelivery, snsMessageOf } from './decoder.js';
 import { PoisonDeliveryError } from './errors.js';
 import { peekEventType } from './peek.js';

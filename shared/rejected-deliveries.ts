@@ -7,7 +7,7 @@
  * the owner keeps a rejection.
  */
 import { createHash } from 'node:crypto';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import type { RejectionReason } from './errors.js';
@@ -98,7 +98,8 @@ export function keptMessage(rejection: RejectedDelivery): KeptMessage {
     category: { DataType: 'String', StringValue: rejection.category },
   } as const;
   const attributeBytes = Object.entries(attributes).reduce(
-    (sum, [name, { DataType, StringValue }]) => sum + Buffer.byteLength(name) + Buffer.byteLength(DataType) + Buffer.byteLength(StringValue),
+    (sum, [name, { DataType, StringValue }]) =>
+      sum + Buffer.byteLength(name) + Buffer.byteLength(DataType) + Buffer.byteLength(StringValue),
     0,
   );
   const fits = (body: string) => Buffer.byteLength(body) + attributeBytes <= MAXIMUM_MESSAGE_BYTES;
@@ -109,7 +110,10 @@ export function keptMessage(rejection: RejectedDelivery): KeptMessage {
     whole = sqsSafeJson({ ...fields, ...splitMessage(lambdaEvent) });
   } catch (error) {
     // A Lambda event JSON.stringify cannot write (too deep, a BigInt) is kept as the reason why.
-    return { body: sqsSafeJson({ ...fields, lambdaEvent: { unserialisable: `unserialisable Lambda event: ${(error as Error).message}` } }), attributes };
+    return {
+      body: sqsSafeJson({ ...fields, lambdaEvent: { unserialisable: `unserialisable Lambda event: ${(error as Error).message}` } }),
+      attributes,
+    };
   }
   if (fits(whole)) return { body: whole, attributes };
   // Whatever was too large for the whole body could be written: so can the event.

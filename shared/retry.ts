@@ -70,7 +70,10 @@ export const RETRY_DEFAULTS = {
  * @throws the failure itself when it is not retryable; {@link RetriesExhaustedError} (cause: the last failure) when
  *   every attempt failed; {@link RetryDeadlineError} when the deadline ended it.
  */
-export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, options: Partial<RetryOptions> & Pick<RetryOptions, 'operation'>): Promise<T> {
+export async function retry<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  options: Partial<RetryOptions> & Pick<RetryOptions, 'operation'>,
+): Promise<T> {
   const settings: RetryOptions = { ...RETRY_DEFAULTS, ...options };
   let waited = 0;
   for (let number = 1; ; number += 1) {

@@ -18,7 +18,7 @@
  * types that Stream adds later. Only the catch-all's empty list does; with `catchAll: false` the events topic's hook
  * lists exactly the `other` types, and a type Stream introduces after the last sync is not delivered.
  */
-import { CATEGORIES, type Category, Category as Categories, EVENT_TYPE_CATEGORY, type KnownEventType } from './catalog.js';
+import { CATEGORIES, Category as Categories, type Category, EVENT_TYPE_CATEGORY, type KnownEventType } from './catalog.js';
 import { RoutingListError } from './errors.js';
 
 /** How events reach the functions. */
@@ -114,15 +114,19 @@ export function checkHookLists(hooks: readonly Pick<WantedHook, 'role' | 'eventT
   for (const hook of hooks.filter((candidate) => candidate.role !== 'catch-all')) {
     for (const type of hook.eventTypes) {
       const other = seen.get(type);
-      if (other !== undefined && other !== hook.role) throw new RoutingListError(`"${type}" is on the lists of both ${other} and ${hook.role}`);
+      if (other !== undefined && other !== hook.role)
+        throw new RoutingListError(`"${type}" is on the lists of both ${other} and ${hook.role}`);
       seen.set(type, hook.role);
     }
   }
-  const expected = (Object.keys(EVENT_TYPE_CATEGORY) as string[]).filter(isNamedType).filter((type) => narrowed.length === 0 || narrowed.includes(type));
+  const expected = (Object.keys(EVENT_TYPE_CATEGORY) as string[])
+    .filter(isNamedType)
+    .filter((type) => narrowed.length === 0 || narrowed.includes(type));
   const missing = expected.filter((type) => !seen.has(type));
   const extra = [...seen.keys()].filter((type) => !expected.includes(type));
   if (missing.length > 0) throw new RoutingListError(`no named category's hook lists ${missing.map((type) => `"${type}"`).join(', ')}`);
-  if (extra.length > 0) throw new RoutingListError(`the named hooks list types the catalog does not name: ${extra.map((type) => `"${type}"`).join(', ')}`);
+  if (extra.length > 0)
+    throw new RoutingListError(`the named hooks list types the catalog does not name: ${extra.map((type) => `"${type}"`).join(', ')}`);
 }
 
 /** Whether the catalog gives a type to a named category (so that, in per-category mode, it has a hook of its own). */
@@ -161,7 +165,9 @@ export function subscribersOf(topic: DeliveryTopic, mode: RoutingMode): Category
 export function topicsCarrying(type: string | undefined, hooks: readonly WantedHook[]): string[] {
   const known = type !== undefined && Object.hasOwn(EVENT_TYPE_CATEGORY, type);
   return hooks
-    .filter((hook) => type === undefined || hook.eventTypes.length === 0 || hook.eventTypes.includes(type) || (!known && hook.sendCustomEvents))
+    .filter(
+      (hook) => type === undefined || hook.eventTypes.length === 0 || hook.eventTypes.includes(type) || (!known && hook.sendCustomEvents),
+    )
     .map((hook) => hook.topicArn);
 }
 

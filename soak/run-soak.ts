@@ -12,18 +12,18 @@
  * twice when the handler recorded it twice.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type Build,
   type BuiltFunction,
-  type RunOutput,
   buildService,
   bundleLikeDeploy,
   openBuild,
   progressBar,
+  type RunOutput,
   samples,
   startDynamoDBFaults,
   startDynamoDBLocal,
@@ -80,7 +80,10 @@ export async function runSoak(options: SoakOptions, output: RunOutput): Promise<
     ]);
     if (dynamoDB !== undefined) cleanup.push(() => dynamoDB.stop());
     cleanup.push(() => deployed.remove());
-    const bundle = await bundleLikeDeploy({ 'recording-function': fileURLToPath(new URL('./recording-function.ts', import.meta.url)) }, deployed.bundling);
+    const bundle = await bundleLikeDeploy(
+      { 'recording-function': fileURLToPath(new URL('./recording-function.ts', import.meta.url)) },
+      deployed.bundling,
+    );
     cleanup.push(() => bundle.remove());
     const faults = await startDynamoDBFaults(options.endpoint ?? dynamoDB!.endpoint);
     cleanup.push(() => faults.close());
@@ -155,4 +158,3 @@ export async function runSoak(options: SoakOptions, output: RunOutput): Promise<
     for (const step of cleanup.reverse()) await step();
   }
 }
-

@@ -22,6 +22,7 @@
  * Firehose keeps a record it cannot write to S3 for 24 hours, then drops it. Both have an alarm.
  */
 import { RoutingMode, wantedHooks } from '../shared/routing.js';
+import { deadLetterQueue, nameOf, redrivePermission } from './category-parts.js';
 import {
   type CloudWatchAlarm,
   type FirehoseDeliveryStream,
@@ -30,15 +31,14 @@ import {
   type LogGroup,
   type LogStream,
   type Output,
-  ref,
   type Resources,
+  ref,
   type S3Bucket,
   type S3BucketPolicy,
   type SnsSubscription,
   sub,
   type Text,
 } from './cloudformation.js';
-import { deadLetterQueue, nameOf, redrivePermission } from './category-parts.js';
 import { ARCHIVE, LogicalId, OperateId } from './logical-ids.js';
 import { AwsMetric, queueMetric } from './metrics.js';
 import { operatorAlarm } from './operator-alarm.js';
@@ -78,7 +78,9 @@ export function archiveResources(stack: Stack): Resources {
     [OperateId.archiveDeliveryRole]: deliveryRole(stack),
     [OperateId.archiveDeliveryStream]: deliveryStream(stack),
     [OperateId.archiveSubscriptionRole]: subscriptionRole(),
-    ...Object.fromEntries(archivedTopics(stack).map((stackTopic) => [LogicalId.archiveSubscription(stackTopic), archiveSubscription(stackTopic)])),
+    ...Object.fromEntries(
+      archivedTopics(stack).map((stackTopic) => [LogicalId.archiveSubscription(stackTopic), archiveSubscription(stackTopic)]),
+    ),
     [LogicalId.deadLetterQueue(ARCHIVE)]: deadLetterQueue(stack, ARCHIVE),
     [LogicalId.redrivePermission(ARCHIVE)]: redrivePermission(ARCHIVE, everyTopicArn(stack)),
     [LogicalId.deadLetterAlarm(ARCHIVE)]: deadLetterAlarm(stack),
@@ -89,7 +91,12 @@ export function archiveResources(stack: Stack): Resources {
 /** The archive's outputs: the bucket to read (and reprocess) from. */
 export function archiveOutputs(stack: Stack): Record<string, Output> {
   if (!stack.operate.archive) return {};
-  return { ArchiveBucketName: { Description: 'The bucket every Stream event is archived in (docs/operate.md, Archive)', Value: ref(OperateId.archiveBucket) } };
+  return {
+    ArchiveBucketName: {
+      Description: 'The bucket every Stream event is archived in (docs/operate.md, Archive)',
+      Value: ref(OperateId.archiveBucket),
+    },
+  };
 }
 
 /** What the hook waits for: Stream publishes only once the archive can take its events. */
@@ -110,7 +117,12 @@ export function bucket(stack: Stack): S3Bucket {
     UpdateReplacePolicy: 'Retain',
     Properties: {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       LifecycleConfiguration: {
         Rules: [
@@ -187,13 +199,22 @@ export function deliveryRole(stack: Stack): IamRole {
             Statement: [
               {
                 Effect: 'Allow',
-                Action: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+                Action: [
+                  's3:AbortMultipartUpload',
+                  's3:GetBucketLocation',
+                  's3:GetObject',
+                  's3:ListBucket',
+                  's3:ListBucketMultipartUploads',
+                  's3:PutObject',
+                ],
                 Resource: [bucketArn, sub(`\${${OperateId.archiveBucket}.Arn}/*`)],
               },
               {
                 Effect: 'Allow',
                 Action: 'logs:PutLogEvents',
-                Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${logGroupName(stack)}:log-stream:${LOG_STREAM}`),
+                Resource: sub(
+                  `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${logGroupName(stack)}:log-stream:${LOG_STREAM}`,
+                ),
               },
             ],
           },

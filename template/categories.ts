@@ -15,11 +15,10 @@
  *
  * Limitation: a category name must be a letter followed by letters and digits (template/logical-ids.ts).
  */
-import { type Category, CATEGORIES } from '../shared/catalog.js';
-import { subscribersOf } from '../shared/routing.js';
+import { CATEGORIES, type Category } from '../shared/catalog.js';
 import { RECORD_LIFETIME_DAYS } from '../shared/record-lifetime.js';
+import { subscribersOf } from '../shared/routing.js';
 import { archiveDependencies, archiveOutputs, archiveResources } from './archive.js';
-import { type Output, ref, type Resources, sub, type Text } from './cloudformation.js';
 import {
   categoryFunction,
   deadLetterAlarm,
@@ -30,6 +29,7 @@ import {
   role,
   subscription,
 } from './category-parts.js';
+import { type Output, type Resources, ref, sub, type Text } from './cloudformation.js';
 import { dashboard, dashboardOutputs } from './dashboard.js';
 import { errorRateAlarm, eventAgeAlarm, throttlesAlarm } from './function-alarms.js';
 import { checkCategoryName, EVENTS_TOPIC, LogicalId, OperateId } from './logical-ids.js';

@@ -8,6 +8,7 @@
  * subscription's redrive policy. The queue is kept on remove (see RejectedDeliveriesQueue in serverless.yml).
  */
 import type { AWS } from '@serverless/typescript';
+import { MAXIMUM_MESSAGE_BYTES } from '../shared/queue-limits.js';
 import {
   type CloudWatchAlarm,
   getAtt,
@@ -24,7 +25,6 @@ import { LogicalId, type TopicKey } from './logical-ids.js';
 import { AwsMetric, queueMetric } from './metrics.js';
 import { operatorAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';
-import { MAXIMUM_MESSAGE_BYTES } from '../shared/queue-limits.js';
 
 /** A function as serverless.yml's `functions` defines it. */
 export type FunctionDefinition = NonNullable<AWS['functions']>[string];

@@ -146,7 +146,12 @@ export type S3Bucket = Resource<
     };
     OwnershipControls: { Rules: Array<{ ObjectOwnership: 'BucketOwnerEnforced' }> };
     LifecycleConfiguration: {
-      Rules: Array<{ Id: string; Status: 'Enabled'; ExpirationInDays: number; AbortIncompleteMultipartUpload: { DaysAfterInitiation: number } }>;
+      Rules: Array<{
+        Id: string;
+        Status: 'Enabled';
+        ExpirationInDays: number;
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: number };
+      }>;
     };
   }
 >;

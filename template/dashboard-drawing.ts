@@ -35,8 +35,8 @@ export function drawDashboard(body: DashboardBody, { name, date }: DrawingLabel)
   const width = 24 * COLUMN + 2 * MARGIN;
   const height = CAPTION + rows * ROW + 2 * MARGIN;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-drawn="${escape(date)}">`,
-    `<title>${escape(`Drawing of the CloudWatch dashboard ${name}, ${date}`)}</title>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-drawn="${escapeXml(date)}">`,
+    `<title>${escapeXml(`Drawing of the CloudWatch dashboard ${name}, ${date}`)}</title>`,
     `<rect width="${width}" height="${height}" fill="#f2f3f3"/>`,
     text(MARGIN, MARGIN + 18, `CloudWatch dashboard ${name}: a drawing, not a screenshot`, 18, 'bold'),
     text(
@@ -66,7 +66,12 @@ interface Box {
 }
 
 function boxOf({ x, y, width, height }: Placement): Box {
-  return { left: MARGIN + x * COLUMN + GAP / 2, top: MARGIN + CAPTION + y * ROW + GAP / 2, width: width * COLUMN - GAP, height: height * ROW - GAP };
+  return {
+    left: MARGIN + x * COLUMN + GAP / 2,
+    top: MARGIN + CAPTION + y * ROW + GAP / 2,
+    width: width * COLUMN - GAP,
+    height: height * ROW - GAP,
+  };
 }
 
 /** A text widget: its headings and its text, wrapped. */
@@ -104,7 +109,12 @@ function drawAlarms(widget: AlarmWidget, box: Box): string {
 /** A graph: its title, empty axes with their labels, its threshold lines, and the legend of its lines. */
 function drawGraph(widget: MetricWidget, box: Box): string {
   const { title, metrics, yAxis, annotations } = widget.properties;
-  const plot = { left: box.left + 34, top: box.top + 30, right: box.left + box.width - (yAxis.right === undefined ? 12 : 34), bottom: box.top + box.height - 22 - 14 * Math.ceil(metrics.length / 2) };
+  const plot = {
+    left: box.left + 34,
+    top: box.top + 30,
+    right: box.left + box.width - (yAxis.right === undefined ? 12 : 34),
+    bottom: box.top + box.height - 22 - 14 * Math.ceil(metrics.length / 2),
+  };
   const parts = [
     `<g data-widget="metric">`,
     frame(box, '#ffffff'),
@@ -136,11 +146,11 @@ function frame({ left, top, width, height }: Box, fill: string): string {
 }
 
 function text(x: number, y: number, content: string, size: number, weight: 'normal' | 'bold' = 'normal', fill = '#16191f'): string {
-  return `<text x="${round(x)}" y="${round(y)}" ${FONT} font-size="${size}" font-weight="${weight}" fill="${fill}">${escape(content)}</text>`;
+  return `<text x="${round(x)}" y="${round(y)}" ${FONT} font-size="${size}" font-weight="${weight}" fill="${fill}">${escapeXml(content)}</text>`;
 }
 
 function rotated(x: number, y: number, content: string): string {
-  return `<text transform="translate(${round(x)} ${round(y)}) rotate(-90)" text-anchor="middle" ${FONT} font-size="10" fill="#545b64">${escape(content)}</text>`;
+  return `<text transform="translate(${round(x)} ${round(y)}) rotate(-90)" text-anchor="middle" ${FONT} font-size="10" fill="#545b64">${escapeXml(content)}</text>`;
 }
 
 /** Markdown's emphasis and code marks, dropped. */
@@ -174,7 +184,7 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function escape(content: string): string {
+function escapeXml(content: string): string {
   return content.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -184,7 +194,11 @@ export interface PackagedTemplate {
 }
 
 /** The values `!Sub` would fill into the body; a drawing needs none of them, only valid JSON. */
-const PLACEHOLDERS: Record<string, string> = { '${AWS::Region}': 'region', '${AWS::Partition}': 'aws', '${AWS::AccountId}': '000000000000' };
+const PLACEHOLDERS: Record<string, string> = {
+  '${AWS::Region}': 'region',
+  '${AWS::Partition}': 'aws',
+  '${AWS::AccountId}': '000000000000',
+};
 
 /**
  * The dashboard of a packaged template (its one AWS::CloudWatch::Dashboard): its name and its body as JSON, with
@@ -192,7 +206,8 @@ const PLACEHOLDERS: Record<string, string> = { '${AWS::Region}': 'region', '${AW
  */
 export function packagedDashboard(template: PackagedTemplate): { name: string; body: DashboardBody } {
   const dashboards = Object.values(template.Resources).filter(({ Type }) => Type === 'AWS::CloudWatch::Dashboard');
-  if (dashboards.length !== 1) throw new Error(`The template has ${dashboards.length} dashboards, not 1: package it with this project's serverless.yml`);
+  if (dashboards.length !== 1)
+    throw new Error(`The template has ${dashboards.length} dashboards, not 1: package it with this project's serverless.yml`);
   const { DashboardName, DashboardBody } = dashboards[0]!.Properties as { DashboardName: string; DashboardBody: { 'Fn::Sub': string } };
   const json = DashboardBody['Fn::Sub'].replace(/\$\{AWS::(Region|Partition|AccountId)\}/g, (variable) => PLACEHOLDERS[variable]!);
   return { name: DashboardName, body: JSON.parse(json) as DashboardBody };

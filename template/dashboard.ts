@@ -14,8 +14,8 @@
  */
 import { CATEGORIES } from '../shared/catalog.js';
 import { ARCHIVE_BUFFER, deliveryStreamName } from './archive.js';
-import { type CloudWatchDashboard, type Output, ref, sub } from './cloudformation.js';
 import { nameOf } from './category-parts.js';
+import { type CloudWatchDashboard, type Output, ref, sub } from './cloudformation.js';
 import { ARCHIVE, OperateId } from './logical-ids.js';
 import { AwsMetric, EventMetric } from './metrics.js';
 import { ALARM_PERIOD_SECONDS } from './operator-alarm.js';
@@ -98,7 +98,9 @@ export function dashboardOutputs(stack: Stack): Record<string, Output> {
     DashboardName: { Description: 'The CloudWatch dashboard of this stack (docs/operate.md)', Value: ref(OperateId.dashboard) },
     DashboardUrl: {
       Description: 'The dashboard in the CloudWatch console',
-      Value: sub(`https://\${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=\${AWS::Region}#dashboards/dashboard/${dashboardName(stack)}`),
+      Value: sub(
+        `https://\${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=\${AWS::Region}#dashboards/dashboard/${dashboardName(stack)}`,
+      ),
     },
   };
 }
@@ -113,7 +115,11 @@ export function dashboardBody(stack: Stack, alarmNames: readonly string[]): Dash
   rows.add([section('Queues: failures and poison waiting for a person (14 days)')], 1);
   rows.addGrid(queues(stack).map(queueWidget), 3, 5);
   rows.add([section('Topics: what SNS delivered, and failed to')], 1);
-  rows.addGrid(topicsOf(stack).map(({ name }) => topicWidget(name)), 3, 5);
+  rows.addGrid(
+    topicsOf(stack).map(({ name }) => topicWidget(name)),
+    3,
+    5,
+  );
   if (stack.operate.archive) {
     rows.add([section(`Archive: every event, kept ${stack.operate.archiveDays} days`)], 1);
     rows.add(archiveWidgets(stack), 5);
@@ -163,7 +169,13 @@ function categoryWidgets(stack: Stack, category: string): Array<Omit<MetricWidge
   const dimensions = ['service', stack.metrics.service, 'category', category];
   const event = (metricName: string, options: LineOptions): MetricLine => [stack.metrics.namespace, metricName, ...dimensions, options];
   const functionName = nameOf.function(stack, category);
-  const lambda = (metricName: string, options: LineOptions): MetricLine => [AwsMetric.lambda.namespace, metricName, 'FunctionName', functionName, options];
+  const lambda = (metricName: string, options: LineOptions): MetricLine => [
+    AwsMetric.lambda.namespace,
+    metricName,
+    'FunctionName',
+    functionName,
+    options,
+  ];
   const thresholdMs = stack.operate.eventAgeAlarmSeconds * 1000;
   return [
     graph(`${category}: events`, 'events', [
@@ -190,17 +202,32 @@ function categoryWidgets(stack: Stack, category: string): Array<Omit<MetricWidge
 }
 
 function queueWidget(queueName: string): Omit<MetricWidget, keyof Placement> {
-  const queue = (metricName: string, options: LineOptions): MetricLine => [AwsMetric.sqs.namespace, metricName, 'QueueName', queueName, options];
+  const queue = (metricName: string, options: LineOptions): MetricLine => [
+    AwsMetric.sqs.namespace,
+    metricName,
+    'QueueName',
+    queueName,
+    options,
+  ];
   return graph(
     queueName,
     'messages',
-    [queue(AwsMetric.sqs.visible, { stat: 'Maximum', label: 'messages waiting' }), queue(AwsMetric.sqs.oldestAge, { stat: 'Maximum', label: 'oldest (s)', yAxis: 'right' })],
+    [
+      queue(AwsMetric.sqs.visible, { stat: 'Maximum', label: 'messages waiting' }),
+      queue(AwsMetric.sqs.oldestAge, { stat: 'Maximum', label: 'oldest (s)', yAxis: 'right' }),
+    ],
     's',
   );
 }
 
 function topicWidget(topicName: string): Omit<MetricWidget, keyof Placement> {
-  const topic = (metricName: string, options: LineOptions): MetricLine => [AwsMetric.sns.namespace, metricName, 'TopicName', topicName, options];
+  const topic = (metricName: string, options: LineOptions): MetricLine => [
+    AwsMetric.sns.namespace,
+    metricName,
+    'TopicName',
+    topicName,
+    options,
+  ];
   return graph(topicName, 'notifications', [
     topic(AwsMetric.sns.delivered, { stat: 'Sum', label: 'delivered' }),
     topic(AwsMetric.sns.failed, { stat: 'Sum', label: 'failed' }),
@@ -209,7 +236,13 @@ function topicWidget(topicName: string): Omit<MetricWidget, keyof Placement> {
 
 function archiveWidgets(stack: Stack): Array<Omit<MetricWidget, keyof Placement>> {
   const name = deliveryStreamName(stack);
-  const stream = (metricName: string, options: LineOptions): MetricLine => [AwsMetric.firehose.namespace, metricName, 'DeliveryStreamName', name, options];
+  const stream = (metricName: string, options: LineOptions): MetricLine => [
+    AwsMetric.firehose.namespace,
+    metricName,
+    'DeliveryStreamName',
+    name,
+    options,
+  ];
   return [
     graph(`${name}: records`, 'records', [
       stream(AwsMetric.firehose.incoming, { stat: 'Sum', label: 'from SNS' }),
@@ -254,7 +287,7 @@ class Rows {
   /** One row: the widgets share the 24 columns equally. */
   public add(widgets: ReadonlyArray<Omit<Widget, keyof Placement>>, height: number): void {
     const width = 24 / widgets.length;
-    widgets.forEach((widget, index) => this.widgets.push({ ...widget, x: index * width, y: this.y, width, height } as Widget));
+    for (const [index, widget] of widgets.entries()) this.widgets.push({ ...widget, x: index * width, y: this.y, width, height } as Widget);
     this.y += height;
   }
 
@@ -262,7 +295,9 @@ class Rows {
   public addGrid(widgets: ReadonlyArray<Omit<Widget, keyof Placement>>, perRow: number, height: number): void {
     for (let start = 0; start < widgets.length; start += perRow) {
       const row = widgets.slice(start, start + perRow);
-      row.forEach((widget, index) => this.widgets.push({ ...widget, x: index * (24 / perRow), y: this.y, width: 24 / perRow, height } as Widget));
+      for (const [index, widget] of row.entries()) {
+        this.widgets.push({ ...widget, x: index * (24 / perRow), y: this.y, width: 24 / perRow, height } as Widget);
+      }
       this.y += height;
     }
   }

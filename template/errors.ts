@@ -35,7 +35,9 @@ export class RoutingParameterError extends TemplateError {
 /** A parameter that must be `true` or `false`. */
 export class BooleanParameterError extends TemplateError {
   public constructor(parameter: string, value: unknown) {
-    super(`Parameter ${parameter} is ${JSON.stringify(value)}: use "true" or "false" (serverless.yml params, or --param ${parameter}=false).`);
+    super(
+      `Parameter ${parameter} is ${JSON.stringify(value)}: use "true" or "false" (serverless.yml params, or --param ${parameter}=false).`,
+    );
     this.name = 'BooleanParameterError';
     // osls prints a failed `${file(...)}` variable with its error's stack: the frames would bury the message.
     this.stack = `${this.name}: ${this.message}`;
@@ -91,7 +93,9 @@ export class ResourceNamesTooLongError extends TemplateError {
       longestStage > 0
         ? `Use a stage of at most ${longestStage} characters, or a shorter service name.`
         : 'The service name alone is too long: shorten `service` in serverless.yml.';
-    super(`Stage "${stage}" makes ${tooLong.length === 1 ? 'a name' : `${tooLong.length} names`} longer than AWS allows:\n${lines.join('\n')}\n${advice}`);
+    super(
+      `Stage "${stage}" makes ${tooLong.length === 1 ? 'a name' : `${tooLong.length} names`} longer than AWS allows:\n${lines.join('\n')}\n${advice}`,
+    );
     this.name = 'ResourceNamesTooLongError';
   }
 }

@@ -3,8 +3,9 @@
  * refusing to run it (throttles), and its invocations failing (error rate). All notify the operator alarms topic;
  * docs/operate.md says what each means and what to do.
  */
-import type { CloudWatchAlarm } from './cloudformation.js';
+
 import { nameOf } from './category-parts.js';
+import type { CloudWatchAlarm } from './cloudformation.js';
 import { AwsMetric, EventMetric, eventMetric, lambdaMetric } from './metrics.js';
 import { operatorAlarm, operatorRateAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';

@@ -20,7 +20,10 @@ export function checkCategoryName(category: string): void {
     throw new CategoryNameError(category, 'use a letter followed by letters and digits (for example "reminders")');
   }
   if (RESERVED_NAMES.includes(category.toLowerCase())) {
-    throw new CategoryNameError(category, `"${category}" names a part of the stack already (the setup function, the archive's queue): choose another name`);
+    throw new CategoryNameError(
+      category,
+      `"${category}" names a part of the stack already (the setup function, the archive's queue): choose another name`,
+    );
   }
 }
 

@@ -65,7 +65,15 @@ export interface WatchedRate extends AlarmText {
  * 5-minute periods. A period without any denominator count has no value (metric math divides by zero into no data),
  * so an idle function never fires it.
  */
-export function operatorRateAlarm({ name, description, numerator, denominator, thresholdPercent, periods, label }: WatchedRate): CloudWatchAlarm {
+export function operatorRateAlarm({
+  name,
+  description,
+  numerator,
+  denominator,
+  thresholdPercent,
+  periods,
+  label,
+}: WatchedRate): CloudWatchAlarm {
   const counted = (id: string, metric: AlarmMetric) =>
     ({ Id: id, MetricStat: { Metric: metric, Period: ALARM_PERIOD_SECONDS, Stat: 'Sum' }, ReturnData: false }) as const;
   return {
@@ -73,7 +81,11 @@ export function operatorRateAlarm({ name, description, numerator, denominator, t
     Properties: {
       AlarmName: name,
       AlarmDescription: description,
-      Metrics: [counted('numerator', numerator), counted('denominator', denominator), { Id: 'rate', Expression: '100 * numerator / denominator', Label: label, ReturnData: true }],
+      Metrics: [
+        counted('numerator', numerator),
+        counted('denominator', denominator),
+        { Id: 'rate', Expression: '100 * numerator / denominator', Label: label, ReturnData: true },
+      ],
       EvaluationPeriods: periods,
       Threshold: thresholdPercent,
       ...ALWAYS,

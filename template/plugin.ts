@@ -8,8 +8,9 @@
  *
  * Limitation: without the StreamHook resource there is no list to check here; the setup checks its own on every run.
  */
-import { wantedHooks } from '../shared/routing.js';
+
 import { RoutingListError } from '../shared/errors.js';
+import { wantedHooks } from '../shared/routing.js';
 import { ResourceNamesTooLongError, RoutingParameterError, TopicKeyError } from './errors.js';
 import { checkResourceNames, resourceNames, type Service } from './resource-names.js';
 import { routingSettingsOf } from './routing-settings.js';

@@ -45,7 +45,10 @@ function categoryStackTopic(stack: Stack, category: (typeof NAMED_CATEGORIES)[nu
  * template/plugin.ts refuses it with resource auth).
  */
 export function topic(stack: Stack, stackTopic: StackTopic): SnsTopic {
-  return { Type: 'AWS::SNS::Topic', Properties: { TopicName: stackTopic.name, KmsMasterKeyId: onlyIf('TopicEncrypted', stack.topicKmsKey) } };
+  return {
+    Type: 'AWS::SNS::Topic',
+    Properties: { TopicName: stackTopic.name, KmsMasterKeyId: onlyIf('TopicEncrypted', stack.topicKmsKey) },
+  };
 }
 
 /**

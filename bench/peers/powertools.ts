@@ -2,9 +2,10 @@
  * Powertools directly: decode the SNS record, then the handler made idempotent with Powertools' makeIdempotent on
  * the decoded event, as its documentation shows. No middy chain, no category guard.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 

@@ -9,9 +9,10 @@
  * quotes the first characters of its input (the secret). Such an error is replaced here by one that says only what
  * is wrong; a test pastes a bare secret into the secret and checks that no part of it comes out.
  */
+
+import { TransformParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { TransformParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SetupConfigurationError } from './errors.js';
@@ -31,7 +32,8 @@ export async function streamCredentialsFromSsm(keyParameter: string, secretParam
     } catch (error) {
       throw new SetupConfigurationError(`cannot read the SSM parameter ${name} (${causeOf(error)}). ${putParameter(name)}`);
     }
-    if (typeof value !== 'string' || value === '') throw new SetupConfigurationError(`cannot read the SSM parameter ${name} (it is empty). ${putParameter(name)}`);
+    if (typeof value !== 'string' || value === '')
+      throw new SetupConfigurationError(`cannot read the SSM parameter ${name} (it is empty). ${putParameter(name)}`);
     return value;
   };
   const [apiKey, apiSecret] = await Promise.all([read(keyParameter), read(secretParameter)]);
@@ -48,7 +50,10 @@ export async function snsKeysFromSecret(secretId: string): Promise<{ snsKey: str
     // The transform's message quotes the secret's first characters: say only that it is not JSON.
     throw fail(error instanceof TransformParameterError ? 'it is not JSON' : causeOf(error));
   }
-  const { sns_key: snsKey, sns_secret: snsSecret } = (typeof secret === 'object' && secret !== null ? secret : {}) as Record<string, unknown>;
+  const { sns_key: snsKey, sns_secret: snsSecret } = (typeof secret === 'object' && secret !== null ? secret : {}) as Record<
+    string,
+    unknown
+  >;
   if (typeof snsKey !== 'string' || typeof snsSecret !== 'string' || !snsKey || !snsSecret) throw fail('it has no sns_key and sns_secret');
   return { snsKey, snsSecret };
 }

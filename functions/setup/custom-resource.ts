@@ -93,7 +93,12 @@ export async function answerCustomResource(
   await send(event.ResponseURL, response, onWait);
   return response;
 
-  function base(status: CustomResourceResponse['Status'], reason: string, physicalResourceId: string, data?: Record<string, string>): CustomResourceResponse {
+  function base(
+    status: CustomResourceResponse['Status'],
+    reason: string,
+    physicalResourceId: string,
+    data?: Record<string, string>,
+  ): CustomResourceResponse {
     return {
       Status: status,
       Reason: scrubber.scrub(reason).slice(0, REASON_LIMIT),
@@ -124,7 +129,10 @@ async function send(url: string, response: CustomResourceResponse, onWait: Answe
     await retry(
       async () => {
         const attempt = new AbortController();
-        const timer = setTimeout(() => attempt.abort(new Error(`no answer within ${DEADLINES.answerAttemptMs / 1000} s`)), DEADLINES.answerAttemptMs);
+        const timer = setTimeout(
+          () => attempt.abort(new Error(`no answer within ${DEADLINES.answerAttemptMs / 1000} s`)),
+          DEADLINES.answerAttemptMs,
+        );
         try {
           // S3 pre-signed URLs reject a Content-Type the signature did not include: send none.
           const answer = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' }, signal: attempt.signal });

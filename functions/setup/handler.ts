@@ -16,17 +16,17 @@
  *   scrubbed.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { functionLocation } from '../../shared/function-arn.js';
 import { snsKeysFromSecret, streamCredentialsFromSsm } from './credentials.js';
-import { type CustomResourceOutcome, answerCustomResource, isCustomResourceEvent } from './custom-resource.js';
+import { answerCustomResource, type CustomResourceOutcome, isCustomResourceEvent } from './custom-resource.js';
 import { DEADLINES, type Deadline, deadlineAfter } from './deadlines.js';
 import { HooksNotAdoptableError, SetupConfigurationError, SetupError } from './errors.js';
 import { type HookPlan, type HookSettings, stackHookIds } from './hook-plan.js';
-import { type HookRecord, dataOf, fitsPhysicalId, physicalIdOf, recordOf } from './hook-record.js';
+import { dataOf, fitsPhysicalId, type HookRecord, physicalIdOf, recordOf } from './hook-record.js';
 import { SecretScrubber } from './scrubber.js';
 import type { SetupOptions, SetupWait, StreamCredentials } from './stream-app.js';
-import { SetupAction, type SetupReport, assertCheckPassed, runSetup, undoSetup } from './stream-hook.js';
+import { assertCheckPassed, runSetup, SetupAction, type SetupReport, undoSetup } from './stream-hook.js';
 
 /** What the setup function needs from the outside world; tests replace it. */
 export interface SetupDependencies {
@@ -41,8 +41,7 @@ export interface SetupDependencies {
 }
 
 const fromEnvironment: Omit<SetupDependencies, 'logger'> = {
-  streamCredentials: () =>
-    streamCredentialsFromSsm(requiredEnv('STREAM_API_KEY_PARAMETER'), requiredEnv('STREAM_API_SECRET_PARAMETER')),
+  streamCredentials: () => streamCredentialsFromSsm(requiredEnv('STREAM_API_KEY_PARAMETER'), requiredEnv('STREAM_API_SECRET_PARAMETER')),
   snsKeys: () => snsKeysFromSecret(requiredEnv('SNS_PUBLISHER_SECRET')),
   options: {},
   onWait: undefined,
@@ -61,27 +60,42 @@ interface HookProperties {
 export function createSetupHandler(overrides: Partial<SetupDependencies>) {
   const logger = overrides.logger ?? new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'stream-chat-events' });
   const dependencies: SetupDependencies = { ...fromEnvironment, logger, ...overrides };
-  const onWait = dependencies.onWait ?? ((wait: SetupWait) => logger.info(`waiting ${Math.ceil(wait.ms / 1000)} s for the ${wait.name}`, { ...wait }));
+  const onWait =
+    dependencies.onWait ?? ((wait: SetupWait) => logger.info(`waiting ${Math.ceil(wait.ms / 1000)} s for the ${wait.name}`, { ...wait }));
 
   return async (event: unknown, context: Context): Promise<unknown> => {
     // One scrubber per invocation: it learns the credentials as they are read.
     const scrubber = new SecretScrubber();
     const credentials = async () => {
       const read = await dependencies.streamCredentials();
-      scrubber.add([{ value: read.apiSecret, visible: 0 }, { value: read.apiKey, visible: 4 }]);
+      scrubber.add([
+        { value: read.apiSecret, visible: 0 },
+        { value: read.apiKey, visible: 4 },
+      ]);
       return read;
     };
     const settingsFor = async (topicArn: string, authType: string, eventTypes: string): Promise<HookSettings> => {
       if (authType !== 'resource' && authType !== 'keys') {
         throw new SetupConfigurationError(`auth type must be resource or keys, not "${authType}"`);
       }
-      const types = eventTypes.split(',').map((type) => type.trim()).filter(Boolean);
+      const types = eventTypes
+        .split(',')
+        .map((type) => type.trim())
+        .filter(Boolean);
       if (authType === 'resource') return { topicArn, authType, eventTypes: types };
       const keys = await dependencies.snsKeys();
-      scrubber.add([{ value: keys.snsSecret, visible: 0 }, { value: keys.snsKey, visible: 4 }]);
+      scrubber.add([
+        { value: keys.snsSecret, visible: 0 },
+        { value: keys.snsKey, visible: 4 },
+      ]);
       return { topicArn, authType, eventTypes: types, ...keys };
     };
-    const optionsWithin = (deadline: Deadline): Partial<SetupOptions> => ({ ...dependencies.options, signal: deadline.signal, deadlineAt: deadline.at, onWait });
+    const optionsWithin = (deadline: Deadline): Partial<SetupOptions> => ({
+      ...dependencies.options,
+      signal: deadline.signal,
+      deadlineAt: deadline.at,
+      onWait,
+    });
     const logged = (report: SetupReport): SetupReport => {
       // The report shows other teams' hooks by id, type and state only, and it is scrubbed.
       logger.info('Stream hook setup', { ...report });
@@ -97,7 +111,8 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
         if (event.RequestType === 'Delete') {
           if (!register) return { physicalResourceId: event.PhysicalResourceId, reason: leftAlone(topicArn) };
           const record = recordOf(event.PhysicalResourceId);
-          if (record === undefined) return { physicalResourceId: event.PhysicalResourceId, reason: 'no hook was recorded as written: nothing removed' };
+          if (record === undefined)
+            return { physicalResourceId: event.PhysicalResourceId, reason: 'no hook was recorded as written: nothing removed' };
           const report = logged(await undoSetup(record, await credentials(), optionsWithin(deadline)));
           return { physicalResourceId: event.PhysicalResourceId, reason: undone(report) };
         }
@@ -114,22 +129,31 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
         const continuing = previous !== undefined && previous.topicArn === topicArn;
         let adopted: HookPlan['adopted'] | undefined;
         const streamCredentials = await credentials();
-        const applyDeadline = deadlineAfter(deadline.remainingMs() - DEADLINES.undoReserveMs, 'the apply ran out of its time', deadline.signal);
+        const applyDeadline = deadlineAfter(
+          deadline.remainingMs() - DEADLINES.undoReserveMs,
+          'the apply ran out of its time',
+          deadline.signal,
+        );
         try {
           const report = logged(
             await runSetup(SetupAction.Apply, settings, streamCredentials, {
               ...optionsWithin(applyDeadline),
-              beforeFirstWrite: continuing ? undefined : (plan) => {
-                adoptable(plan, topicArn);
-                adopted = plan.adopted;
-                if (event.RequestType === 'Create') failureId = physicalIdOf({ topicArn, created: [], adopted });
-              },
+              beforeFirstWrite: continuing
+                ? undefined
+                : (plan) => {
+                    adoptable(plan, topicArn);
+                    adopted = plan.adopted;
+                    if (event.RequestType === 'Create') failureId = physicalIdOf({ topicArn, created: [], adopted });
+                  },
             }),
           );
           assertCheckPassed(report, settings.authType);
           const record: HookRecord = continuing ? previous : { topicArn, created: report.written.created, adopted: report.adopted };
           const physicalResourceId = continuing ? previousId! : physicalIdOf(record);
-          return { physicalResourceId, data: { ...dataOf(record), Changed: String(report.changed), Check: report.check?.status ?? 'none' } };
+          return {
+            physicalResourceId,
+            data: { ...dataOf(record), Changed: String(report.changed), Check: report.check?.status ?? 'none' },
+          };
         } catch (error) {
           // Undo what this run did for a topic the stack had not registered; the rollback's Update restores the rest.
           if (adopted !== undefined) await undoAfterFailure({ topicArn, created: [], adopted }, streamCredentials, optionsWithin(deadline));
@@ -153,7 +177,11 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
       if (!Object.values(SetupAction).includes(action)) {
         throw new SetupConfigurationError(`action must be one of ${Object.values(SetupAction).join(', ')}, not "${String(action)}"`);
       }
-      const settings = await settingsFor(topicArnFromContext(context), process.env.STREAM_SNS_AUTH ?? 'resource', process.env.STREAM_EVENT_TYPES ?? '');
+      const settings = await settingsFor(
+        topicArnFromContext(context),
+        process.env.STREAM_SNS_AUTH ?? 'resource',
+        process.env.STREAM_EVENT_TYPES ?? '',
+      );
       const report = logged(await runSetup(action, settings, await credentials(), optionsWithin(deadline)));
       if (action === SetupAction.Apply) assertCheckPassed(report, settings.authType);
       return report;
@@ -172,7 +200,9 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
     try {
       await undoSetup(record, credentials, options);
     } catch (error) {
-      logger.error(`The hooks for ${record.topicArn} may remain; remove them with npm run setup -- --remove`, { reason: (error as Error).message });
+      logger.error(`The hooks for ${record.topicArn} may remain; remove them with npm run setup -- --remove`, {
+        reason: (error as Error).message,
+      });
     }
   }
 }

@@ -9,9 +9,10 @@
  * duplicates (older versions added one per retried write) and are deleted. For remove: only the hooks with our
  * deterministic ids; other hooks for the topic are named, never deleted.
  */
-import type { EventHook } from 'stream-chat';
+
 import { isDeepStrictEqual } from 'node:util';
-import { NAMED_CATEGORIES, categoryTopic } from '../../shared/routing.js';
+import type { EventHook } from 'stream-chat';
+import { categoryTopic, NAMED_CATEGORIES } from '../../shared/routing.js';
 import { hookIdFor } from './hook-id.js';
 
 /** The hook this stack wants, as the operator gives it (the command's flags, the custom resource's properties). */
@@ -38,7 +39,14 @@ export interface WantedHook {
 }
 
 /** The fields of an SNS hook that the setup writes, apart from credentials: what an undo puts back. */
-export const WRITTEN_FIELDS = ['enabled', 'event_types', 'sns_topic_arn', 'sns_region', 'sns_auth_type', 'should_send_custom_events'] as const;
+export const WRITTEN_FIELDS = [
+  'enabled',
+  'event_types',
+  'sns_topic_arn',
+  'sns_region',
+  'sns_auth_type',
+  'should_send_custom_events',
+] as const;
 
 /** A hook that existed before the stack took it over, with what it held then (credentials are never recorded). */
 export interface AdoptedHook {
@@ -95,7 +103,9 @@ export function planApply(hooks: EventHook[], wanted: WantedHook[], { compareSec
   const duplicateIds: string[] = [];
   let secretOnly = true;
   for (const hook of wanted) {
-    const candidates = hooks.filter((current) => current.id === hook.id || (current.hook_type === 'sns' && current.sns_topic_arn === hook.topicArn));
+    const candidates = hooks.filter(
+      (current) => current.id === hook.id || (current.hook_type === 'sns' && current.sns_topic_arn === hook.topicArn),
+    );
     const kept = candidates.find((current) => current.id === hook.id) ?? candidates[0];
     const desired = desiredHook(kept?.id ?? hook.id, hook);
     if (kept !== undefined) adopted.push({ id: kept.id!, before: writtenFieldsOf(kept) });
@@ -123,7 +133,10 @@ export function planRemove(hooks: EventHook[], ids: readonly string[]): HookPlan
  */
 export function planUndo(hooks: EventHook[], created: readonly string[], adopted: readonly AdoptedHook[]): HookPlan {
   const adoptedIds = new Set(adopted.map(({ id }) => id));
-  const changes: EventHook[] = planRemove(hooks, created.filter((id) => !adoptedIds.has(id))).changes;
+  const changes: EventHook[] = planRemove(
+    hooks,
+    created.filter((id) => !adoptedIds.has(id)),
+  ).changes;
   for (const { id, before } of adopted) {
     const current = hooks.find((hook) => hook.id === id);
     if (current !== undefined && !isDeepStrictEqual(writtenFieldsOf(current), before)) changes.push({ id, ...before } as EventHook);
@@ -139,7 +152,8 @@ export function hooksAfter(hooks: EventHook[], changes: EventHook[]): EventHook[
   let result = [...hooks];
   for (const change of changes) {
     if (change.delete === true) result = result.filter((hook) => hook.id !== change.id);
-    else if (result.some((hook) => hook.id === change.id)) result = result.map((hook) => (hook.id === change.id ? { ...hook, ...change } : hook));
+    else if (result.some((hook) => hook.id === change.id))
+      result = result.map((hook) => (hook.id === change.id ? { ...hook, ...change } : hook));
     else result.push(change);
   }
   return result;
@@ -148,7 +162,9 @@ export function hooksAfter(hooks: EventHook[], changes: EventHook[]): EventHook[
 /** The names of the fields in which two hooks differ (values never: they may be credentials). */
 export function differentFields(before: EventHook, after: EventHook): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => !isDeepStrictEqual((before as Record<string, unknown>)[name], (after as Record<string, unknown>)[name])).sort();
+  return [...names]
+    .filter((name) => !isDeepStrictEqual((before as Record<string, unknown>)[name], (after as Record<string, unknown>)[name]))
+    .sort();
 }
 
 function desiredHook(id: string, hook: WantedHook): EventHook {
@@ -166,7 +182,9 @@ function desiredHook(id: string, hook: WantedHook): EventHook {
 
 function writtenFieldsOf(hook: EventHook): AdoptedHook['before'] {
   const fields = hook as Record<string, unknown>;
-  return Object.fromEntries(WRITTEN_FIELDS.filter((name) => fields[name] !== undefined).map((name) => [name, structuredClone(fields[name])]));
+  return Object.fromEntries(
+    WRITTEN_FIELDS.filter((name) => fields[name] !== undefined).map((name) => [name, structuredClone(fields[name])]),
+  );
 }
 
 /** Whether the hook Stream holds differs from the one wanted in its settings, and in its SNS secret. */

@@ -25,9 +25,14 @@ const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 /** How `hook` is shown: in full (credentials masked) when it is one of `ourIds`, else by id, type and state only. */
 export function viewOf(hook: EventHook, ourIds: ReadonlySet<string>): HookView {
   const fields = hook as Record<string, unknown>;
-  const view: HookView = { id: text(fields.id), hook_type: text(fields.hook_type), enabled: typeof fields.enabled === 'boolean' ? fields.enabled : null };
+  const view: HookView = {
+    id: text(fields.id),
+    hook_type: text(fields.hook_type),
+    enabled: typeof fields.enabled === 'boolean' ? fields.enabled : null,
+  };
   if (!ourIds.has(String(fields.id))) return view;
-  for (const name of ['sns_topic_arn', 'sns_region', 'sns_auth_type'] as const) if (fields[name] !== undefined) view[name] = text(fields[name]);
+  for (const name of ['sns_topic_arn', 'sns_region', 'sns_auth_type'] as const)
+    if (fields[name] !== undefined) view[name] = text(fields[name]);
   if (Array.isArray(fields.event_types)) view.event_types = fields.event_types.map(text);
   if (typeof fields.should_send_custom_events === 'boolean') view.should_send_custom_events = fields.should_send_custom_events;
   if (typeof fields.sns_key === 'string' && fields.sns_key !== '') view.sns_key = `${fields.sns_key.slice(0, KEY_PREFIX_LENGTH)}${MASK}`;

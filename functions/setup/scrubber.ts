@@ -29,7 +29,6 @@ export const SHORTEST_SECRET = 6;
 const LINE_BREAK = String.raw`(?:\r\n|[\n\r\u2028\u2029\u0085]|\\r\\n|\\[nr]|\\u2028|\\u2029)`;
 
 /** Every control character but the line feed, the Unicode line separators, and the marks that reorder text. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
 
 /** Credentials recognised by their shape, whoever sent them. */

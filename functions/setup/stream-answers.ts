@@ -49,7 +49,8 @@ export function hooksOfApp(answer: unknown, url: string): EventHook[] {
   if (typeof app !== 'object' || app === null || Array.isArray(app)) throw fault('an object without `app`');
   if (!('event_hooks' in app)) return [];
   const { event_hooks: hooks } = app as { event_hooks?: unknown };
-  if (!Array.isArray(hooks)) throw fault(`\`app.event_hooks\` is ${hooks === null ? 'null' : typeof hooks}, not a list: it does not say which hooks the app holds`);
+  if (!Array.isArray(hooks))
+    throw fault(`\`app.event_hooks\` is ${hooks === null ? 'null' : typeof hooks}, not a list: it does not say which hooks the app holds`);
   const ids = new Set<string>();
   hooks.forEach((hook: unknown, index) => {
     const { id, hook_type: type } = (typeof hook === 'object' && hook !== null ? hook : {}) as Record<string, unknown>;
@@ -68,7 +69,11 @@ export function hooksOfApp(answer: unknown, url: string): EventHook[] {
 export function snsCheckResultOf(answer: unknown, url: string, hidden: ReadonlySet<string>): SnsCheckResult {
   const { status, error } = (typeof answer === 'object' && answer !== null ? answer : {}) as Record<string, unknown>;
   if (typeof status !== 'string') {
-    throw new StreamAnswerError(url, 'an SNS check result', typeof answer === 'object' && answer !== null ? 'an object without `status`' : describeNonObject(answer));
+    throw new StreamAnswerError(
+      url,
+      'an SNS check result',
+      typeof answer === 'object' && answer !== null ? 'an object without `status`' : describeNonObject(answer),
+    );
   }
   return { status: reduced(status, hidden, 40), ...(error ? { error: reduced(String(error), hidden, STREAM_MESSAGE_LIMIT) } : {}) };
 }
@@ -116,7 +121,9 @@ export function valuesOf(hook: EventHook): string[] {
 
 /** `text` on one line: line breaks and tabs become spaces, other control characters go, runs of spaces become one. */
 function oneLine(text: string): string {
-  return withoutControlCharacters(text.replace(/[\n\r\u2028\u2029\u0085\t]+/g, ' ')).replace(/ {2,}/g, ' ').trim();
+  return withoutControlCharacters(text.replace(/[\n\r\u2028\u2029\u0085\t]+/g, ' '))
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /** What a non-object answer is, without quoting it: a truncated app would print other teams' credentials. */

@@ -34,7 +34,7 @@ import {
   StreamUnavailableError,
 } from './errors.js';
 import type { SecretScrubber } from './scrubber.js';
-import { type SnsCheckResult, hooksOfApp, reduced, snsCheckResultOf, streamErrorBody, valuesOf } from './stream-answers.js';
+import { hooksOfApp, reduced, type SnsCheckResult, snsCheckResultOf, streamErrorBody, valuesOf } from './stream-answers.js';
 
 /** The Stream app's server-side credentials. */
 export interface StreamCredentials {
@@ -192,11 +192,16 @@ export class StreamApp {
    */
   public async writeHooks(changes: EventHook[]): Promise<void> {
     this.#stopAtDeadline('write the hooks');
-    await this.#call('write the hooks', () => this.#client.updateAppSettings({ event_hooks: changes, explicit_event_hooks_deletion: true }));
+    await this.#call('write the hooks', () =>
+      this.#client.updateAppSettings({ event_hooks: changes, explicit_event_hooks_deletion: true }),
+    );
   }
 
   /** Stream's SNS check: Stream publishes a test message to the topic. */
-  public async checkSns(topicArn: string, keys: { sns_key?: string | undefined; sns_secret?: string | undefined }): Promise<SnsCheckResult> {
+  public async checkSns(
+    topicArn: string,
+    keys: { sns_key?: string | undefined; sns_secret?: string | undefined },
+  ): Promise<SnsCheckResult> {
     const answer = await this.#withRetries('check SNS', () => this.#client.testSNSSettings({ sns_topic_arn: topicArn, ...keys }));
     const result = snsCheckResultOf(answer, `${this.baseUrl}/check_sns`, this.#hidden);
     return this.#scrubber.scrubValue(result);
@@ -238,7 +243,8 @@ export class StreamApp {
         onWait: ({ ms, name }) => onWait({ name, ms, call }),
       });
     } catch (error) {
-      if (error instanceof RetriesExhaustedError) throw new StreamUnavailableError(`${call}: ${(error.cause as Error).message}`, error.attempts);
+      if (error instanceof RetriesExhaustedError)
+        throw new StreamUnavailableError(`${call}: ${(error.cause as Error).message}`, error.attempts);
       if (error instanceof RetryDeadlineError) {
         throw new SetupDeadlineError(
           error.wait === undefined
@@ -259,23 +265,31 @@ export class StreamApp {
     try {
       return await request();
     } catch (error) {
-      if (!(error instanceof CallFailure)) throw error instanceof SetupError ? error : new SetupError(`${call}: ${this.#scrubber.scrub(String((error as Error).message))}`);
+      if (!(error instanceof CallFailure))
+        throw error instanceof SetupError ? error : new SetupError(`${call}: ${this.#scrubber.scrub(String((error as Error).message))}`);
       const detail = this.#scrubber.scrub(error.detail);
       switch (error.kind) {
         case 'aborted':
           if (signal?.aborted) throw new SetupDeadlineError(`during ${call}`);
-          throw new StreamTransientError(`${call}: no complete answer within ${Math.round(requestTimeoutMs / 100) / 10} s`, { unanswered: true });
+          throw new StreamTransientError(`${call}: no complete answer within ${Math.round(requestTimeoutMs / 100) / 10} s`, {
+            unanswered: true,
+          });
         case 'no-answer':
           throw new StreamTransientError(detail, { unanswered: true });
         case 'redirect':
           throw new StreamRedirectError(call, error.status!, detail);
         case 'too-large':
-          throw new StreamAnswerError(`${this.baseUrl} (${call})`, 'an answer the setup reads', `larger than the ${this.#options.maxAnswerBytes} bytes it reads`);
+          throw new StreamAnswerError(
+            `${this.baseUrl} (${call})`,
+            'an answer the setup reads',
+            `larger than the ${this.#options.maxAnswerBytes} bytes it reads`,
+          );
         case 'status': {
           const status = error.status!;
           if (status === 401 || status === 403) throw new StreamCredentialsError(status, detail);
           if (status === 404) throw new StreamAppNotFoundError(detail);
-          if (status === 429 || status >= 500) throw new StreamTransientError(`HTTP ${status}: ${detail}`, { retryAfterMs: error.retryAfterMs, unanswered: false });
+          if (status === 429 || status >= 500)
+            throw new StreamTransientError(`HTTP ${status}: ${detail}`, { retryAfterMs: error.retryAfterMs, unanswered: false });
           throw new StreamRefusedError(call, status, detail);
         }
       }

@@ -17,8 +17,10 @@
  * - Output: other teams' hooks are shown by id, type and state only (hook-view.ts), and everything passes the one
  *   scrubber (scrubber.ts).
  */
-import type { EventHook } from 'stream-chat';
+
 import { isDeepStrictEqual } from 'node:util';
+import type { EventHook } from 'stream-chat';
+import { categoryTopic, NAMED_CATEGORIES } from '../../shared/routing.js';
 import {
   HookNotSettledError,
   OtherHooksChangedError,
@@ -30,15 +32,15 @@ import {
 } from './errors.js';
 import {
   type AdoptedHook,
+  differentFields,
   type HookPlan,
   type HookSettings,
-  type WantedHook,
-  differentFields,
   hooksAfter,
   planApply,
   planRemove,
   planUndo,
   stackHookIds,
+  type WantedHook,
   wantedHooks,
 } from './hook-plan.js';
 import type { HookRecord } from './hook-record.js';
@@ -47,7 +49,6 @@ import { SecretScrubber } from './scrubber.js';
 import type { SnsCheckResult } from './stream-answers.js';
 import { SETUP_DEFAULTS, type SetupOptions, StreamApp, type StreamCredentials } from './stream-app.js';
 import { parseTopicArn } from './topic-arn.js';
-import { NAMED_CATEGORIES, categoryTopic } from '../../shared/routing.js';
 
 /** What the setup can do. */
 export const SetupAction = {
@@ -144,7 +145,11 @@ export async function runSetup(
  * Undoes what the custom resource recorded: deletes the hooks it created (and any with the stack's deterministic ids
  * that it did not adopt), and puts back the settings of the hooks it adopted. Needs no auth type and no keys.
  */
-export async function undoSetup(record: HookRecord, credentials: StreamCredentials, options: Partial<SetupOptions> = {}): Promise<SetupReport> {
+export async function undoSetup(
+  record: HookRecord,
+  credentials: StreamCredentials,
+  options: Partial<SetupOptions> = {},
+): Promise<SetupReport> {
   const adoptedIds = new Set(record.adopted.map(({ id }) => id));
   const created = [...new Set([...record.created, ...stackHookIds(record.topicArn).filter((id) => !adoptedIds.has(id))])];
   const isOurs = (hook: EventHook) => created.includes(hook.id!) || adoptedIds.has(hook.id!);
@@ -153,7 +158,8 @@ export async function undoSetup(record: HookRecord, credentials: StreamCredentia
   const settled = await run.settle(isOurs, (current) => planUndo(current, created, record.adopted));
   run.leave(settled, topicsOf(record.topicArn), isOurs);
   for (const { id, before } of record.adopted) {
-    if (before.sns_auth_type === 'keys') run.notes.push(`hook ${id} had keys auth: its settings are back, its SNS key and secret were never recorded; set them again`);
+    if (before.sns_auth_type === 'keys')
+      run.notes.push(`hook ${id} had keys auth: its settings are back, its SNS key and secret were never recorded; set them again`);
   }
   return run.report(hooks, settled);
 }
@@ -168,11 +174,16 @@ export function assertCheckPassed(report: SetupReport, authType: HookSettings['a
     authType === 'resource'
       ? "the topic policy does not let Stream's account (arn:aws:iam::185583345998:root) publish, or the topic is in another region than its ARN says"
       : 'the SNS key and secret are wrong, inactive, or lack SNS:Publish on this topic';
-  const failure = new SnsCheckFailedError(`status ${report.check.status}${report.check.error ? `, "${report.check.error}"` : ''}`, likelyCause);
+  const failure = new SnsCheckFailedError(
+    `status ${report.check.status}${report.check.error ? `, "${report.check.error}"` : ''}`,
+    likelyCause,
+  );
   if (!report.changed) throw failure;
   const { created, updated, deleted } = report.written;
   const ids = (list: string[]) => list.join(', ') || 'none';
-  throw failure.afterWrites(`${WROTE_MARK} before the check (created: ${ids(created)}; updated: ${ids(updated)}; deleted: ${ids(deleted)}).`);
+  throw failure.afterWrites(
+    `${WROTE_MARK} before the check (created: ${ids(created)}; updated: ${ids(updated)}; deleted: ${ids(deleted)}).`,
+  );
 }
 
 /** Our hooks for apply: the wanted ids, and SNS hooks for a wanted topic (the ones apply adopts or deletes). */
@@ -250,7 +261,8 @@ class SetupRun {
         const waitMs = Math.max(0, unansweredAt + requestTimeoutMs - Date.now());
         unansweredAt = undefined;
         await this.afterWrites(async () => {
-          if (!(await this.app.wait('a write that may land late', waitMs, 'read app settings'))) throw new SetupDeadlineError('waiting for a write that may land late');
+          if (!(await this.app.wait('a write that may land late', waitMs, 'read app settings')))
+            throw new SetupDeadlineError('waiting for a write that may land late');
         });
         hooks = await this.afterWrites(() => this.#readAgain());
         continue;
@@ -268,7 +280,11 @@ class SetupRun {
         lastFailure = error.message;
         if (error.unanswered) unansweredAt = Date.now();
         const delay = error.retryAfterMs ?? Math.min(retryBaseDelayMs * 2 ** (this.#writes - 1), 8_000);
-        const waited = await this.app.wait(error.retryAfterMs === undefined ? 'retry after Stream failed' : 'Stream rate limit', delay, 'write the hooks');
+        const waited = await this.app.wait(
+          error.retryAfterMs === undefined ? 'retry after Stream failed' : 'Stream rate limit',
+          delay,
+          'write the hooks',
+        );
         if (!waited) throw this.#noted(new SetupDeadlineError(`waiting to write the hooks again after: ${error.message}`));
       }
       hooks = await this.afterWrites(() => this.#readAgain());
@@ -288,14 +304,18 @@ class SetupRun {
 
   /** Names the hooks for our topics that are not ours (a remove or undo leaves them). */
   public leave(hooks: EventHook[], topics: string[], isOurs: (hook: EventHook) => boolean): void {
-    this.#left = hooks.filter((hook) => !isOurs(hook) && hook.hook_type === 'sns' && topics.includes(String(hook.sns_topic_arn))).map((hook) => hook.id!);
+    this.#left = hooks
+      .filter((hook) => !isOurs(hook) && hook.hook_type === 'sns' && topics.includes(String(hook.sns_topic_arn)))
+      .map((hook) => hook.id!);
   }
 
   /** Says what became of the SNS secret, when it was the reason for a write or cannot be read back. */
   public noteSecret(first: HookPlan, settled: EventHook[], wanted: WantedHook[]): void {
     if (this.#writes === 0 || wanted.every(({ authType }) => authType !== 'keys')) return;
     if (planApply(settled, wanted, { compareSecret: true }).changes.length > 0) {
-      this.notes.push('Stream does not show the SNS secret it holds, so it cannot be compared: it was written once and cannot be confirmed');
+      this.notes.push(
+        'Stream does not show the SNS secret it holds, so it cannot be compared: it was written once and cannot be confirmed',
+      );
     } else if (first.secretOnly) {
       this.notes.push('the SNS secret Stream held was not the one given (a rotated secret): it was written');
     }
@@ -340,7 +360,9 @@ class SetupRun {
     const seen = new Set([...was.keys(), ...(this.#action === SetupAction.DryRun ? [] : this.#ourIdsSeen)]);
     return {
       created: [...is.keys()].filter((id) => !was.has(id)),
-      updated: [...is.keys()].filter((id) => was.has(id) && differentFields(was.get(id)!, is.get(id)!).some((name) => name !== 'updated_at')),
+      updated: [...is.keys()].filter(
+        (id) => was.has(id) && differentFields(was.get(id)!, is.get(id)!).some((name) => name !== 'updated_at'),
+      ),
       deleted: [...seen].filter((id) => !is.has(id)),
     };
   }
@@ -352,7 +374,8 @@ class SetupRun {
     for (const hook of this.#first.filter((current) => !this.#isOurs(current) && !this.#ourIdsSeen.has(current.id!))) {
       const current = now.get(hook.id!);
       if (current === undefined) differences.push(`hook ${hook.id} (${hook.hook_type}) is gone`);
-      else if (!isDeepStrictEqual(current, hook)) differences.push(`hook ${hook.id} (${hook.hook_type}) changed: ${differentFields(hook, current).join(', ')}`);
+      else if (!isDeepStrictEqual(current, hook))
+        differences.push(`hook ${hook.id} (${hook.hook_type}) changed: ${differentFields(hook, current).join(', ')}`);
     }
     if (differences.length > 0) throw this.#noted(new OtherHooksChangedError(differences.map((text) => this.#scrubber.scrub(text))));
   }
@@ -375,7 +398,9 @@ class SetupRun {
   }
 
   #wanted(): string {
-    return this.#action === SetupAction.Apply ? `exactly our hooks for ${this.#topicArn} with our settings` : `none of our hooks for ${this.#topicArn}`;
+    return this.#action === SetupAction.Apply
+      ? `exactly our hooks for ${this.#topicArn} with our settings`
+      : `none of our hooks for ${this.#topicArn}`;
   }
 }
 

@@ -64,7 +64,6 @@ export function parseTopicArn(topicArn: string, authType: 'resource' | 'keys'): 
 
 /** What the user typed, safe to print back: control characters shown as `?`, at most 300 characters. */
 function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
   const safe = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return safe.length > 300 ? `${safe.slice(0, 300)}…` : safe;
 }

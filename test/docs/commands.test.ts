@@ -12,7 +12,7 @@
  * What runs for real is run by the tests of each command (test/e2e: `npm start`, replay, redrive, soak, the
  * README's `serverless invoke local`); this file checks that what the text says matches what those tools take.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -135,9 +135,13 @@ async function helpOfScript(script: string): Promise<string> {
 
 function helpOfServerless(subcommand: string): Promise<string> {
   return helpOf(`serverless ${subcommand}`, async () => {
-    const run = await runProcess(process.execPath, [join(PROJECT_DIR, 'node_modules/osls/bin/serverless.js'), ...subcommand.split(' '), '--help'], {
-      cwd: PROJECT_DIR,
-    });
+    const run = await runProcess(
+      process.execPath,
+      [join(PROJECT_DIR, 'node_modules/osls/bin/serverless.js'), ...subcommand.split(' '), '--help'],
+      {
+        cwd: PROJECT_DIR,
+      },
+    );
     return run.stdout + run.stderr;
   });
 }
@@ -160,9 +164,11 @@ describe('the documented commands', () => {
     const help = parsed.tool === 'npm' ? await helpOfScriptIfAny(parsed.script) : await helpOfServerless(parsed.subcommand);
     // Assess: the script exists, and every flag is one the tool lists.
     if (parsed.tool === 'npm') {
-      if (!NPM_COMMANDS.includes(parsed.script)) expect(Object.keys(SCRIPTS), `package.json has the script "${parsed.script}"`).toContain(parsed.script);
+      if (!NPM_COMMANDS.includes(parsed.script))
+        expect(Object.keys(SCRIPTS), `package.json has the script "${parsed.script}"`).toContain(parsed.script);
     } else expect(help, `serverless knows "${parsed.subcommand}"`).not.toMatch(/not supported|unrecognized command/i);
-    for (const flag of flags) expect(help, `${flag} is an option of ${line.split(' --')[0]}`).toMatch(new RegExp(`(^|[\\s,/])${flag}(?![a-zA-Z0-9-])`, 'm'));
+    for (const flag of flags)
+      expect(help, `${flag} is an option of ${line.split(' --')[0]}`).toMatch(new RegExp(`(^|[\\s,/])${flag}(?![a-zA-Z0-9-])`, 'm'));
     if (parsed.tool === 'npm' && whole && isConcrete(parsed.args)) {
       const main = await mainOf(parsed.script);
       if (main !== undefined) {

@@ -11,7 +11,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type Build, LocalFanOut, openBuild, snsLambdaEvent, stableMessageId } from '../../emulator/index.js';
 import { testPackage } from '../support/test-builds.js';
 
-type Entry = { at: 'start' | 'end'; id: string; behaviour: string; threadId: number; requestId: string; inFlight: number; memoryLimitInMB: string };
+type Entry = {
+  at: 'start' | 'end';
+  id: string;
+  behaviour: string;
+  threadId: number;
+  requestId: string;
+  inFlight: number;
+  memoryLimitInMB: string;
+};
 
 let build: Build;
 let folder: string;
@@ -29,11 +37,18 @@ function fanOutTo(name: string): LocalFanOut {
   return fanOut;
 }
 
-const ask = (behaviour: string, id: string) => JSON.stringify(snsLambdaEvent(JSON.stringify({ behaviour, id }), { messageId: stableMessageId(id) }));
+const ask = (behaviour: string, id: string) =>
+  JSON.stringify(snsLambdaEvent(JSON.stringify({ behaviour, id }), { messageId: stableMessageId(id) }));
 const entries = (): Entry[] =>
-  readFileSync(join(folder, 'records.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Entry);
+  readFileSync(join(folder, 'records.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Entry);
 const deadLetters = (name: string) =>
-  readFileSync(join(folder, 'dead-letters', `${name}.jsonl`), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  readFileSync(join(folder, 'dead-letters', `${name}.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 beforeAll(async () => {
   build = await openBuild(await testPackage('local-lambda'));
@@ -51,7 +66,13 @@ afterEach(async () => {
 describe('function settings from the packaged template', () => {
   it('reads memorySize, timeout, reserved concurrency and retries', () => {
     // Assess
-    expect(builtFunction('behaviours')).toMatchObject({ functionName: 'local-lambda-fixture-dev-behaviours', memorySizeMb: 128, timeoutSeconds: 1, reservedConcurrency: 2, maximumRetryAttempts: 2 });
+    expect(builtFunction('behaviours')).toMatchObject({
+      functionName: 'local-lambda-fixture-dev-behaviours',
+      memorySizeMb: 128,
+      timeoutSeconds: 1,
+      reservedConcurrency: 2,
+      maximumRetryAttempts: 2,
+    });
     expect(builtFunction('flaky')).toMatchObject({ timeoutSeconds: 10, reservedConcurrency: undefined });
   });
 });
@@ -97,39 +118,42 @@ describe('a death in an invocation', () => {
     ['timeout', 'behaviours', 'Sandbox.Timedout', /^RequestId: \S+ Error: Task timed out after 1\.00 seconds$/],
     ['uncaught', 'behaviours', 'TypeError', /^uncaught in uncaught-1$/],
     ['exit', 'behaviours', 'Runtime.ExitError', /^RequestId: \S+ Error: Runtime exited with error: exit status 7$/],
-  ])('%s (in %s): fails as Lambda reports it, retried twice, then an on-failure record; a fresh environment serves next', async (behaviour, name, errorType, errorMessage) => {
-    // Prepare
-    const fanOut = fanOutTo(name);
-    const event = ask(behaviour, `${behaviour}-1`);
+  ])(
+    '%s (in %s): fails as Lambda reports it, retried twice, then an on-failure record; a fresh environment serves next',
+    async (behaviour, name, errorType, errorMessage) => {
+      // Prepare
+      const fanOut = fanOutTo(name);
+      const event = ask(behaviour, `${behaviour}-1`);
 
-    // Act
-    const [failed] = await fanOut.deliver(event);
-    const [next] = await fanOut.deliver(ask('hold', 'after'));
+      // Act
+      const [failed] = await fanOut.deliver(event);
+      const [next] = await fanOut.deliver(ask('hold', 'after'));
 
-    // Assess
-    expect(failed).toMatchObject({ attempts: 3, error: { errorType } });
-    expect(failed?.error?.errorMessage).toMatch(errorMessage);
-    const attempts = entries().filter((entry) => entry.id === `${behaviour}-1`);
-    expect(attempts).toHaveLength(3);
-    expect(new Set(attempts.map((entry) => entry.requestId)).size).toBe(1);
-    const deadThreads = new Set(attempts.map((entry) => entry.threadId));
-    expect(deadThreads.size).toBe(3);
-    expect(next?.result?.outcome).toBe('processed');
-    expect(deadThreads.has(entries().find((entry) => entry.id === 'after')!.threadId)).toBe(false);
-    expect(deadLetters(name)).toEqual([
-      {
-        version: '1.0',
-        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-        requestContext: {
-          requestId: attempts[0]!.requestId,
-          functionArn: `arn:aws:lambda:us-east-1:111122223333:function:local-lambda-fixture-dev-${name}:$LATEST`,
-          condition: 'RetriesExhausted',
-          approximateInvokeCount: 3,
+      // Assess
+      expect(failed).toMatchObject({ attempts: 3, error: { errorType } });
+      expect(failed?.error?.errorMessage).toMatch(errorMessage);
+      const attempts = entries().filter((entry) => entry.id === `${behaviour}-1`);
+      expect(attempts).toHaveLength(3);
+      expect(new Set(attempts.map((entry) => entry.requestId)).size).toBe(1);
+      const deadThreads = new Set(attempts.map((entry) => entry.threadId));
+      expect(deadThreads.size).toBe(3);
+      expect(next?.result?.outcome).toBe('processed');
+      expect(deadThreads.has(entries().find((entry) => entry.id === 'after')!.threadId)).toBe(false);
+      expect(deadLetters(name)).toEqual([
+        {
+          version: '1.0',
+          timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+          requestContext: {
+            requestId: attempts[0]!.requestId,
+            functionArn: `arn:aws:lambda:us-east-1:111122223333:function:local-lambda-fixture-dev-${name}:$LATEST`,
+            condition: 'RetriesExhausted',
+            approximateInvokeCount: 3,
+          },
+          requestPayload: JSON.parse(event),
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          responsePayload: expect.objectContaining({ errorType, errorMessage: expect.stringMatching(errorMessage) }),
         },
-        requestPayload: JSON.parse(event),
-        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-        responsePayload: expect.objectContaining({ errorType, errorMessage: expect.stringMatching(errorMessage) }),
-      },
-    ]);
-  });
+      ]);
+    },
+  );
 });

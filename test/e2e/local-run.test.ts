@@ -22,7 +22,11 @@ type Report = {
 const bySource = (report: Report) => Object.fromEntries(report.results.map((r) => [r.source, r]));
 
 /** Secrets as a developer's shell may hold them: none may reach any output. */
-const SECRETS = { STREAM_API_SECRET: 'sentinel-stream-secret-31f9', SNS_SECRET: 'sentinel-sns-secret-8c2d', AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-77aa' };
+const SECRETS = {
+  STREAM_API_SECRET: 'sentinel-stream-secret-31f9',
+  SNS_SECRET: 'sentinel-sns-secret-8c2d',
+  AWS_SECRET_ACCESS_KEY: 'sentinel-aws-secret-77aa',
+};
 
 let local: string[];
 beforeAll(async () => {

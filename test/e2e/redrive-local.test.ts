@@ -51,7 +51,17 @@ describe('npm run redrive -- --from (local)', () => {
     const endpoint = inject('dynamoDBEndpoint');
     const records = join(folder, 'executions.jsonl');
     const files = [eventFile('a.json', 'redrive-a'), eventFile('a-again.json', 'redrive-a'), eventFile('b.json', 'redrive-b')];
-    const common = ['--json', '--endpoint', endpoint, '--service', SERVICE, '--build', await testPackage('local-lambda'), '--table', `redrive-${randomUUID()}`];
+    const common = [
+      '--json',
+      '--endpoint',
+      endpoint,
+      '--service',
+      SERVICE,
+      '--build',
+      await testPackage('local-lambda'),
+      '--table',
+      `redrive-${randomUUID()}`,
+    ];
     const failing = await run(replay, [...common, '--concurrency', '1', ...files], { FIXTURE_RECORD_FILE: records });
     const deadLetterText = readFileSync(DEAD_LETTERS, 'utf8');
     const executedBeforeFix = existsSync(records);
@@ -63,26 +73,39 @@ describe('npm run redrive -- --from (local)', () => {
 
     // Assess
     expect(failing.code, failing.stderr).toBe(1);
-    expect(JSON.parse(failing.stdout).summary.deadLetters).toEqual({ records: 3, files: [join(SERVICE, '.local/dead-letters/flaky.jsonl')] });
-    const deadLettered = deadLetterText.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(JSON.parse(failing.stdout).summary.deadLetters).toEqual({
+      records: 3,
+      files: [join(SERVICE, '.local/dead-letters/flaky.jsonl')],
+    });
+    const deadLettered = deadLetterText
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     expect(deadLettered.map((record) => [record.requestContext.approximateInvokeCount, record.responsePayload.errorMessage])).toEqual(
       Array(3).fill([3, 'downstream unavailable until the fix is deployed']),
     );
     expect(executedBeforeFix).toBe(false);
     expect(unfixed.code, unfixed.stderr).toBe(1);
-    expect(JSON.parse(unfixed.stdout).records.map((record: { outcome: string; detail: string }) => `${record.outcome}: ${record.detail}`)).toEqual(
-      Array(3).fill('failed: Error: downstream unavailable until the fix is deployed'),
-    );
+    expect(
+      JSON.parse(unfixed.stdout).records.map((record: { outcome: string; detail: string }) => `${record.outcome}: ${record.detail}`),
+    ).toEqual(Array(3).fill('failed: Error: downstream unavailable until the fix is deployed'));
     expect(keptWhenUnfixed).toBe(deadLetterText);
     expect(fixed.code, fixed.stderr).toBe(0);
     const report = JSON.parse(fixed.stdout);
-    expect(report.records.map((record: { kind: string; outcome: string; detail: string }) => [record.kind, record.outcome, record.detail])).toEqual([
+    expect(
+      report.records.map((record: { kind: string; outcome: string; detail: string }) => [record.kind, record.outcome, record.detail]),
+    ).toEqual([
       ['lambda', 'redriven', 'processed'],
       ['lambda', 'redriven', 'duplicate'],
       ['lambda', 'redriven', 'processed'],
     ]);
     expect(report.summary).toEqual({ records: 3, redriven: 3, failed: 0, dryRun: false });
-    expect(readFileSync(records, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line).executed)).toEqual(['redrive-a', 'redrive-b']);
+    expect(
+      readFileSync(records, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).executed),
+    ).toEqual(['redrive-a', 'redrive-b']);
     expect(readFileSync(DEAD_LETTERS, 'utf8')).toBe('');
   });
 });

@@ -19,14 +19,26 @@ const onFailureRecord = (name: string, payload: unknown) =>
   JSON.stringify({
     version: '1.0',
     timestamp: '2026-07-14T12:00:00.000Z',
-    requestContext: { requestId: `request-${name}`, functionArn: FUNCTION_ARN(name), condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+    requestContext: {
+      requestId: `request-${name}`,
+      functionArn: FUNCTION_ARN(name),
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
     requestPayload: payload,
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     responsePayload: { errorType: 'Error', errorMessage: 'downstream unavailable' },
   });
 /** An SNS notification, as a subscription's redrive policy keeps it. */
 const snsMessage = (message: string) =>
-  JSON.stringify({ Type: 'Notification', MessageId: 'c346279d-abe3-5057-a68f-2ff0ddb82bb7', TopicArn: TOPIC_ARN, Message: message, Timestamp: '2026-07-14T12:00:00.000Z', SignatureVersion: '1' });
+  JSON.stringify({
+    Type: 'Notification',
+    MessageId: 'c346279d-abe3-5057-a68f-2ff0ddb82bb7',
+    TopicArn: TOPIC_ARN,
+    Message: message,
+    Timestamp: '2026-07-14T12:00:00.000Z',
+    SignatureVersion: '1',
+  });
 
 let sqs: FakeSqs;
 let lambda: FakeLambda;
@@ -56,7 +68,8 @@ async function redrive(args: string[]): Promise<{ code: number; report: any; std
   return { code, report: io.out ? JSON.parse(io.out) : undefined, stderr: io.err };
 }
 
-const outcomes = (report: { records: Array<{ kind: string; outcome: string }> }) => report.records.map((record) => `${record.kind} ${record.outcome}`);
+const outcomes = (report: { records: Array<{ kind: string; outcome: string }> }) =>
+  report.records.map((record) => `${record.kind} ${record.outcome}`);
 
 describe('npm run redrive -- --queue', () => {
   it('re-invokes on-failure records, republishes SNS messages, deletes each only after it succeeded', async () => {
@@ -68,7 +81,9 @@ describe('npm run redrive -- --queue', () => {
       'not a record at all',
     ]);
     lambda.answer = ({ functionName }) =>
-      functionName.includes('channels') ? { functionError: 'Unhandled', payload: { errorType: 'Error', errorMessage: 'still broken' } } : { payload: { outcome: 'processed' } };
+      functionName.includes('channels')
+        ? { functionError: 'Unhandled', payload: { errorType: 'Error', errorMessage: 'still broken' } }
+        : { payload: { outcome: 'processed' } };
 
     // Act
     const { code, report } = await redrive(['--queue', queueUrl]);
@@ -79,21 +94,37 @@ describe('npm run redrive -- --queue', () => {
     expect(report.records[0].detail).toBe('processed');
     expect(report.records[1].detail).toMatch(/^FunctionError Unhandled: .*still broken/);
     expect(lambda.invocations).toEqual([
-      { functionName: FUNCTION_ARN('messages'), invocationType: 'RequestResponse', payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'first' } }] } },
-      { functionName: FUNCTION_ARN('channels'), invocationType: 'RequestResponse', payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'second' } }] } },
+      {
+        functionName: FUNCTION_ARN('messages'),
+        invocationType: 'RequestResponse',
+        payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'first' } }] },
+      },
+      {
+        functionName: FUNCTION_ARN('channels'),
+        invocationType: 'RequestResponse',
+        payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'second' } }] },
+      },
     ]);
     expect(sns.publishes).toEqual([{ topicArn: TOPIC_ARN, message: 'H4sIAAAAAAAA/6tWKqksSFWyUlDKSy1XqAUA', subject: undefined }]);
-    expect(sqs.bodies(QUEUE)).toEqual([onFailureRecord('channels', { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'second' } }] }), 'not a record at all']);
+    expect(sqs.bodies(QUEUE)).toEqual([
+      onFailureRecord('channels', { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'second' } }] }),
+      'not a record at all',
+    ]);
     expect(report.summary).toEqual({ records: 4, redriven: 2, failed: 2, dryRun: false });
   });
 
   it('rides out answers that fail the way AWS fails: an invoke applied then 500 is retried; a 202 to a synchronous invoke is not success', async () => {
     // Prepare: the queue by name, as an operator types it.
-    sqs.createQueue(QUEUE, [onFailureRecord('messages', { n: 1 }), onFailureRecord('users', { n: 2 }), snsMessage('{"type":"message.new"}')]);
+    sqs.createQueue(QUEUE, [
+      onFailureRecord('messages', { n: 1 }),
+      onFailureRecord('users', { n: 2 }),
+      snsMessage('{"type":"message.new"}'),
+    ]);
     lambda.failNext.push({ when: ({ path }) => path.includes('messages'), status: 500, applied: true });
     sns.failNext.push({ when: () => true, status: 500, applied: false });
     sqs.failNext.push({ when: ({ headers }) => headers['x-amz-target'] === 'AmazonSQS.DeleteMessage', status: 500, applied: true });
-    lambda.answer = ({ functionName }) => (functionName.includes('users') ? { status: 202, payload: {} } : { payload: { outcome: 'duplicate' } });
+    lambda.answer = ({ functionName }) =>
+      functionName.includes('users') ? { status: 202, payload: {} } : { payload: { outcome: 'duplicate' } };
 
     // Act
     const { code, report } = await redrive(['--queue', QUEUE, '--region', 'eu-west-1']);
@@ -102,7 +133,11 @@ describe('npm run redrive -- --queue', () => {
     expect(code).toBe(1);
     expect(outcomes(report)).toEqual(['lambda redriven', 'lambda failed', 'sns redriven']);
     expect(report.records[1].detail).toMatch(/status 202/);
-    expect(lambda.invocations.map((invocation) => invocation.functionName)).toEqual([FUNCTION_ARN('messages'), FUNCTION_ARN('messages'), FUNCTION_ARN('users')]);
+    expect(lambda.invocations.map((invocation) => invocation.functionName)).toEqual([
+      FUNCTION_ARN('messages'),
+      FUNCTION_ARN('messages'),
+      FUNCTION_ARN('users'),
+    ]);
     expect(sns.publishes).toHaveLength(1);
     expect(sqs.bodies(QUEUE)).toEqual([onFailureRecord('users', { n: 2 })]);
   });

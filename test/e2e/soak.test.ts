@@ -16,7 +16,17 @@ describe('soak', () => {
   it('loses nothing and executes nothing twice across duplicates, failures and an outage', async () => {
     // Prepare
     const io = capturedIo();
-    const args = ['--events', String(EVENTS), '--outage', '1500', '--json', '--build', await testPackage('project'), '--endpoint', inject('dynamoDBEndpoint')];
+    const args = [
+      '--events',
+      String(EVENTS),
+      '--outage',
+      '1500',
+      '--json',
+      '--build',
+      await testPackage('project'),
+      '--endpoint',
+      inject('dynamoDBEndpoint'),
+    ];
 
     // Act
     const code = await main(args, io);

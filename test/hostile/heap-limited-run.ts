@@ -8,11 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { lambdaContext } from '../../emulator/index.js';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { keptMessage } from '../../shared/rejected-deliveries.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
-import { lambdaContext } from '../../emulator/index.js';
 import { hostileCorpus } from './corpus.js';
 
 const [endpoint, tableName] = process.argv.slice(2);

@@ -25,18 +25,27 @@ describe('hostile input', () => {
     expect(hostileCorpus().length).toBeGreaterThanOrEqual(40);
   });
 
-  it('classifies every delivery once, under the heap limit Lambda gives the function, polluting nothing', { tags: ['child-process'] }, async () => {
+  it('classifies every delivery once, under the heap limit Lambda gives the function, polluting nothing', {
+    tags: ['child-process'],
+  }, async () => {
     // Prepare
     const table = await freshTable();
     const heapLimitMb = Math.floor((await functionMemoryMb()) * LAMBDA_HEAP_SHARE);
 
     // Act
-    const run = await runProcess(process.execPath, [`--max-old-space-size=${heapLimitMb}`, '--import', 'tsx', RUNNER, table.endpoint, table.tableName], {
-      cwd: PROJECT_DIR,
-    });
+    const run = await runProcess(
+      process.execPath,
+      [`--max-old-space-size=${heapLimitMb}`, '--import', 'tsx', RUNNER, table.endpoint, table.tableName],
+      {
+        cwd: PROJECT_DIR,
+      },
+    );
 
     // Assess
-    const lines = run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+    const lines = run.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
     const started = lines.filter((line) => line.started).map((line) => line.started as string);
     const unfinished = started.filter((name) => !lines.some((line) => line.finished === name));
     expect({ unfinished, status: run.code, signal: run.signal, stderr: run.stderr.slice(-2_000) }).toMatchObject({

@@ -9,7 +9,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type DynamoDBFaults, lambdaContext, LOCAL_AWS_ENV, snsLambdaEvent, startDynamoDBFaults, THROTTLED_MESSAGE } from '../../emulator/index.js';
+import {
+  type DynamoDBFaults,
+  LOCAL_AWS_ENV,
+  lambdaContext,
+  snsLambdaEvent,
+  startDynamoDBFaults,
+  THROTTLED_MESSAGE,
+} from '../../emulator/index.js';
 import { IdempotencyStoreUnavailableError } from '../../shared/errors.js';
 import type { CompletionRetry } from '../../shared/idempotency.js';
 import { streamEventFunction } from '../../shared/middleware.js';
@@ -42,10 +49,14 @@ async function functionBehindProxy(completionRetry?: CompletionRetry, requestTim
     requestHandler: requestTimeout === undefined ? {} : { requestTimeout, throwOnRequestTimeout: true },
   });
   const inFlight = countInFlight(dynamoDB);
-  const handler = streamEventFunction('messages', { fallback: async (event) => void runs.push(event) }, {
-    idempotency: { tableName: table.tableName, dynamoDB, ...(completionRetry ? { completionRetry } : {}) },
-    rejectedDeliveries: { keep: async () => undefined },
-  });
+  const handler = streamEventFunction(
+    'messages',
+    { fallback: async (event) => void runs.push(event) },
+    {
+      idempotency: { tableName: table.tableName, dynamoDB, ...(completionRetry ? { completionRetry } : {}) },
+      rejectedDeliveries: { keep: async () => undefined },
+    },
+  );
   const reader = await testFunction('messages', table);
   const invoke = (messageId: string, timeoutMs = 30_000) =>
     handler(snsLambdaEvent(sampleJson('message.new'), { messageId }), lambdaContext({ timeoutMs })) as Promise<InvocationResult>;
@@ -55,7 +66,11 @@ async function functionBehindProxy(completionRetry?: CompletionRetry, requestTim
     /** One invocation, on real time. */
     invoke,
     /** One invocation, on fake time: the chain's waits take none. */
-    invokeOnFakeClock: (messageId: string, timeoutMs = 30_000) => withFakeClock(() => invoke(messageId, timeoutMs), () => inFlight() === 0 && proxy.inFlight === 0),
+    invokeOnFakeClock: (messageId: string, timeoutMs = 30_000) =>
+      withFakeClock(
+        () => invoke(messageId, timeoutMs),
+        () => inFlight() === 0 && proxy.inFlight === 0,
+      ),
     status: async () => (await reader.records())[0]?.status,
   };
 }
@@ -193,14 +208,20 @@ describe('the default DynamoDB client', () => {
     // serverless invoke local points it at DynamoDB Local.
     const silent = await silentServer();
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', silent.endpoint);
-    const handler = streamEventFunction('messages', { fallback: async () => undefined }, {
-      idempotency: { tableName: 'never-answered' },
-      rejectedDeliveries: { keep: async () => undefined },
-    });
+    const handler = streamEventFunction(
+      'messages',
+      { fallback: async () => undefined },
+      {
+        idempotency: { tableName: 'never-answered' },
+        rejectedDeliveries: { keep: async () => undefined },
+      },
+    );
     const started = Date.now();
 
     // Act
-    const failure = await handler(snsLambdaEvent(sampleJson('message.new'), { messageId: 'silent' }), lambdaContext()).catch((error: unknown) => error);
+    const failure = await handler(snsLambdaEvent(sampleJson('message.new'), { messageId: 'silent' }), lambdaContext()).catch(
+      (error: unknown) => error,
+    );
 
     // Assess: three attempts of 2 s each, well inside the 30 s Lambda timeout, rather than the SDK's minutes.
     expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);

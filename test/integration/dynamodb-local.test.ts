@@ -2,7 +2,7 @@
  * The DynamoDB Local launcher: loopback only, nothing written into node_modules, clear errors. One instance of its
  * own, and one start on a port taken by the suite's instance.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDBLocalError, DynamoDBLocalFailure, startDynamoDBLocal } from '../../emulator/index.js';
@@ -41,7 +41,13 @@ beforeAll(async () => {
   const dynamoDB = await startDynamoDBLocal();
   const listening = listeningAddresses(dynamoDB.port);
   await dynamoDB.stop();
-  observed = { port: dynamoDB.port, listening, afterStop: listeningAddresses(dynamoDB.port), writtenBefore, writtenAfter: writtenInRelease() };
+  observed = {
+    port: dynamoDB.port,
+    listening,
+    afterStop: listeningAddresses(dynamoDB.port),
+    writtenBefore,
+    writtenAfter: writtenInRelease(),
+  };
 });
 
 describe('DynamoDB Local launcher', () => {

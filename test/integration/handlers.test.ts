@@ -114,7 +114,12 @@ describe('what a per-type handler receives', () => {
       },
       fallback: recording('fallback'),
     });
-    const json = JSON.stringify({ type: 'message.new', cid: 'messaging:general', created_at: '2026-11-28T10:00:00.25Z', message: { id: 'm1' } });
+    const json = JSON.stringify({
+      type: 'message.new',
+      cid: 'messaging:general',
+      created_at: '2026-11-28T10:00:00.25Z',
+      message: { id: 'm1' },
+    });
 
     // Act
     await messages.invoke(snsLambdaEvent(json, { messageId: 'context' }));
@@ -162,7 +167,10 @@ describe('what the operator reads', () => {
     // Assess
     expect(afterFirst).toEqual([]);
     expect(logLines('INFO')).toEqual([expect.objectContaining({ snsMessageId: 'again', category: 'users' })]);
-    expect(metricLines().map((line) => [line.ProcessedEvents, line.DuplicateEvents])).toEqual([[1, undefined], [undefined, 1]]);
+    expect(metricLines().map((line) => [line.ProcessedEvents, line.DuplicateEvents])).toEqual([
+      [1, undefined],
+      [undefined, 1],
+    ]);
   });
 
   it('finds metrics under the StreamChatEvents namespace and log lines under the stream-chat-events service', async () => {
@@ -196,7 +204,10 @@ describe('what the operator reads', () => {
 describe('skipped events, counted once a minute', () => {
   const foreign = snsLambdaEvent(sampleJson('message.new'), { messageId: 'foreign' });
   const poison = snsLambdaEvent('{"type": 42}', { messageId: 'poison' });
-  const skippedLines = () => metricLines().filter((line) => line.SkippedEvents !== undefined).map((line) => line.SkippedEvents);
+  const skippedLines = () =>
+    metricLines()
+      .filter((line) => line.SkippedEvents !== undefined)
+      .map((line) => line.SkippedEvents);
 
   /** The function `other`, invoked at chosen times after the last count was written (the clock is faked). */
   async function invokedAtTimes() {

@@ -19,8 +19,7 @@ async function until(condition: () => boolean): Promise<void> {
     await sleep(10);
   }
 }
-const gzipped = (json: string, messageId: string) =>
-  snsLambdaEvent(encodeMessage(json, MessageEncoding.Base64Gzip), { messageId });
+const gzipped = (json: string, messageId: string) => snsLambdaEvent(encodeMessage(json, MessageEncoding.Base64Gzip), { messageId });
 
 describe('idempotency: duplicates', () => {
   it('runs the handler once for the same delivery twice; the second returns the stored outcome', async () => {
@@ -64,7 +63,13 @@ describe('idempotency: duplicates', () => {
     // Prepare
     const fn = await testFunction('messages');
     const reaction = (user: string) =>
-      JSON.stringify({ type: 'reaction.new', cid: 'messaging:x', message: { id: 'msg-1' }, reaction: { type: 'like', user_id: user }, user: { id: user } });
+      JSON.stringify({
+        type: 'reaction.new',
+        cid: 'messaging:x',
+        message: { id: 'msg-1' },
+        reaction: { type: 'like', user_id: user },
+        user: { id: user },
+      });
 
     // Act
     const results = [await fn.invoke(gzipped(reaction('ana'), 'r1')), await fn.invoke(gzipped(reaction('bo'), 'r2'))];
@@ -104,7 +109,9 @@ describe('idempotency: concurrency', () => {
     const processed = settled.filter((s) => s.status === 'fulfilled' && s.value.outcome === 'processed');
     // The others either met the lock (and Lambda would retry them) or, on a slow machine, the finished record.
     const heldOff = settled.filter(
-      (s) => (s.status === 'rejected' && s.reason instanceof EventInProgressError) || (s.status === 'fulfilled' && s.value.outcome === 'duplicate'),
+      (s) =>
+        (s.status === 'rejected' && s.reason instanceof EventInProgressError) ||
+        (s.status === 'fulfilled' && s.value.outcome === 'duplicate'),
     );
     expect(processed).toHaveLength(1);
     expect(processed.length + heldOff.length).toBe(3);

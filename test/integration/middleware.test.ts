@@ -104,7 +104,9 @@ describe('poison deliveries', () => {
     // Act
     const outcomes: Record<string, unknown[]> = {};
     for (const [name, delivery] of Object.entries(deliveries)) {
-      outcomes[name] = (await Promise.all(functions.map((fn) => fn.invoke(delivery)))).map((r) => `${r.outcome}${r.reason ? `:${r.reason}` : ''}`);
+      outcomes[name] = (await Promise.all(functions.map((fn) => fn.invoke(delivery)))).map(
+        (r) => `${r.outcome}${r.reason ? `:${r.reason}` : ''}`,
+      );
     }
 
     // Assess
@@ -119,10 +121,14 @@ describe('poison deliveries', () => {
     // Prepare
     const other = await testFunction('other');
     const { streamEventFunction } = await import('../../shared/middleware.js');
-    const handler = streamEventFunction('other', { fallback: async () => undefined }, {
-      rejectedDeliveries: { keep: async () => Promise.reject(new Error('queue unreachable')) },
-      idempotency: { tableName: 'never-reached' },
-    });
+    const handler = streamEventFunction(
+      'other',
+      { fallback: async () => undefined },
+      {
+        rejectedDeliveries: { keep: async () => Promise.reject(new Error('queue unreachable')) },
+        idempotency: { tableName: 'never-reached' },
+      },
+    );
     const { lambdaContext } = await import('../../emulator/index.js');
 
     // Act
@@ -269,7 +275,9 @@ describe('what the handler receives', () => {
     });
 
     // Act
-    const failure = await messages.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'late' }), { timeoutMs: 1_500 }).catch((error: Error) => error);
+    const failure = await messages
+      .invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'late' }), { timeoutMs: 1_500 })
+      .catch((error: Error) => error);
 
     // Assess
     expect(failure).toMatchObject({ name: 'TimeoutError' });
@@ -306,10 +314,14 @@ describe('invocation logs', () => {
     const { streamEventFunction } = await import('../../shared/middleware.js');
     const { lambdaContext } = await import('../../emulator/index.js');
     const table = await freshTable();
-    const handler = streamEventFunction('users', { fallback: async (_event, context) => context.logger.info('handled') }, {
-      idempotency: { tableName: table.tableName, dynamoDB: countingClient(table.endpoint).client },
-      rejectedDeliveries: { keep: async () => undefined },
-    });
+    const handler = streamEventFunction(
+      'users',
+      { fallback: async (_event, context) => context.logger.info('handled') },
+      {
+        idempotency: { tableName: table.tableName, dynamoDB: countingClient(table.endpoint).client },
+        rejectedDeliveries: { keep: async () => undefined },
+      },
+    );
 
     // Act
     for (const id of ['one', 'two', 'three']) {
@@ -318,7 +330,11 @@ describe('invocation logs', () => {
 
     // Assess
     const handled = output.lines().filter((line) => line.message === 'handled');
-    expect(handled.map((line) => [line.snsMessageId, line.cold_start])).toEqual([['one', true], ['two', false], ['three', false]]);
+    expect(handled.map((line) => [line.snsMessageId, line.cold_start])).toEqual([
+      ['one', true],
+      ['two', false],
+      ['three', false],
+    ]);
     vi.unstubAllEnvs();
   });
 
@@ -331,7 +347,9 @@ describe('invocation logs', () => {
     while (messages.runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
 
     // Act
-    const concurrent = await messages.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'concurrent' })).catch((error: Error) => error);
+    const concurrent = await messages
+      .invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'concurrent' }))
+      .catch((error: Error) => error);
     release();
     await running;
 
@@ -339,7 +357,9 @@ describe('invocation logs', () => {
     expect(concurrent).toMatchObject({ name: 'EventInProgressError' });
     const lines = output.lines();
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
-    expect(lines.filter((line) => line.level === 'WARN')).toEqual([expect.objectContaining({ snsMessageId: 'concurrent', detail: expect.any(String) })]);
+    expect(lines.filter((line) => line.level === 'WARN')).toEqual([
+      expect.objectContaining({ snsMessageId: 'concurrent', detail: expect.any(String) }),
+    ]);
     expect(lines.filter((line) => line._aws && line.ConcurrentDuplicateEvents === 1)).toHaveLength(1);
   });
 });

@@ -13,7 +13,14 @@ import { sampleJson } from '../support/samples.js';
 
 /** Every function's outcome for one delivery, `outcome[:reason]`, in catalog order. */
 async function outcomesOf(functions: TestFunction[], lambdaEvent: unknown): Promise<string[]> {
-  const results = await Promise.all(functions.map((fn) => fn.invoke(lambdaEvent).then((r) => `${r.outcome}${r.reason ? `:${r.reason}` : ''}`, () => 'failed')));
+  const results = await Promise.all(
+    functions.map((fn) =>
+      fn.invoke(lambdaEvent).then(
+        (r) => `${r.outcome}${r.reason ? `:${r.reason}` : ''}`,
+        () => 'failed',
+      ),
+    ),
+  );
   return results;
 }
 
@@ -44,7 +51,7 @@ describe('regression: a delivery that names two types and breaks elsewhere has o
   }
 });
 
-describe('regression: two disagreeing type members are rejected by the first one\'s owner, whatever the layout (issue 22)', () => {
+describe("regression: two disagreeing type members are rejected by the first one's owner, whatever the layout (issue 22)", () => {
   // Each layout hides the first member from the peek; on the code before, JSON.parse kept the last one and the
   // event ran as message.new.
   const conflicting = '{"type":"user.banned","cid":"messaging:x","type":"message.new"}';
@@ -55,7 +62,13 @@ describe('regression: two disagreeing type members are rejected by the first one
     'base64 with whitespace past its window': Buffer.from(conflicting.replace('{', `{${' '.repeat(300)}`)).toString('base64'),
     'a gzip header with a comment': (() => {
       const plain = gzipSync(conflicting);
-      return Buffer.concat([plain.subarray(0, 3), Buffer.from([plain[3]! | 16]), plain.subarray(4, 10), Buffer.from(`${'c'.repeat(200)}\0`), plain.subarray(10)]).toString('base64');
+      return Buffer.concat([
+        plain.subarray(0, 3),
+        Buffer.from([plain[3]! | 16]),
+        plain.subarray(4, 10),
+        Buffer.from(`${'c'.repeat(200)}\0`),
+        plain.subarray(10),
+      ]).toString('base64');
     })(),
   };
   for (const [layout, message] of Object.entries(layouts)) {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snsLambdaEvent } from '../../emulator/index.js';
-import { type Category, CATEGORIES } from '../../shared/catalog.js';
+import { CATEGORIES, type Category } from '../../shared/catalog.js';
 import { DECODE_LIMITS } from '../../shared/decode-limits.js';
 import { freshTable, type TestFunction, testFunction } from '../support/category-function.js';
 
@@ -40,16 +40,35 @@ async function fanOut(lambdaEvent: unknown): Promise<Verdict[]> {
   return results.flatMap((result, i) => {
     if (result.outcome === 'skipped') return [];
     const rejection = functions[i]!.rejections.slice(kept[i]!)[0];
-    return [{ category: result.category, outcome: result.outcome, ...(rejection && { reason: rejection.reason, detail: rejection.detail }) }];
+    return [
+      { category: result.category, outcome: result.outcome, ...(rejection && { reason: rejection.reason, detail: rejection.detail }) },
+    ];
   });
 }
 
 describe('poison deliveries: one record each, with the reason that names the fault', () => {
   const cases: Array<{ name: string; lambdaEvent: unknown; category: Category; reason: string; detail?: string }> = [
     { name: 'a null Lambda event', lambdaEvent: null, category: 'other', reason: 'not_one_record', detail: 'no Records array' },
-    { name: 'a Records array holding null', lambdaEvent: { Records: [null] }, category: 'other', reason: 'not_one_record', detail: 'found 1 records' },
-    { name: 'two records', lambdaEvent: { Records: [record(), record()] }, category: 'other', reason: 'not_one_record', detail: 'found 2 records' },
-    { name: 'an SNS record without its Sns object', lambdaEvent: { Records: [{ EventSource: 'aws:sns' }] }, category: 'other', reason: 'not_sns_record' },
+    {
+      name: 'a Records array holding null',
+      lambdaEvent: { Records: [null] },
+      category: 'other',
+      reason: 'not_one_record',
+      detail: 'found 1 records',
+    },
+    {
+      name: 'two records',
+      lambdaEvent: { Records: [record(), record()] },
+      category: 'other',
+      reason: 'not_one_record',
+      detail: 'found 2 records',
+    },
+    {
+      name: 'an SNS record without its Sns object',
+      lambdaEvent: { Records: [{ EventSource: 'aws:sns' }] },
+      category: 'other',
+      reason: 'not_sns_record',
+    },
     {
       name: 'an SQS record carrying a Stream event in an Sns object',
       lambdaEvent: { Records: [{ ...record(), EventSource: 'aws:sqs' }] },
@@ -58,7 +77,12 @@ describe('poison deliveries: one record each, with the reason that names the fau
       detail: 'found EventSource "aws:sqs"',
     },
     { name: 'plain text whose length is a multiple of four', lambdaEvent: sns('Hello, world'), category: 'other', reason: 'bad_base64' },
-    { name: 'base64 behind a character that is not base64', lambdaEvent: sns(`#${b64('{"type":"message.new","text":"hi"}')}`), category: 'other', reason: 'bad_base64' },
+    {
+      name: 'base64 behind a character that is not base64',
+      lambdaEvent: sns(`#${b64('{"type":"message.new","text":"hi"}')}`),
+      category: 'other',
+      reason: 'bad_base64',
+    },
     {
       name: 'base64 cut short of a whole quantum, its type already readable',
       lambdaEvent: sns(b64('{"type":"message.new","text":"hello"}').slice(0, 30)),
@@ -72,11 +96,39 @@ describe('poison deliveries: one record each, with the reason that names the fau
       category: 'other',
       reason: 'bad_base64',
     },
-    { name: 'base64 of text whose first byte is the first of gzip', lambdaEvent: sns(b64('\u001f not JSON')), category: 'other', reason: 'invalid_json' },
-    { name: 'base64 of text whose second byte is the second of gzip', lambdaEvent: sns(b64('Ëclair, not JSON')), category: 'other', reason: 'invalid_json' },
-    { name: 'gzip of JSON null', lambdaEvent: sns(gz('null')), category: 'other', reason: 'not_an_object', detail: 'the JSON is null, not an object' },
-    { name: 'a JSON number, raw', lambdaEvent: sns('42'), category: 'other', reason: 'not_an_object', detail: 'the JSON is a number, not an object' },
-    { name: 'base64 of a JSON array', lambdaEvent: sns(b64('[{"type":"message.new"}]')), category: 'other', reason: 'not_an_object', detail: 'the JSON is an array, not an object' },
+    {
+      name: 'base64 of text whose first byte is the first of gzip',
+      lambdaEvent: sns(b64('\u001f not JSON')),
+      category: 'other',
+      reason: 'invalid_json',
+    },
+    {
+      name: 'base64 of text whose second byte is the second of gzip',
+      lambdaEvent: sns(b64('Ëclair, not JSON')),
+      category: 'other',
+      reason: 'invalid_json',
+    },
+    {
+      name: 'gzip of JSON null',
+      lambdaEvent: sns(gz('null')),
+      category: 'other',
+      reason: 'not_an_object',
+      detail: 'the JSON is null, not an object',
+    },
+    {
+      name: 'a JSON number, raw',
+      lambdaEvent: sns('42'),
+      category: 'other',
+      reason: 'not_an_object',
+      detail: 'the JSON is a number, not an object',
+    },
+    {
+      name: 'base64 of a JSON array',
+      lambdaEvent: sns(b64('[{"type":"message.new"}]')),
+      category: 'other',
+      reason: 'not_an_object',
+      detail: 'the JSON is an array, not an object',
+    },
     {
       // The peek gives up; the decoder's pre-scan finds the first type member itself: the same owner.
       name: 'its type key 600 spaces in, past what the peek reads',
@@ -84,9 +136,24 @@ describe('poison deliveries: one record each, with the reason that names the fau
       category: 'messages',
       reason: 'invalid_json',
     },
-    { name: 'its type first, then invalid JSON, raw', lambdaEvent: sns('{"type":"message.new","text":"hi",}'), category: 'messages', reason: 'invalid_json' },
-    { name: 'its type first, then invalid JSON, base64', lambdaEvent: sns(b64('{"type":"message.new","text":"hi",}')), category: 'messages', reason: 'invalid_json' },
-    { name: 'its type first, then invalid JSON, gzip', lambdaEvent: sns(gz('{"type":"message.new","text":"hi",}')), category: 'messages', reason: 'invalid_json' },
+    {
+      name: 'its type first, then invalid JSON, raw',
+      lambdaEvent: sns('{"type":"message.new","text":"hi",}'),
+      category: 'messages',
+      reason: 'invalid_json',
+    },
+    {
+      name: 'its type first, then invalid JSON, base64',
+      lambdaEvent: sns(b64('{"type":"message.new","text":"hi",}')),
+      category: 'messages',
+      reason: 'invalid_json',
+    },
+    {
+      name: 'its type first, then invalid JSON, gzip',
+      lambdaEvent: sns(gz('{"type":"message.new","text":"hi",}')),
+      category: 'messages',
+      reason: 'invalid_json',
+    },
     {
       name: 'a nesting past the depth limit after an empty object',
       lambdaEvent: sns(`{"type":"message.new","a":{},"x":${'['.repeat(DECODE_LIMITS.maxDepth)}${']'.repeat(DECODE_LIMITS.maxDepth)}}`),
@@ -121,8 +188,14 @@ describe('valid events in unusual forms: processed by their owner', () => {
     { name: 'its type value escaped', message: gz('{"type":"message\\u002enew","cid":"messaging:escaped-value"}') },
     { name: 'no-break spaces around it, base64', message: b64('\u00a0{"type":"message.new","cid":"messaging:nbsp"}\u00a0') },
     { name: 'no-break spaces around it, gzip', message: gz('\u00a0{"type":"message.new","cid":"messaging:nbsp-gzip"}\u00a0') },
-    { name: 'more sibling arrays than the depth limit', message: gz(`{"type":"message.new","lists":[${Array(100).fill('[]').join(',')}]}`) },
-    { name: 'a Windows path, then brackets in a string', message: JSON.stringify({ type: 'message.new', path: 'C:\\', text: '[['.repeat(50) }) },
+    {
+      name: 'more sibling arrays than the depth limit',
+      message: gz(`{"type":"message.new","lists":[${Array(100).fill('[]').join(',')}]}`),
+    },
+    {
+      name: 'a Windows path, then brackets in a string',
+      message: JSON.stringify({ type: 'message.new', path: 'C:\\', text: '[['.repeat(50) }),
+    },
   ];
   for (const { name, message } of cases) {
     it(`processes an event with ${name} in messages alone`, async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext, LOCAL_AWS_ENV, snsLambdaEvent } from '../../emulator/index.js';
+import { LOCAL_AWS_ENV, lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { MAXIMUM_MESSAGE_BYTES } from '../../shared/queue-limits.js';
@@ -39,10 +39,14 @@ function functionKeepingTo(category: Category) {
     // As the deployed default: three attempts.
     maxAttempts: 3,
   });
-  const handler = streamEventFunction(category, { fallback: async () => undefined }, {
-    rejectedDeliveries: sqsRejectedDeliveryStore(QUEUE, client),
-    idempotency: { tableName: 'never-reached-by-poison' },
-  });
+  const handler = streamEventFunction(
+    category,
+    { fallback: async () => undefined },
+    {
+      rejectedDeliveries: sqsRejectedDeliveryStore(QUEUE, client),
+      idempotency: { tableName: 'never-reached-by-poison' },
+    },
+  );
   return (lambdaEvent: unknown, functionArn?: string) => handler(lambdaEvent, lambdaContext({ functionArn }));
 }
 
@@ -107,7 +111,11 @@ describe('rejected-deliveries queue: SQS failing', () => {
     // Prepare
     const invoke = functionKeepingTo('other');
     for (let i = 0; i < 3; i += 1) {
-      sqs.failNext.push({ when: (request) => String(request.headers['x-amz-target']).endsWith('SendMessage'), status: 500, applied: false });
+      sqs.failNext.push({
+        when: (request) => String(request.headers['x-amz-target']).endsWith('SendMessage'),
+        status: 500,
+        applied: false,
+      });
     }
 
     // Act
@@ -194,7 +202,10 @@ describe('rejected-deliveries queue: the message body', () => {
   /** The rejection as JSON keeps it: without the undefined event type. */
   const keptRejection = { category: 'other', reason: 'invalid_json', detail: 'd', snsMessageId: 'm' };
   const sizeOf = ({ body, attributes }: KeptMessage) =>
-    Object.entries(attributes).reduce((sum, [name, { DataType, StringValue }]) => sum + Buffer.byteLength(name + DataType + StringValue), Buffer.byteLength(body));
+    Object.entries(attributes).reduce(
+      (sum, [name, { DataType, StringValue }]) => sum + Buffer.byteLength(name + DataType + StringValue),
+      Buffer.byteLength(body),
+    );
 
   it('keeps the SNS message as text when that is shorter, and as base64 of its bytes when that is', () => {
     // Prepare: a JSON message (few escapes), and one of quotes (each escaped: 2 bytes, base64 costs 4/3).
@@ -216,7 +227,9 @@ describe('rejected-deliveries queue: the message body', () => {
     const unpaired = `${'\u0001'.repeat(50)}\ud800`;
 
     // Act
-    const [kept, keptUnpaired] = [tie, unpaired].map((message) => JSON.parse(keptMessage({ ...rejection, lambdaEvent: snsLambdaEvent(message, { messageId: 'm' }) }).body));
+    const [kept, keptUnpaired] = [tie, unpaired].map((message) =>
+      JSON.parse(keptMessage({ ...rejection, lambdaEvent: snsLambdaEvent(message, { messageId: 'm' }) }).body),
+    );
 
     // Assess
     expect(kept.message).toBe(tie);
@@ -226,7 +239,12 @@ describe('rejected-deliveries queue: the message body', () => {
   it('keeps a message as text only when it holds an unpaired surrogate, whichever half, and as base64 when its pairs are whole', () => {
     // Prepare: control characters make base64 the shorter form, unless UTF-8 cannot hold the message.
     const controls = '\u0001'.repeat(50);
-    const messages = { pairs: `${controls}😀𝄞`, highAlone: `${controls}\ud800a`, lowAlone: `${controls}a\udc00`, reversed: `${controls}\udc00\ud800` };
+    const messages = {
+      pairs: `${controls}😀𝄞`,
+      highAlone: `${controls}\ud800a`,
+      lowAlone: `${controls}a\udc00`,
+      reversed: `${controls}\udc00\ud800`,
+    };
 
     // Act
     const forms = Object.fromEntries(
@@ -242,7 +260,13 @@ describe('rejected-deliveries queue: the message body', () => {
 
   it('keeps an event that is not one SNS record as it came', () => {
     // Prepare
-    const lambdaEvents = [{ Records: [] }, { Records: [{ Sns: { Message: 'a' } }, { Sns: { Message: 'b' } }] }, { Records: [{ Sns: { Message: 7 } }] }, 'text', null];
+    const lambdaEvents = [
+      { Records: [] },
+      { Records: [{ Sns: { Message: 'a' } }, { Sns: { Message: 'b' } }] },
+      { Records: [{ Sns: { Message: 7 } }] },
+      'text',
+      null,
+    ];
 
     // Act
     const kept = lambdaEvents.map((lambdaEvent) => JSON.parse(keptMessage({ ...rejection, lambdaEvent }).body));
@@ -291,7 +315,10 @@ describe('rejected-deliveries queue: the message body', () => {
     const { attributes } = keptMessage({ ...rejection, lambdaEvent: null });
 
     // Assess
-    expect(attributes).toEqual({ reason: { DataType: 'String', StringValue: 'invalid_json' }, category: { DataType: 'String', StringValue: 'other' } });
+    expect(attributes).toEqual({
+      reason: { DataType: 'String', StringValue: 'invalid_json' },
+      category: { DataType: 'String', StringValue: 'other' },
+    });
   });
 
   it('keeps an event JSON cannot write as the reason why, with the rest of the rejection', () => {
@@ -321,7 +348,9 @@ describe('rejected-deliveries queue: every body fits the queue the template crea
   beforeAll(async () => {
     // Prepare: the queue as `serverless package` writes it, in a build folder of this file's own.
     const dir = mkdtempSync(join(tmpdir(), 'sls-package-rejected-'));
-    await serverless(['package', '--stage', 'dev', '--package', join(dir, 'package')], { env: { ESBUILD_WORK_FOLDER: join(dir, 'esbuild') } });
+    await serverless(['package', '--stage', 'dev', '--package', join(dir, 'package')], {
+      env: { ESBUILD_WORK_FOLDER: join(dir, 'esbuild') },
+    });
     const template = JSON.parse(readFileSync(join(dir, 'package', 'cloudformation-template-update-stack.json'), 'utf8'));
     maximumMessageSize = template.Resources.RejectedDeliveriesQueue.Properties.MaximumMessageSize;
     queueSizes = Object.fromEntries(
@@ -340,7 +369,21 @@ describe('rejected-deliveries queue: every body fits the queue the template crea
 
   /** Characters of the kinds that escaping multiplies, and the ones UTF-8 makes long. */
   const escapeHeavy = fc.constantFrom(
-    '\u0000', '\u0001', '\u001f', '\n', '"', '\\', 'é', '€', '\u2028', '\u2029', '\uffff', '\ufffe', '😀', '𝄞', 'a',
+    '\u0000',
+    '\u0001',
+    '\u001f',
+    '\n',
+    '"',
+    '\\',
+    'é',
+    '€',
+    '\u2028',
+    '\u2029',
+    '\uffff',
+    '\ufffe',
+    '😀',
+    '𝄞',
+    'a',
   );
   const loneSurrogate = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
   /** A text of `bytes` UTF-8 bytes or a little under, repeating a generated run of characters. */
@@ -348,7 +391,8 @@ describe('rejected-deliveries queue: every body fits the queue the template crea
     const unit = run.join('');
     const text = unit.repeat(Math.ceil(bytes / Math.max(1, Buffer.byteLength(unit))));
     let end = text.length;
-    while (Buffer.byteLength(text.slice(0, end)) > bytes) end -= Math.max(1, Math.floor((Buffer.byteLength(text.slice(0, end)) - bytes) / 4));
+    while (Buffer.byteLength(text.slice(0, end)) > bytes)
+      end -= Math.max(1, Math.floor((Buffer.byteLength(text.slice(0, end)) - bytes) / 4));
     return text.slice(0, end);
   };
   const size = (largest: number) => fc.oneof(fc.integer({ min: 0, max: largest }), fc.integer({ min: largest - 2_000, max: largest }));
@@ -367,19 +411,34 @@ describe('rejected-deliveries queue: every body fits the queue the template crea
       return { viaSns: false, lambdaEvent: build() };
     });
 
-  test.prop([fc.oneof(throughSns, asynchronous), fc.constantFrom('messages', 'other'), fc.constantFrom('bad_base64', 'invalid_json', 'not_one_record')], {
-    numRuns: 40,
-  })('fits, is JSON SQS takes, keeps the reason and the MessageId, and keeps every SNS message whole', (generated, category, reason) => {
+  test.prop(
+    [
+      fc.oneof(throughSns, asynchronous),
+      fc.constantFrom('messages', 'other'),
+      fc.constantFrom('bad_base64', 'invalid_json', 'not_one_record'),
+    ],
+    {
+      numRuns: 40,
+    },
+  )('fits, is JSON SQS takes, keeps the reason and the MessageId, and keeps every SNS message whole', (generated, category, reason) => {
     // Prepare
     const { lambdaEvent } = generated;
     const snsMessageId = (lambdaEvent as { Records?: Array<{ Sns: { MessageId: string } }> }).Records?.[0]?.Sns.MessageId;
 
     // Act
-    const { body, attributes } = keptMessage({ category, reason, detail: 'generated', eventType: undefined, snsMessageId, lambdaEvent } as never);
+    const { body, attributes } = keptMessage({
+      category,
+      reason,
+      detail: 'generated',
+      eventType: undefined,
+      snsMessageId,
+      lambdaEvent,
+    } as never);
 
     // Assess: counted here, as SQS counts it.
     const bytes = Object.entries(attributes).reduce(
-      (sum, [name, attribute]) => sum + Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType) + Buffer.byteLength(attribute.StringValue),
+      (sum, [name, attribute]) =>
+        sum + Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType) + Buffer.byteLength(attribute.StringValue),
       Buffer.byteLength(body, 'utf8'),
     );
     expect(bytes).toBeLessThanOrEqual(maximumMessageSize);

@@ -5,13 +5,13 @@
  * timers, so they run on vitest's fake clock: the tests read it, and skip each wait as it starts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../emulator/index.js';
 import { type AnswerOptions, answerCustomResource } from '../../functions/setup/custom-resource.js';
 import type { Deadline } from '../../functions/setup/deadlines.js';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { SecretScrubber } from '../../functions/setup/scrubber.js';
 import type { SetupWait } from '../../functions/setup/stream-app.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
-import { lambdaContext } from '../../emulator/index.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeStream, startFakeStream } from '../support/fake-stream.js';
 
@@ -45,10 +45,17 @@ const skipWait = (wait: SetupWait) => {
 const answering = (): AnswerOptions => ({ scrubber: new SecretScrubber(), log: () => undefined, onWait: skipWait });
 const settings = { topicArn: TOPIC, authType: 'resource' as const, eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
-const create = () => streamHookRequest('Create', { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '' } });
+const create = () =>
+  streamHookRequest('Create', { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '' } });
 /** The work of a Create: apply against the Stream stand-in, stopping at its deadline. */
 const applyWork = (deadline: Deadline) =>
-  runSetup('apply', settings, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 10, signal: deadline.signal, deadlineAt: deadline.at, onWait: skipWait }).then(() => ({
+  runSetup('apply', settings, credentials, {
+    baseUrl: stream.baseUrl,
+    retryBaseDelayMs: 10,
+    signal: deadline.signal,
+    deadlineAt: deadline.at,
+    onWait: skipWait,
+  }).then(() => ({
     physicalResourceId: 'stream-hooks:test',
   }));
 const failedWith = () => 'StreamHook-not-created';
@@ -89,7 +96,9 @@ describe('setup custom resource: delivering the answer', () => {
     responses.refuseNext.push(...refusals);
 
     // Act
-    const failure = await answerCustomResource(create(), lambdaContext(), applyWork, failedWith, answering()).catch((error: unknown) => error);
+    const failure = await answerCustomResource(create(), lambdaContext(), applyWork, failedWith, answering()).catch(
+      (error: unknown) => error,
+    );
 
     // Assess: no wait after the last attempt: the time kept to answer counts two waits, not three.
     expect((failure as Error).message).toBe(reason);
@@ -100,7 +109,11 @@ describe('setup custom resource: delivering the answer', () => {
   it("keeps the answer within CloudFormation's size limit when Stream's reason is very long", async () => {
     // Prepare
     stream.checkAnswer = { status: 'error', error: `AuthorizationError: ${'not authorized to publish; '.repeat(400)}` };
-    const handler = createSetupHandler({ streamCredentials: async () => credentials, options: { baseUrl: stream.baseUrl }, onWait: skipWait });
+    const handler = createSetupHandler({
+      streamCredentials: async () => credentials,
+      options: { baseUrl: stream.baseUrl },
+      onWait: skipWait,
+    });
 
     // Act
     await handler(create(), lambdaContext());
@@ -124,7 +137,10 @@ describe('setup custom resource: the deadline of the work', () => {
 
     // Assess
     expect(responses.answers.map((answer) => [answer.Status, answer.Reason])).toEqual([
-      ['FAILED', 'the setup stopped at its deadline before finishing (read app settings: the 3 s wait for the Stream rate limit would end after it); deploy again, or run npm run setup to finish it'],
+      [
+        'FAILED',
+        'the setup stopped at its deadline before finishing (read app settings: the 3 s wait for the Stream rate limit would end after it); deploy again, or run npm run setup to finish it',
+      ],
     ]);
     expect(waits).toEqual([]);
     expect(stream.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /app']);
@@ -140,6 +156,12 @@ describe('setup custom resource: the deadline of the work', () => {
     await answered;
 
     // Assess
-    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: 'the setup did not finish within 2 s', PhysicalResourceId: 'StreamHook-not-created' })]);
+    expect(responses.answers).toEqual([
+      expect.objectContaining({
+        Status: 'FAILED',
+        Reason: 'the setup did not finish within 2 s',
+        PhysicalResourceId: 'StreamHook-not-created',
+      }),
+    ]);
   });
 });

@@ -33,23 +33,29 @@ describe('setup command: where the calls go (case 13)', () => {
   it.each([
     ['STREAM_LOCAL_TEST_HOST', () => decoy.baseUrl.replace('http://', '')],
     ['STREAM_LOCAL_TEST_RUN', () => '1'],
-  ])('case 13: --base-url wins over %s, which the stream-chat SDK reads by itself, and the command says it is ignored', async (variable, value) => {
-    // Prepare: the SDK reads the process's environment, whatever the command was given.
-    vi.stubEnv(variable, value());
+  ])(
+    'case 13: --base-url wins over %s, which the stream-chat SDK reads by itself, and the command says it is ignored',
+    async (variable, value) => {
+      // Prepare: the SDK reads the process's environment, whatever the command was given.
+      vi.stubEnv(variable, value());
 
-    // Act
-    const run = await runSetupCommand(['--topic-arn', TOPIC, '--base-url', stream.baseUrl], env({ [variable]: value() }));
+      // Act
+      const run = await runSetupCommand(['--topic-arn', TOPIC, '--base-url', stream.baseUrl], env({ [variable]: value() }));
 
-    // Assess
-    expect(run.code, run.stderr).toBe(0);
-    expect(decoy.requests).toEqual([]);
-    expect(stream.requests.map((request) => request.path)).toEqual(['/app', '/app', '/app', '/check_sns']);
-    expect(run.stderr).toContain(`note: ${variable} is set and ignored: the setup calls ${stream.baseUrl}`);
-  });
+      // Assess
+      expect(run.code, run.stderr).toBe(0);
+      expect(decoy.requests).toEqual([]);
+      expect(stream.requests.map((request) => request.path)).toEqual(['/app', '/app', '/app', '/check_sns']);
+      expect(run.stderr).toContain(`note: ${variable} is set and ignored: the setup calls ${stream.baseUrl}`);
+    },
+  );
 
   it('case 13: --base-url wins over STREAM_BASE_URL', async () => {
     // Act
-    const run = await runSetupCommand(['--topic-arn', TOPIC, '--dry-run', '--base-url', stream.baseUrl], env({ STREAM_BASE_URL: decoy.baseUrl }));
+    const run = await runSetupCommand(
+      ['--topic-arn', TOPIC, '--dry-run', '--base-url', stream.baseUrl],
+      env({ STREAM_BASE_URL: decoy.baseUrl }),
+    );
 
     // Assess
     expect(run.code, run.stderr).toBe(0);
@@ -62,20 +68,30 @@ describe('setup command: where the calls go (case 13)', () => {
     ['STREAM_BASE_URL', [], { STREAM_BASE_URL: 'http://stream.example.com' }],
     ['a loopback-looking name that is not loopback', ['--base-url', 'http://127.0.0.1.example.com'], {}],
     ['a user name in the URL', ['--base-url', 'https://user:pass@chat.stream-io-api.com'], {}],
-  ])('case 13: plain http:// off this machine, or credentials in the URL, through %s is a usage error (exit 2) before any call', async (_, args, more) => {
-    // Act
-    const run = await runSetupCommand(['--topic-arn', TOPIC, ...args], env(more));
+  ])(
+    'case 13: plain http:// off this machine, or credentials in the URL, through %s is a usage error (exit 2) before any call',
+    async (_, args, more) => {
+      // Act
+      const run = await runSetupCommand(['--topic-arn', TOPIC, ...args], env(more));
 
-    // Assess
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/error: the base URL .*(is refused: the setup sends the Stream API token and the SNS secret|must not hold a user name or password)/);
-    expect(run.stderr).not.toContain('pass@');
-    expect(called()).toBe(0);
-  });
+      // Assess
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /error: the base URL .*(is refused: the setup sends the Stream API token and the SNS secret|must not hold a user name or password)/,
+      );
+      expect(run.stderr).not.toContain('pass@');
+      expect(called()).toBe(0);
+    },
+  );
 
   it('case 13: the setup core refuses plain http:// off this machine too, whoever calls it', async () => {
     // Act
-    const failure = await runSetup('check', { topicArn: TOPIC, authType: 'resource', eventTypes: [] }, { apiKey: API_KEY, apiSecret: API_SECRET }, { baseUrl: 'http://stream.example.com' }).catch((error: unknown) => error);
+    const failure = await runSetup(
+      'check',
+      { topicArn: TOPIC, authType: 'resource', eventTypes: [] },
+      { apiKey: API_KEY, apiSecret: API_SECRET },
+      { baseUrl: 'http://stream.example.com' },
+    ).catch((error: unknown) => error);
 
     // Assess
     expect(failure).toBeInstanceOf(SetupConfigurationError);
@@ -85,12 +101,27 @@ describe('setup command: where the calls go (case 13)', () => {
 describe('setup command: misuse exits 2 before any call (case 18)', () => {
   it.each([
     ['a malformed --topic-arn', ['--topic-arn', 'stream-chat-events-dev-events'], {}, 'is not an SNS topic ARN'],
-    ['a partition AWS does not have', ['--topic-arn', 'arn:aws-bogus:sns:eu-west-1:111122223333:events'], {}, '"aws-bogus" in arn:aws-bogus:sns:eu-west-1:111122223333:events is not an AWS partition'],
-    ['resource auth in a partition Stream cannot publish from', ['--topic-arn', 'arn:aws-cn:sns:cn-north-1:111122223333:events'], {}, 'Stream cannot publish to arn:aws-cn:sns:cn-north-1:111122223333:events with resource auth'],
+    [
+      'a partition AWS does not have',
+      ['--topic-arn', 'arn:aws-bogus:sns:eu-west-1:111122223333:events'],
+      {},
+      '"aws-bogus" in arn:aws-bogus:sns:eu-west-1:111122223333:events is not an AWS partition',
+    ],
+    [
+      'resource auth in a partition Stream cannot publish from',
+      ['--topic-arn', 'arn:aws-cn:sns:cn-north-1:111122223333:events'],
+      {},
+      'Stream cannot publish to arn:aws-cn:sns:cn-north-1:111122223333:events with resource auth',
+    ],
     ['no --topic-arn', [], {}, "required option '--topic-arn <arn>' not specified"],
     ['an unknown --auth', ['--topic-arn', TOPIC, '--auth', 'iam'], {}, 'Allowed choices are resource, keys'],
     ['two actions', ['--topic-arn', TOPIC, '--dry-run', '--remove'], {}, "option '--dry-run' cannot be used with option '--remove'"],
-    ['keys auth without SNS_KEY', ['--topic-arn', TOPIC, '--auth', 'keys'], { SNS_SECRET: 'only-the-secret' }, '--auth keys needs SNS_KEY and SNS_SECRET'],
+    [
+      'keys auth without SNS_KEY',
+      ['--topic-arn', TOPIC, '--auth', 'keys'],
+      { SNS_SECRET: 'only-the-secret' },
+      '--auth keys needs SNS_KEY and SNS_SECRET',
+    ],
     ['no credentials', ['--topic-arn', TOPIC], { STREAM_API_SECRET: '' }, 'set STREAM_API_KEY and STREAM_API_SECRET'],
     ['a --timeout of 0', ['--topic-arn', TOPIC, '--timeout', '0'], {}, 'expected an integer from 1 to 3600'],
   ])('case 18: %s', async (_, args, more, says) => {
@@ -105,7 +136,10 @@ describe('setup command: misuse exits 2 before any call (case 18)', () => {
 
   it('case 18: keys auth in another partition AWS has is accepted', async () => {
     // Act
-    const run = await runSetupCommand(['--topic-arn', 'arn:aws-cn:sns:cn-north-1:111122223333:events', '--auth', 'keys', '--dry-run', '--base-url', stream.baseUrl], env({ SNS_KEY: 'AKIACHINAPUBLISHER01', SNS_SECRET: 'china-publisher-secret' }));
+    const run = await runSetupCommand(
+      ['--topic-arn', 'arn:aws-cn:sns:cn-north-1:111122223333:events', '--auth', 'keys', '--dry-run', '--base-url', stream.baseUrl],
+      env({ SNS_KEY: 'AKIACHINAPUBLISHER01', SNS_SECRET: 'china-publisher-secret' }),
+    );
 
     // Assess
     expect(run.code, run.stderr).toBe(0);

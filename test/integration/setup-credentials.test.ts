@@ -5,14 +5,13 @@
  * stand-in: what is read ends up in Stream's app, what cannot be read is said with the name to fix.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../emulator/index.js';
 import { snsKeysFromSecret, streamCredentialsFromSsm } from '../../functions/setup/credentials.js';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
-import { runSetup } from '../../functions/setup/stream-hook.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeSecretStores, startFakeSecretStores } from '../support/fake-secret-stores.js';
 import { type FakeStream, startFakeStream } from '../support/fake-stream.js';
-import { lambdaContext } from '../../emulator/index.js';
 
 const API_KEY = 'ssm-api-key-58c2';
 const API_SECRET = 'ssm-api-secret-0f3b9d';
@@ -119,7 +118,9 @@ describe('setup credentials: the SNS publisher key from Secrets Manager', () => 
 
     // Assess
     expect(failure).toMatchObject({ name: 'SetupConfigurationError' });
-    expect((failure as Error).message).toBe(`cannot read the SNS publisher key from secret ${PUBLISHER_SECRET} (it has no sns_key and sns_secret)`);
+    expect((failure as Error).message).toBe(
+      `cannot read the SNS publisher key from secret ${PUBLISHER_SECRET} (it has no sns_key and sns_secret)`,
+    );
   });
 
   it('says a secret edited to something other than JSON is not JSON, without quoting any of it', async () => {
@@ -133,7 +134,8 @@ describe('setup credentials: the SNS publisher key from Secrets Manager', () => 
     // Assess
     expect((failure as Error).message).toBe(`cannot read the SNS publisher key from secret ${PUBLISHER_SECRET} (it is not JSON)`);
     // Powertools' JSON transform fails with JSON.parse's message, which quotes the text: no piece of it may come out.
-    for (let at = 0; at + 4 <= bareSecretAccessKey.length; at += 1) expect((failure as Error).message).not.toContain(bareSecretAccessKey.slice(at, at + 4));
+    for (let at = 0; at + 4 <= bareSecretAccessKey.length; at += 1)
+      expect((failure as Error).message).not.toContain(bareSecretAccessKey.slice(at, at + 4));
   });
 });
 
@@ -146,8 +148,7 @@ describe('setup function as deployed: its credentials from SSM and Secrets Manag
   });
 
   /** The deployed handler, talking to the Stream stand-in instead of Stream's API. */
-  const deployedHandler = () =>
-    createSetupHandler({ options: { baseUrl: stream.baseUrl, retryBaseDelayMs: 10 } });
+  const deployedHandler = () => createSetupHandler({ options: { baseUrl: stream.baseUrl, retryBaseDelayMs: 10 } });
   const request = (type: 'Create' | 'Delete', authType: string) =>
     streamHookRequest(type, {
       responseUrl: responses.url,
@@ -161,7 +162,9 @@ describe('setup function as deployed: its credentials from SSM and Secrets Manag
 
     // Assess
     expect(responses.answers.map((answer) => answer.Status)).toEqual(['SUCCESS']);
-    expect(stream.hooks).toEqual([expect.objectContaining({ sns_topic_arn: TOPIC, sns_auth_type: 'keys', sns_key: SNS_KEY, sns_secret: SNS_SECRET })]);
+    expect(stream.hooks).toEqual([
+      expect.objectContaining({ sns_topic_arn: TOPIC, sns_auth_type: 'keys', sns_key: SNS_KEY, sns_secret: SNS_SECRET }),
+    ]);
     const check = stream.requests.find((call) => call.path === '/check_sns');
     expect(check?.body).toMatchObject({ sns_topic_arn: TOPIC, sns_key: SNS_KEY, sns_secret: SNS_SECRET });
   });
@@ -188,7 +191,10 @@ describe('setup function as deployed: its credentials from SSM and Secrets Manag
     await deployedHandler()(request('Delete', 'keys'), lambdaContext());
 
     // Assess
-    expect(responses.answers.map((answer) => [answer.Status, answer.Reason])).toEqual([['SUCCESS', 'done'], ['SUCCESS', `removed: ${hookIdFor(TOPIC)}; put back: none`]]);
+    expect(responses.answers.map((answer) => [answer.Status, answer.Reason])).toEqual([
+      ['SUCCESS', 'done'],
+      ['SUCCESS', `removed: ${hookIdFor(TOPIC)}; put back: none`],
+    ]);
     expect(stream.hooks).toEqual([]);
   });
 

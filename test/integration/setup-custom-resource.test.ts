@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../emulator/index.js';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
 import { recordOf } from '../../functions/setup/hook-record.js';
-import { lambdaContext } from '../../emulator/index.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeStream, type FakeStreamHook, HOOKS_OF_OTHERS, startFakeStream } from '../support/fake-stream.js';
 
@@ -49,19 +49,36 @@ function request(
 ) {
   const all = { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties };
   const defined = Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as Record<string, string>;
-  return streamHookRequest(type, { responseUrl: responses.url, properties: defined, physicalResourceId, oldProperties: { TopicArn: TOPIC, ...oldProperties } });
+  return streamHookRequest(type, {
+    responseUrl: responses.url,
+    properties: defined,
+    physicalResourceId,
+    oldProperties: { TopicArn: TOPIC, ...oldProperties },
+  });
 }
 /** A hook for `topic` that an operator made by hand before the stack existed, under an id Stream gave it. */
 const madeByHand = (topic = TOPIC, id = 'made-by-operator'): FakeStreamHook => ({
-  id, hook_type: 'sns', enabled: false, sns_topic_arn: topic, sns_region: 'us-east-1', sns_auth_type: 'resource', event_types: ['message.new'],
-  created_at: '2025-12-01T00:00:00Z', updated_at: '2025-12-01T00:00:00Z',
+  id,
+  hook_type: 'sns',
+  enabled: false,
+  sns_topic_arn: topic,
+  sns_region: 'us-east-1',
+  sns_auth_type: 'resource',
+  event_types: ['message.new'],
+  created_at: '2025-12-01T00:00:00Z',
+  updated_at: '2025-12-01T00:00:00Z',
 });
 /** The previous version's hook (or `npm run setup`'s), under the deterministic id, with other settings. */
 const previousVersions = (): FakeStreamHook => madeByHand(TOPIC, hookIdFor(TOPIC));
 const hook = (id: string) => stream.hooks.find((current) => current.id === id);
 const failingCheck = () => (stream.checkAnswer = { status: 'error', error: 'AuthorizationError: not authorized to perform SNS:Publish' });
 const rollbackDelete = (create: CloudFormationCustomResourceEvent, physicalResourceId: string) =>
-  ({ ...create, RequestType: 'Delete', RequestId: randomUUID(), PhysicalResourceId: physicalResourceId }) as CloudFormationCustomResourceEvent;
+  ({
+    ...create,
+    RequestType: 'Delete',
+    RequestId: randomUUID(),
+    PhysicalResourceId: physicalResourceId,
+  }) as CloudFormationCustomResourceEvent;
 const writes = () => stream.requests.filter((call) => call.method === 'PATCH');
 
 describe('setup custom resource: rollback as CloudFormation runs it', () => {
@@ -84,7 +101,7 @@ describe('setup custom resource: rollback as CloudFormation runs it', () => {
     expect(JSON.stringify(stream.hooks)).toBe(JSON.stringify(HOOKS_OF_OTHERS));
   });
 
-  it('an Update to a new topic that fails, then the rollback Update to the old topic, leave only the old topic\'s hook', async () => {
+  it("an Update to a new topic that fails, then the rollback Update to the old topic, leave only the old topic's hook", async () => {
     // Prepare
     await handlerWith()(request('Create'), lambdaContext());
     const physicalResourceId = answers[0]!.PhysicalResourceId as string;
@@ -101,7 +118,7 @@ describe('setup custom resource: rollback as CloudFormation runs it', () => {
     expect(stream.hooks.map((current) => current.sns_topic_arn)).toEqual([TOPIC]);
   });
 
-  it('an Update to a new topic that succeeds gets a new physical id, and the cleanup Delete of the old one removes the old topic\'s hook only', async () => {
+  it("an Update to a new topic that succeeds gets a new physical id, and the cleanup Delete of the old one removes the old topic's hook only", async () => {
     // Prepare
     await handlerWith()(request('Create'), lambdaContext());
     const old = answers[0]!.PhysicalResourceId as string;
@@ -141,7 +158,7 @@ describe('setup custom resource: what a failed or removed stack leaves (case 10)
     expect(stream.hooks).toHaveLength(1);
   });
 
-  it('case 10: a stack that adopted an operator\'s hook puts back its settings on Delete instead of deleting it', async () => {
+  it("case 10: a stack that adopted an operator's hook puts back its settings on Delete instead of deleting it", async () => {
     // Prepare
     stream.hooks.push(madeByHand());
     await handlerWith()(request('Create'), lambdaContext());
@@ -157,7 +174,7 @@ describe('setup custom resource: what a failed or removed stack leaves (case 10)
     expect(answers[1]?.Reason).toBe('removed: none; put back: made-by-operator');
   });
 
-  it('case 10: an Update to a new topic that fails puts back the hook that topic already had, and leaves the old topic\'s', async () => {
+  it("case 10: an Update to a new topic that fails puts back the hook that topic already had, and leaves the old topic's", async () => {
     // Prepare
     await handlerWith()(request('Create'), lambdaContext());
     stream.hooks.push(madeByHand(NEW_TOPIC));
@@ -197,7 +214,12 @@ describe('setup custom resource: what a failed or removed stack leaves (case 10)
     await handlerWith()(request('Delete', {}, `stream-sns-hook:${TOPIC}`), lambdaContext());
 
     // Assess
-    expect(answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', Reason: `removed: ${hookIdFor(TOPIC)}; put back: none; left (not created by this stack): made-by-operator` })]);
+    expect(answers).toEqual([
+      expect.objectContaining({
+        Status: 'SUCCESS',
+        Reason: `removed: ${hookIdFor(TOPIC)}; put back: none; left (not created by this stack): made-by-operator`,
+      }),
+    ]);
     expect(stream.hooks.map((current) => current.id)).toEqual(['made-by-operator']);
   });
 
@@ -262,7 +284,12 @@ describe('setup custom resource: registerHookOnDeploy false (case 11)', () => {
     await handlerWith()(request('Delete', { Register: 'true' }, answers[2]!.PhysicalResourceId), lambdaContext());
 
     // Assess
-    expect(answers.map((answer) => answer.PhysicalResourceId)).toEqual([physicalResourceId, physicalResourceId, physicalResourceId, physicalResourceId]);
+    expect(answers.map((answer) => answer.PhysicalResourceId)).toEqual([
+      physicalResourceId,
+      physicalResourceId,
+      physicalResourceId,
+      physicalResourceId,
+    ]);
     expect(stream.hooks).toEqual([]);
   });
 });
@@ -276,7 +303,10 @@ describe('setup custom resource: a Delete needs no auth type (case 9)', () => {
     await handlerWith()(request('Delete', { AuthType: undefined, EventTypes: undefined }, answers[0]!.PhysicalResourceId), lambdaContext());
 
     // Assess
-    expect(answers.map((answer) => [answer.Status, answer.Reason])).toEqual([['SUCCESS', 'done'], ['SUCCESS', `removed: ${hookIdFor(TOPIC)}; put back: none`]]);
+    expect(answers.map((answer) => [answer.Status, answer.Reason])).toEqual([
+      ['SUCCESS', 'done'],
+      ['SUCCESS', `removed: ${hookIdFor(TOPIC)}; put back: none`],
+    ]);
     expect(stream.hooks).toEqual([]);
   });
 });
@@ -289,7 +319,9 @@ describe('setup custom resource', () => {
     // Assess
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({
-      method: 'PUT', Status: 'SUCCESS', LogicalResourceId: 'StreamHook',
+      method: 'PUT',
+      Status: 'SUCCESS',
+      LogicalResourceId: 'StreamHook',
       Data: { TopicArn: TOPIC, Created: hookIdFor(TOPIC), Adopted: '', Changed: 'true', Check: 'ok' },
     });
     expect(recordOf(answers[0]!.PhysicalResourceId)).toEqual({ topicArn: TOPIC, created: [hookIdFor(TOPIC)], adopted: [] });
@@ -371,7 +403,10 @@ describe('setup custom resource', () => {
     // Assess
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(answers).toHaveLength(1);
-    expect(answers[0]).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('the setup stopped at its deadline before finishing') });
+    expect(answers[0]).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('the setup stopped at its deadline before finishing'),
+    });
     expect(stream.requests).toEqual([]);
   });
 });

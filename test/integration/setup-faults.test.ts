@@ -6,17 +6,11 @@
  */
 import { validate as isUuid, version as uuidVersion } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OtherHooksChangedError, StreamAnswerError, StreamUnavailableError } from '../../functions/setup/errors.js';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
 import type { HookSettings } from '../../functions/setup/hook-plan.js';
-import { OtherHooksChangedError, StreamAnswerError, StreamUnavailableError } from '../../functions/setup/errors.js';
 import { runSetup } from '../../functions/setup/stream-hook.js';
-import {
-  type FakeStream,
-  type FakeStreamHook,
-  HOOKS_OF_OTHERS,
-  StreamFault,
-  startFakeStream,
-} from '../support/fake-stream.js';
+import { type FakeStream, type FakeStreamHook, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
 import { runSetupCommand } from '../support/setup-cli.js';
 
 const API_KEY = 'faults-api-key-31d0';
@@ -42,14 +36,27 @@ const writes = () => stream.requests.filter((request) => request.method === 'PAT
 const cli = (args: string[], env: Record<string, string> = {}) =>
   runSetupCommand([...args, '--base-url', stream.baseUrl], { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
 const ourHookAsOlderVersionsLeftIt = (id: string): FakeStreamHook => ({
-  id, hook_type: 'sns', enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: 'eu-west-1', sns_auth_type: 'resource',
+  id,
+  hook_type: 'sns',
+  enabled: true,
+  event_types: [],
+  sns_topic_arn: TOPIC,
+  sns_region: 'eu-west-1',
+  sns_auth_type: 'resource',
 });
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 
 describe('setup faults: a retried write never adds a second hook', () => {
   it.each([
     ['applied, then answered 500', { route: 'PATCH /app', fault: StreamFault.AppliedThen500 }],
-    ["applied, then answered after the client's timeout", { route: 'PATCH /app', fault: StreamFault.AppliedThenLate, delayMs: CLIENT_TIMEOUT_MS * 3 }],
+    [
+      "applied, then answered after the client's timeout",
+      { route: 'PATCH /app', fault: StreamFault.AppliedThenLate, delayMs: CLIENT_TIMEOUT_MS * 3 },
+    ],
   ])('apply leaves exactly one hook when a write is %s', async (_, fault) => {
     // Prepare
     stream.faults.push(fault);
@@ -76,7 +83,7 @@ describe('setup faults: a retried write never adds a second hook', () => {
     const id = ours()[0]?.id ?? '';
     expect(isUuid(id) && uuidVersion(id)).toBe(5);
     expect(second.hooks[0]?.id).toBe(id);
-    expect((writes()[0]?.body as { event_hooks: Array<{ id?: string }> }).event_hooks[0]?.id).toBe(id);
+    expect((writes()[0]!.body as { event_hooks: Array<{ id?: string }> }).event_hooks[0]?.id).toBe(id);
   });
 
   it('keeps the Stream-made id of a hook an older version created', async () => {
@@ -144,7 +151,11 @@ describe('setup faults: an answer that is not an app stops the run', () => {
   it('the command exits 1 on remove when the answer is an HTML page, and the hook stays', async () => {
     // Prepare
     stream.hooks.push(ourHookAsOlderVersionsLeftIt(hookIdFor(TOPIC)));
-    stream.faults.push({ route: 'GET /app', fault: StreamFault.Answer, body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>' });
+    stream.faults.push({
+      route: 'GET /app',
+      fault: StreamFault.Answer,
+      body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>',
+    });
 
     // Act
     const run = await cli(['--topic-arn', TOPIC, '--remove']);
@@ -186,25 +197,36 @@ describe('setup faults: redirects are never followed (case 4)', () => {
     ['PATCH /app', 308],
     ['GET /app', 301],
     ['GET /app', 302],
-  ])('case 4: a %s answered %i sends nothing to the target, exits 1 naming the status and host, and claims no change', async (route, status) => {
-    // Prepare
-    stream.faults.push({ route, fault: StreamFault.Redirect, status, location: `${elsewhere.baseUrl.replace('127.0.0.1', 'localhost')}/app?token=redirect-token-9f1e` });
+  ])(
+    'case 4: a %s answered %i sends nothing to the target, exits 1 naming the status and host, and claims no change',
+    async (route, status) => {
+      // Prepare
+      stream.faults.push({
+        route,
+        fault: StreamFault.Redirect,
+        status,
+        location: `${elsewhere.baseUrl.replace('127.0.0.1', 'localhost')}/app?token=redirect-token-9f1e`,
+      });
 
-    // Act
-    const run = await cli(['--topic-arn', TOPIC, '--auth', 'keys'], { SNS_KEY, SNS_SECRET });
+      // Act
+      const run = await cli(['--topic-arn', TOPIC, '--auth', 'keys'], { SNS_KEY, SNS_SECRET });
 
-    // Assess
-    expect(elsewhere.requests).toEqual([]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`HTTP ${status}, a redirect to ${new URL(elsewhere.baseUrl.replace('127.0.0.1', 'localhost')).host}`);
-    expect(run.stdout + run.stderr).not.toMatch(/changed|redirect-token/);
-  });
+      // Assess
+      expect(elsewhere.requests).toEqual([]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`HTTP ${status}, a redirect to ${new URL(elsewhere.baseUrl.replace('127.0.0.1', 'localhost')).host}`);
+      expect(run.stdout + run.stderr).not.toMatch(/changed|redirect-token/);
+    },
+  );
 });
 
 describe('setup faults: deadlines for the whole call and the whole run (case 12)', () => {
   it('case 12: a read that trickles one byte every 100 ms is cut at the call deadline, named, and retried as a failure', async () => {
     // Prepare: real sockets, real time; the socket never idles long enough for a socket timeout.
-    stream.faults.push({ route: 'GET /app', fault: StreamFault.Trickle, intervalMs: 100, delayMs: 6_000 }, { route: 'GET /app', fault: StreamFault.Trickle, intervalMs: 100, delayMs: 6_000 });
+    stream.faults.push(
+      { route: 'GET /app', fault: StreamFault.Trickle, intervalMs: 100, delayMs: 6_000 },
+      { route: 'GET /app', fault: StreamFault.Trickle, intervalMs: 100, delayMs: 6_000 },
+    );
     const started = Date.now();
 
     // Act
@@ -257,7 +279,10 @@ describe('setup faults: a Stream that ignores client ids, and a write that lands
 
     // Act: the held write lands only after the read that follows the second write (the run's last, but for the wait).
     const running = runSetup('apply', resource, credentials, options());
-    await vi.waitFor(() => expect(stream.requests.filter((request) => request.method === 'GET')).toHaveLength(3), { timeout: 5_000, interval: 2 });
+    await vi.waitFor(() => expect(stream.requests.filter((request) => request.method === 'GET')).toHaveLength(3), {
+      timeout: 5_000,
+      interval: 2,
+    });
     release();
     const report = await running;
     await vi.waitFor(() => expect(held).toMatchObject({ applied: true }), { timeout: 5_000, interval: 5 });
@@ -315,7 +340,9 @@ describe('setup faults: after a write, every error says so (case 19)', () => {
     expect(run.code).toBe(1);
     expect(ours()).toHaveLength(1);
     expect(run.stderr).toContain(`is not a Stream app`);
-    expect(run.stderr).toContain(`This run had written to Stream's app 1 time (hooks written: ${hookIdFor(TOPIC)}; deleted: none). When last read, the app held our hooks none and 4 other hooks (wh-1, sqs-1, sns-other, pm-1).`);
+    expect(run.stderr).toContain(
+      `This run had written to Stream's app 1 time (hooks written: ${hookIdFor(TOPIC)}; deleted: none). When last read, the app held our hooks none and 4 other hooks (wh-1, sqs-1, sns-other, pm-1).`,
+    );
   });
 });
 
@@ -329,6 +356,8 @@ describe('setup faults: a check that fails after a write says what was written (
 
     // Assess
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`This run had written to Stream's app before the check (created: ${hookIdFor(TOPIC)}; updated: none; deleted: none).`);
+    expect(run.stderr).toContain(
+      `This run had written to Stream's app before the check (created: ${hookIdFor(TOPIC)}; updated: none; deleted: none).`,
+    );
   });
 });

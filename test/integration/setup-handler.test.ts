@@ -5,11 +5,10 @@
  * remain for a person to remove.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type SetupDependencies, createSetupHandler } from '../../functions/setup/handler.js';
-import { runSetup } from '../../functions/setup/stream-hook.js';
+import { lambdaContext } from '../../emulator/index.js';
+import { createSetupHandler, type SetupDependencies } from '../../functions/setup/handler.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
-import { lambdaContext } from '../../emulator/index.js';
 
 const API_KEY = 'handler-api-key-2b7e';
 const API_SECRET = 'handler-api-secret-61f0a4';
@@ -101,28 +100,50 @@ describe('setup function on demand', () => {
 
   it.each([
     {
-      when: 'the action is unknown', event: { action: 'delete' }, name: 'SetupConfigurationError',
+      when: 'the action is unknown',
+      event: { action: 'delete' },
+      name: 'SetupConfigurationError',
       says: 'action must be one of apply, dry-run, check, remove, not "delete"',
     },
     {
-      when: 'Stream rejects the API secret', apiSecret: 'not-the-secret', name: 'StreamCredentialsError',
+      when: 'Stream rejects the API secret',
+      apiSecret: 'not-the-secret',
+      name: 'StreamCredentialsError',
       says: 'or the SSM parameters the setup function reads; the secret is the server-side one',
     },
-    { when: 'Stream knows no app for the key', prepare: () => stream.failNext.push({ status: 404 }), name: 'StreamAppNotFoundError', says: 'Stream found no app for this API key' },
     {
-      when: 'Stream keeps failing', prepare: () => stream.failNext.push({ status: 503 }, { status: 503 }), name: 'StreamUnavailableError',
+      when: 'Stream knows no app for the key',
+      prepare: () => stream.failNext.push({ status: 404 }),
+      name: 'StreamAppNotFoundError',
+      says: 'Stream found no app for this API key',
+    },
+    {
+      when: 'Stream keeps failing',
+      prepare: () => stream.failNext.push({ status: 503 }, { status: 503 }),
+      name: 'StreamUnavailableError',
       says: 'Stream is unreachable or overloaded after 2 attempts',
     },
     {
-      when: 'the base URL answers a web page', prepare: () => stream.faults.push({ route: 'GET /app', fault: StreamFault.Answer, body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>' }), name: 'StreamAnswerError',
+      when: 'the base URL answers a web page',
+      prepare: () =>
+        stream.faults.push({
+          route: 'GET /app',
+          fault: StreamFault.Answer,
+          body: '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>',
+        }),
+      name: 'StreamAnswerError',
       says: "If the URL is not Stream's API, fix --base-url (or STREAM_BASE_URL); otherwise try again.",
     },
     {
-      when: 'Stream refuses the write with a 400', prepare: () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo }), name: 'StreamRefusedError',
+      when: 'Stream refuses the write with a 400',
+      prepare: () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo }),
+      name: 'StreamRefusedError',
       says: 'Stream refused to write the hooks (HTTP 400',
     },
     {
-      when: 'another writer undoes every write', prepare: listRestoredByAnotherWriter, name: 'HookNotSettledError',
+      when: 'another writer undoes every write',
+      prepare: listRestoredByAnotherWriter,
+      name: 'HookNotSettledError',
       says: `after 2 writes, Stream's app still does not hold exactly our hooks for ${TOPIC} with our settings. Run the setup again; if this persists, look at the app's hooks. This run had written to Stream's app 2 times`,
     },
     {
@@ -131,10 +152,13 @@ describe('setup function on demand', () => {
         listRestoredByAnotherWriter();
         stream.faults.push({ route: 'PATCH /app', fault: StreamFault.AppliedThen500 });
       },
-      name: 'HookNotSettledError', says: 'with our settings (last failure: HTTP 500: Stream error -1: internal error). Run the setup again',
+      name: 'HookNotSettledError',
+      says: 'with our settings (last failure: HTTP 500: Stream error -1: internal error). Run the setup again',
     },
     {
-      when: "Stream's SNS check fails", prepare: () => (stream.checkAnswer = { status: 'error', error: 'not authorized' }), name: 'SnsCheckFailedError',
+      when: "Stream's SNS check fails",
+      prepare: () => (stream.checkAnswer = { status: 'error', error: 'not authorized' }),
+      name: 'SnsCheckFailedError',
       says: `Stream's SNS check failed: status error, "not authorized". Likely cause: the topic policy`,
     },
   ])('fails as $name, saying what to do, when $when', async ({ event = {}, apiSecret = API_SECRET, prepare, name, says }) => {
@@ -147,7 +171,10 @@ describe('setup function on demand', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(Error);
-    expect({ name: (failure as Error).name, message: (failure as Error).message }).toEqual({ name, message: expect.stringContaining(says) });
+    expect({ name: (failure as Error).name, message: (failure as Error).message }).toEqual({
+      name,
+      message: expect.stringContaining(says),
+    });
   });
 });
 
@@ -169,16 +196,27 @@ describe('setup function as a custom resource: the request', () => {
     await handlerWith()(request('Create', { AuthType: 'iam' }), lambdaContext());
 
     // Assess
-    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: 'auth type must be resource or keys, not "iam"' })]);
+    expect(responses.answers).toEqual([
+      expect.objectContaining({ Status: 'FAILED', Reason: 'auth type must be resource or keys, not "iam"' }),
+    ]);
     expect(stream.requests).toEqual([]);
   });
 
   it('answers a Create whose TopicArn is not a topic FAILED, with a physical id that names no topic', async () => {
     // Act
-    await handlerWith()(request('Create', { TopicArn: 'arn:aws:sqs:us-east-1:111122223333:stream-chat-events-dev-events' }), lambdaContext());
+    await handlerWith()(
+      request('Create', { TopicArn: 'arn:aws:sqs:us-east-1:111122223333:stream-chat-events-dev-events' }),
+      lambdaContext(),
+    );
 
     // Assess
-    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', PhysicalResourceId: 'StreamHook-not-created', Reason: expect.stringContaining('is not an SNS topic ARN') })]);
+    expect(responses.answers).toEqual([
+      expect.objectContaining({
+        Status: 'FAILED',
+        PhysicalResourceId: 'StreamHook-not-created',
+        Reason: expect.stringContaining('is not an SNS topic ARN'),
+      }),
+    ]);
   });
 });
 
@@ -204,7 +242,9 @@ describe('setup function as a custom resource: after a failure', () => {
     await handlerWith()(request('Create'), lambdaContext({ timeoutMs: 28_000 }));
 
     // Assess
-    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: expect.stringContaining('the setup stopped at its deadline before finishing') })]);
+    expect(responses.answers).toEqual([
+      expect.objectContaining({ Status: 'FAILED', Reason: expect.stringContaining('the setup stopped at its deadline before finishing') }),
+    ]);
     expect(ours()).toEqual([]);
   });
 
@@ -220,8 +260,12 @@ describe('setup function as a custom resource: after a failure', () => {
     await answered;
 
     // Assess
-    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: expect.stringContaining('Stream is unreachable') })]);
-    expect(errorLog).toEqual([{ message: `The hooks for ${TOPIC} may remain; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
+    expect(responses.answers).toEqual([
+      expect.objectContaining({ Status: 'FAILED', Reason: expect.stringContaining('Stream is unreachable') }),
+    ]);
+    expect(errorLog).toEqual([
+      { message: `The hooks for ${TOPIC} may remain; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') },
+    ]);
     expect(ours()).toHaveLength(1);
   });
 
@@ -233,7 +277,11 @@ describe('setup function as a custom resource: after a failure', () => {
     await handlerWith()(request('Delete', {}, `stream-sns-hook:${TOPIC}`), lambdaContext());
 
     // Assess
-    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', Reason: expect.stringContaining('hooks not removed: Stream is unreachable') })]);
-    expect(errorLog).toEqual([{ message: `The Stream hooks could not be removed; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') }]);
+    expect(responses.answers).toEqual([
+      expect.objectContaining({ Status: 'SUCCESS', Reason: expect.stringContaining('hooks not removed: Stream is unreachable') }),
+    ]);
+    expect(errorLog).toEqual([
+      { message: `The Stream hooks could not be removed; ${REMEDY}`, reason: expect.stringContaining('Stream is unreachable') },
+    ]);
   });
 });

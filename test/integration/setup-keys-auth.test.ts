@@ -9,7 +9,15 @@ import { HookNotSettledError, SetupConfigurationError, SnsCheckFailedError } fro
 import { hookIdFor } from '../../functions/setup/hook-id.js';
 import type { HookSettings } from '../../functions/setup/hook-plan.js';
 import { assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
-import { CREDENTIALS_OF_OTHERS, type FakeStream, type FakeStreamHook, HOOKS_OF_OTHERS, type SnsCheckRequest, StreamFault, startFakeStream } from '../support/fake-stream.js';
+import {
+  CREDENTIALS_OF_OTHERS,
+  type FakeStream,
+  type FakeStreamHook,
+  HOOKS_OF_OTHERS,
+  type SnsCheckRequest,
+  StreamFault,
+  startFakeStream,
+} from '../support/fake-stream.js';
 
 const API_KEY = 'keys-api-key-2b7e';
 const API_SECRET = 'keys-api-secret-d41f08';
@@ -26,7 +34,9 @@ const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 function checkOfOurTopic(asked: SnsCheckRequest) {
   if (asked.sns_topic_arn !== TOPIC) return { status: 'error', error: `NotFound: topic ${asked.sns_topic_arn} does not exist` };
   if (asked.sns_key === undefined) return { status: 'error', error: 'AuthorizationError: not authorized to perform SNS:Publish' };
-  return asked.sns_key === SNS_KEY && asked.sns_secret === SNS_SECRET ? { status: 'ok' } : { status: 'error', error: 'InvalidClientTokenId' };
+  return asked.sns_key === SNS_KEY && asked.sns_secret === SNS_SECRET
+    ? { status: 'ok' }
+    : { status: 'error', error: 'InvalidClientTokenId' };
 }
 
 let stream: FakeStream;
@@ -39,9 +49,21 @@ afterEach(async () => stream.close());
 const options = () => ({ baseUrl: stream.baseUrl, retryBaseDelayMs: 1 });
 const ours = () => stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC);
 const writes = () => stream.requests.filter((request) => request.method === 'PATCH');
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 const ourHook = (id: string): FakeStreamHook => ({
-  id, hook_type: 'sns', enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: 'eu-west-1', sns_auth_type: 'keys', sns_key: SNS_KEY, sns_secret: SNS_SECRET,
+  id,
+  hook_type: 'sns',
+  enabled: true,
+  event_types: [],
+  sns_topic_arn: TOPIC,
+  sns_region: 'eu-west-1',
+  sns_auth_type: 'keys',
+  sns_key: SNS_KEY,
+  sns_secret: SNS_SECRET,
 });
 
 describe('setup keys auth: the hook and its check', () => {
@@ -50,7 +72,9 @@ describe('setup keys auth: the hook and its check', () => {
     const report = await runSetup('apply', keys, credentials, options());
 
     // Assess
-    expect(ours()).toEqual([expect.objectContaining({ sns_auth_type: 'keys', sns_key: SNS_KEY, sns_secret: SNS_SECRET, sns_region: 'eu-west-1' })]);
+    expect(ours()).toEqual([
+      expect.objectContaining({ sns_auth_type: 'keys', sns_key: SNS_KEY, sns_secret: SNS_SECRET, sns_region: 'eu-west-1' }),
+    ]);
     expect(report.check).toEqual({ status: 'ok' });
     expect(() => assertCheckPassed(report, 'keys')).not.toThrow();
   });
@@ -97,7 +121,10 @@ describe('setup keys auth: the hook and its check', () => {
     ['both', { snsKey: '', snsSecret: '' }],
   ])('apply and check without %s are refused before Stream is called', async (_, missing) => {
     // Act
-    const failures = [await failureOf(runSetup('apply', { ...keys, ...missing }, credentials, options())), await failureOf(runSetup('check', { ...keys, ...missing }, credentials, options()))];
+    const failures = [
+      await failureOf(runSetup('apply', { ...keys, ...missing }, credentials, options())),
+      await failureOf(runSetup('check', { ...keys, ...missing }, credentials, options())),
+    ];
 
     // Assess
     for (const failure of failures) {
@@ -120,7 +147,7 @@ describe('setup keys auth: the hook and its check', () => {
   });
 });
 
-describe('setup keys auth: Stream\'s messages are scrubbed', () => {
+describe("setup keys auth: Stream's messages are scrubbed", () => {
   it('a Stream 400 that echoes our write shows neither the SNS secret nor the key beyond its first four characters', async () => {
     // Prepare
     stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Echo });
@@ -157,7 +184,9 @@ describe('setup: a Stream that answers writes without applying them (with keys a
 
     // Assess
     expect(failure).toBeInstanceOf(HookNotSettledError);
-    expect(failure?.message).toMatch(/after 3 writes, Stream's app still does not hold exactly our hooks for .*stream-chat-events-dev-events with our settings/);
+    expect(failure?.message).toMatch(
+      /after 3 writes, Stream's app still does not hold exactly our hooks for .*stream-chat-events-dev-events with our settings/,
+    );
     expect(writes()).toHaveLength(3);
     expect(ours()).toEqual([]);
   });
@@ -220,7 +249,9 @@ describe('setup keys auth: the stored secret is compared too (case 6)', () => {
     // Assess
     expect(writes().length - writesBefore).toBe(1);
     expect(ours()[0]?.sns_secret).toBe(SNS_SECRET);
-    expect(report.notes).toEqual(['Stream does not show the SNS secret it holds, so it cannot be compared: it was written once and cannot be confirmed']);
+    expect(report.notes).toEqual([
+      'Stream does not show the SNS secret it holds, so it cannot be compared: it was written once and cannot be confirmed',
+    ]);
     expect(JSON.stringify(report)).not.toContain(SNS_SECRET);
   });
 });

@@ -11,11 +11,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { fc } from '@fast-check/vitest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../emulator/index.js';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
-import { lambdaContext } from '../../emulator/index.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
-import { CREDENTIALS_OF_OTHERS, type FakeStream, type FakeStreamHook, HOOKS_OF_OTHERS, type PlannedFault, StreamFault, startFakeStream } from '../support/fake-stream.js';
+import {
+  CREDENTIALS_OF_OTHERS,
+  type FakeStream,
+  type FakeStreamHook,
+  HOOKS_OF_OTHERS,
+  type PlannedFault,
+  StreamFault,
+  startFakeStream,
+} from '../support/fake-stream.js';
 import { leaksIn } from '../support/secret-forms.js';
 import { runSetupCommand } from '../support/setup-cli.js';
 
@@ -76,7 +84,11 @@ const topic = ['--topic-arn', TOPIC];
 const token = () => String(stream.requests.find((request) => request.headers.authorization)?.headers.authorization);
 /** Every secret of ours in play, the token included, and the keys beyond their first four characters. */
 const ours = () => [API_SECRET, SNS_SECRET, SNS_KEY, token(), API_KEY.slice(4), SNS_KEY.slice(4)];
-const leaks = (output: string, secrets: readonly string[]) => leaksIn(output, secrets.filter((secret) => secret !== 'undefined'));
+const leaks = (output: string, secrets: readonly string[]) =>
+  leaksIn(
+    output,
+    secrets.filter((secret) => secret !== 'undefined'),
+  );
 
 /** Runs `act` while collecting what the process writes to stdout and stderr (where Powertools Logger writes). */
 async function captureOutput(act: () => Promise<void>): Promise<string> {
@@ -108,7 +120,11 @@ function deployedHandler() {
 /** Everything the command and the function give out while Stream plays `fault`: printed, logged, answered. */
 async function everythingOut(fault: Omit<PlannedFault, 'route'>, routes: string[]): Promise<string> {
   const outputs: string[] = [];
-  for (const args of [[...topic, '--auth', 'keys'], [...topic, '--auth', 'keys', '--json'], [...topic, '--remove']]) {
+  for (const args of [
+    [...topic, '--auth', 'keys'],
+    [...topic, '--auth', 'keys', '--json'],
+    [...topic, '--remove'],
+  ]) {
     for (const route of routes) stream.faults.push({ ...fault, route });
     const run = await runSetupCommand(args, env());
     outputs.push(run.stdout, run.stderr);
@@ -117,7 +133,14 @@ async function everythingOut(fault: Omit<PlannedFault, 'route'>, routes: string[
   const logged = await captureOutput(async () => {
     for (const type of ['Create', 'Delete'] as const) {
       for (const route of routes) stream.faults.push({ ...fault, route });
-      await handler(streamHookRequest(type, { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '' }, physicalResourceId: type === 'Delete' ? `stream-sns-hook:${TOPIC}` : undefined }), lambdaContext());
+      await handler(
+        streamHookRequest(type, {
+          responseUrl: responses.url,
+          properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '' },
+          physicalResourceId: type === 'Delete' ? `stream-sns-hook:${TOPIC}` : undefined,
+        }),
+        lambdaContext(),
+      );
     }
     for (const route of routes) stream.faults.push({ ...fault, route });
     vi.stubEnv('STREAM_SNS_AUTH', 'keys');
@@ -131,15 +154,18 @@ describe('setup no leak: our own token and secrets (case 1)', () => {
   it.each([
     ['a 400 to the write', 400, ['PATCH /app']],
     ['a 401 to the read', 401, ['GET /app']],
-  ])('case 1: %s that echoes the request, headers and body, leaves no form of the token or a secret anywhere', async (_, status, routes) => {
-    // Act
-    const out = await everythingOut({ fault: StreamFault.Echo, status }, routes);
+  ])(
+    'case 1: %s that echoes the request, headers and body, leaves no form of the token or a secret anywhere',
+    async (_, status, routes) => {
+      // Act
+      const out = await everythingOut({ fault: StreamFault.Echo, status }, routes);
 
-    // Assess
-    expect(token()).toMatch(/^eyJ/);
-    expect(out).toMatch(/HTTP 40[01]/);
-    expect(leaks(out, ours())).toEqual([]);
-  });
+      // Assess
+      expect(token()).toMatch(/^eyJ/);
+      expect(out).toMatch(/HTTP 40[01]/);
+      expect(leaks(out, ours())).toEqual([]);
+    },
+  );
 });
 
 describe('setup no leak: secrets in every encoding, and credentials the setup never sent (case 2)', () => {
@@ -152,7 +178,14 @@ describe('setup no leak: secrets in every encoding, and credentials the setup ne
     ['JSON-escaped inside the echo', (echo: string) => JSON.stringify(echo)],
     ['JSON-escaped and split', (echo: string) => JSON.stringify(split('\n')(echo))],
     ['URL-encoded', (echo: string) => encodeURIComponent(echo)],
-    ['base64url of each of its parts', (echo: string) => echo.split(/[",:{}]/).map((part) => Buffer.from(part).toString('base64url')).join(' ')],
+    [
+      'base64url of each of its parts',
+      (echo: string) =>
+        echo
+          .split(/[",:{}]/)
+          .map((part) => Buffer.from(part).toString('base64url'))
+          .join(' '),
+    ],
   ])('case 2: an echo %s shows no form of our secrets', async (_, transform) => {
     // Act
     const out = await everythingOut({ fault: StreamFault.Echo, transform }, ['PATCH /app']);
@@ -177,12 +210,13 @@ describe('setup no leak: secrets in every encoding, and credentials the setup ne
 
     // Assess
     expect(out).toMatch(/Stream error 17: denied for/);
-    for (const credential of [foreignJwt, bearer, accessKeyId.slice(4), secretAccessKey, JSON.stringify(secretAccessKey).slice(1, -1)]) expect(out).not.toContain(credential);
+    for (const credential of [foreignJwt, bearer, accessKeyId.slice(4), secretAccessKey, JSON.stringify(secretAccessKey).slice(1, -1)])
+      expect(out).not.toContain(credential);
   });
 });
 
 describe("setup no leak: other teams' hooks are shown by id, type and state only (case 3)", () => {
-  it('case 3: apply, apply with keys, dry-run and remove, in text and --json, and the function\'s log lines, show none of their credentials', async () => {
+  it("case 3: apply, apply with keys, dry-run and remove, in text and --json, and the function's log lines, show none of their credentials", async () => {
     // Act
     const runs = [
       await runSetupCommand([...topic], env()),
@@ -192,7 +226,10 @@ describe("setup no leak: other teams' hooks are shown by id, type and state only
       await runSetupCommand([...topic, '--remove'], env()),
     ];
     const logged = await captureOutput(async () => {
-      await deployedHandler()(streamHookRequest('Create', { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '' } }), lambdaContext());
+      await deployedHandler()(
+        streamHookRequest('Create', { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '' } }),
+        lambdaContext(),
+      );
       await deployedHandler()({ action: 'dry-run' }, lambdaContext());
     });
 
@@ -201,8 +238,12 @@ describe("setup no leak: other teams' hooks are shown by id, type and state only
     const printed = [...runs.map((run) => run.stdout + run.stderr), logged, JSON.stringify(responses.answers)].join('\n');
     expect(leaks(printed, [...CREDENTIALS_OF_OTHERS, ...HIDDEN_CREDENTIALS])).toEqual([]);
     const shown = JSON.parse(runs[3]!.stdout).hooksBefore.filter((hook: { id: string }) => hook.id !== hookIdFor(TOPIC));
-    expect(shown).toEqual([...HOOKS_OF_OTHERS, ...HOOKS_WITH_HIDDEN_CREDENTIALS].map(({ id, hook_type, enabled }) => ({ id, hook_type, enabled })));
-    expect(JSON.stringify(stream.hooks.filter((hook) => hook.sns_topic_arn !== TOPIC))).toBe(JSON.stringify([...HOOKS_OF_OTHERS, ...HOOKS_WITH_HIDDEN_CREDENTIALS]));
+    expect(shown).toEqual(
+      [...HOOKS_OF_OTHERS, ...HOOKS_WITH_HIDDEN_CREDENTIALS].map(({ id, hook_type, enabled }) => ({ id, hook_type, enabled })),
+    );
+    expect(JSON.stringify(stream.hooks.filter((hook) => hook.sns_topic_arn !== TOPIC))).toBe(
+      JSON.stringify([...HOOKS_OF_OTHERS, ...HOOKS_WITH_HIDDEN_CREDENTIALS]),
+    );
   });
 
   it("case 3: a Stream 400 that prints the app's hooks as bare values quotes none of their credentials", async () => {
@@ -230,21 +271,33 @@ describe('setup no leak: --json stays JSON (case 5)', () => {
 
   it('case 5: whatever the secrets and whatever other hooks hold under secret-like names, --json prints one valid JSON document', async () => {
     // Prepare: secrets that are also words of the output, and values that are not strings.
-    const secretText = fc.oneof(fc.string({ minLength: 6, maxLength: 30 }), fc.constantFrom('hook_type', '"enabled":true', 'sns_auth_type', '\\"}]', 'resource'));
+    const secretText = fc.oneof(
+      fc.string({ minLength: 6, maxLength: 30 }),
+      fc.constantFrom('hook_type', '"enabled":true', 'sns_auth_type', '\\"}]', 'resource'),
+    );
     const value = fc.oneof(fc.boolean(), fc.constant(null), fc.integer(), fc.string(), fc.array(fc.string(), { maxLength: 2 }));
 
     await fc.assert(
-      fc.asyncProperty(secretText, secretText, fc.dictionary(fc.constantFrom('x_secret', 'auth_token', 'api_key', 'password', 'Signature'), value), async (snsKey, snsSecret, fields) => {
-        stream.hooks = [...structuredClone(HOOKS_OF_OTHERS), { id: 'generated', hook_type: 'webhook', enabled: true, ...fields }];
+      fc.asyncProperty(
+        secretText,
+        secretText,
+        fc.dictionary(fc.constantFrom('x_secret', 'auth_token', 'api_key', 'password', 'Signature'), value),
+        async (snsKey, snsSecret, fields) => {
+          stream.hooks = [...structuredClone(HOOKS_OF_OTHERS), { id: 'generated', hook_type: 'webhook', enabled: true, ...fields }];
 
-        // Act
-        const run = await runSetupCommand([...topic, '--auth', 'keys', '--dry-run', '--json'], { ...env(), SNS_KEY: snsKey, SNS_SECRET: snsSecret });
+          // Act
+          const run = await runSetupCommand([...topic, '--auth', 'keys', '--dry-run', '--json'], {
+            ...env(),
+            SNS_KEY: snsKey,
+            SNS_SECRET: snsSecret,
+          });
 
-        // Assess
-        expect(run.code, run.stderr).toBe(0);
-        expect(() => JSON.parse(run.stdout)).not.toThrow();
-        expect(JSON.parse(run.stdout).hooksBefore.at(-1)).toEqual({ id: 'generated', hook_type: 'webhook', enabled: true });
-      }),
+          // Assess
+          expect(run.code, run.stderr).toBe(0);
+          expect(() => JSON.parse(run.stdout)).not.toThrow();
+          expect(JSON.parse(run.stdout).hooksBefore.at(-1)).toEqual({ id: 'generated', hook_type: 'webhook', enabled: true });
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -252,11 +305,29 @@ describe('setup no leak: --json stays JSON (case 5)', () => {
 
 describe('setup no leak: no control character reaches the output (case 16)', () => {
   // Every C0 control but the line feed, DEL, C1 controls, line separators, and the marks that reorder text.
-  const CONTROLS = [...Array.from({ length: 32 }, (_, code) => code).filter((code) => code !== 10), 0x7f, 0x85, 0x9b, 0x2028, 0x2029, 0x202e, 0x2066].map((code) => String.fromCodePoint(code));
+  const CONTROLS = [
+    ...Array.from({ length: 32 }, (_, code) => code).filter((code) => code !== 10),
+    0x7f,
+    0x85,
+    0x9b,
+    0x2028,
+    0x2029,
+    0x202e,
+    0x2066,
+  ].map((code) => String.fromCodePoint(code));
   const FORGED = `\r\u001b[2K\u001b[1Aapply ${TOPIC}: no change\u0007\nSNS check: ok\u2028${CONTROLS.join('')}`;
 
   it.each([
-    ["in Stream's error message", () => stream.faults.push({ route: 'PATCH /app', fault: StreamFault.Answer, status: 400, body: JSON.stringify({ code: 4, message: FORGED }) })],
+    [
+      "in Stream's error message",
+      () =>
+        stream.faults.push({
+          route: 'PATCH /app',
+          fault: StreamFault.Answer,
+          status: 400,
+          body: JSON.stringify({ code: 4, message: FORGED }),
+        }),
+    ],
     ["in Stream's SNS check answer", () => (stream.checkAnswer = { status: 'error', error: FORGED })],
     ['in the ids and types of other hooks', () => stream.hooks.push({ id: `evil${FORGED}`, hook_type: `webhook${FORGED}`, enabled: true })],
   ])('case 16: control characters %s reach neither the terminal nor --json, and no line is forged', async (_, prepare) => {

@@ -46,8 +46,14 @@ describe('setup: apply repairs our hook', () => {
 describe('setup: event types are a set (case 9)', () => {
   it('case 9: a type given twice settles in one write, and a second run changes nothing', async () => {
     // Act
-    const first = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned', 'message.new'] }, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1 });
-    const second = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned', 'message.new'] }, credentials, { baseUrl: stream.baseUrl, retryBaseDelayMs: 1 });
+    const first = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned', 'message.new'] }, credentials, {
+      baseUrl: stream.baseUrl,
+      retryBaseDelayMs: 1,
+    });
+    const second = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned', 'message.new'] }, credentials, {
+      baseUrl: stream.baseUrl,
+      retryBaseDelayMs: 1,
+    });
 
     // Assess
     expect(first.changed).toBe(true);

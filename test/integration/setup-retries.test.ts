@@ -42,10 +42,17 @@ const options = (more: Partial<SetupOptions> = {}): Partial<SetupOptions> => ({
 const reads = () => stream.requests.filter((request) => request.method === 'GET');
 const writes = () => stream.requests.filter((request) => request.method === 'PATCH');
 /** The time between one read of the app and the next, in ms of the fake clock. */
-const waitsBetweenReads = () => reads().slice(1).map((read, index) => read.at - reads()[index]!.at);
+const waitsBetweenReads = () =>
+  reads()
+    .slice(1)
+    .map((read, index) => read.at - reads()[index]!.at);
 const failing = (count: number, status: number, headers?: Record<string, string>) =>
   Array.from({ length: count }, () => ({ status, message: `injected ${status}`, ...(headers ? { headers } : {}) }));
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 
 describe('setup retries: how many attempts', () => {
   it('reads the app exactly as many times as the attempts allow, then gives up naming them', async () => {
@@ -238,7 +245,9 @@ describe('setup retries: the deadline', () => {
     const deadline = deadlineAfter(2_000, 'the test deadline');
 
     // Act
-    const failure = await failureOf(runSetup('apply', resource, credentials, options({ signal: deadline.signal, deadlineAt: deadline.at })));
+    const failure = await failureOf(
+      runSetup('apply', resource, credentials, options({ signal: deadline.signal, deadlineAt: deadline.at })),
+    );
     deadline.clear();
 
     // Assess

@@ -32,13 +32,23 @@ const ours = () => stream.hooks.filter((hook) => hook.sns_topic_arn === TOPIC);
 describe('setup answers: a read of the app that is not an app stops the run', () => {
   it.each([
     ['the app cut short', StreamFault.TruncatedJson, undefined, /it is \d+ characters that are not JSON \(cut short\?\)/],
-    ['the app cut short after a "<" in its text', StreamFault.Answer, `{"app":{"name":"Support <EU>","event_hooks":[{"id":"wh-1","hook_`, /it is \d+ characters that are not JSON \(cut short\?\)/],
+    [
+      'the app cut short after a "<" in its text',
+      StreamFault.Answer,
+      `{"app":{"name":"Support <EU>","event_hooks":[{"id":"wh-1","hook_`,
+      /it is \d+ characters that are not JSON \(cut short\?\)/,
+    ],
     ['an HTML page', StreamFault.Answer, HTML_PAGE, new RegExp(`it is an HTML or XML page of ${HTML_PAGE.length} characters`)],
     ['{}', StreamFault.Answer, '{}', /it is an object without `app`/],
     ['null', StreamFault.Answer, 'null', /it is null\./],
     ['an app of null', StreamFault.Answer, '{"app":null}', /it is an object without `app`/],
     ['hooks that are not a list', StreamFault.Answer, app({ id: 'wh-1', hook_type: 'webhook' }), /`app.event_hooks` is object, not a list/],
-    ['a second hook without an id', StreamFault.Answer, app([HOOKS_OF_OTHERS[0], { hook_type: 'sns' }]), /hook 2 has no string `id` and `hook_type`/],
+    [
+      'a second hook without an id',
+      StreamFault.Answer,
+      app([HOOKS_OF_OTHERS[0], { hook_type: 'sns' }]),
+      /hook 2 has no string `id` and `hook_type`/,
+    ],
     ['a hook without a type', StreamFault.Answer, app([{ id: 'wh-1' }]), /hook 1 has no string `id` and `hook_type`/],
     ['a hook of null', StreamFault.Answer, app([null]), /hook 1 has no string `id` and `hook_type`/],
   ])('apply on %s: says what came back from which URL, writes nothing', async (_, fault, body, found) => {
@@ -56,7 +66,7 @@ describe('setup answers: a read of the app that is not an app stops the run', ()
     expect(ours()).toEqual([]);
   });
 
-  it('never quotes a cut-short app, whose hooks hold other teams\' credentials', async () => {
+  it("never quotes a cut-short app, whose hooks hold other teams' credentials", async () => {
     // Prepare
     stream.faults.push({ route: 'GET /app', fault: StreamFault.TruncatedJson });
 
@@ -70,27 +80,36 @@ describe('setup answers: a read of the app that is not an app stops the run', ()
 });
 
 describe('setup answers: an app without hooks', () => {
-  it.each([
-    ['no `event_hooks` (Stream leaves an empty list out)', JSON.stringify({ app: { name: 'fake-app' } })],
-  ])('apply on an app with %s reads it as an app without hooks and creates ours', async (_, body) => {
-    // Prepare
-    stream.hooks = [];
-    stream.faults.push({ route: 'GET /app', fault: StreamFault.Answer, body });
+  it.each([['no `event_hooks` (Stream leaves an empty list out)', JSON.stringify({ app: { name: 'fake-app' } })]])(
+    'apply on an app with %s reads it as an app without hooks and creates ours',
+    async (_, body) => {
+      // Prepare
+      stream.hooks = [];
+      stream.faults.push({ route: 'GET /app', fault: StreamFault.Answer, body });
 
-    // Act
-    const report = await runSetup('apply', resource, credentials, options());
+      // Act
+      const report = await runSetup('apply', resource, credentials, options());
 
-    // Assess
-    expect(report.hooksBefore).toEqual([]);
-    expect(report.changed).toBe(true);
-    expect(ours()).toHaveLength(1);
-  });
+      // Assess
+      expect(report.hooksBefore).toEqual([]);
+      expect(report.changed).toBe(true);
+      expect(ours()).toHaveLength(1);
+    },
+  );
 });
 
 describe('setup answers: hooks the answer does not tell apart (case 7)', () => {
   it('case 7: `event_hooks: null` says nothing of the app: remove stops with that reason instead of reporting no change', async () => {
     // Prepare
-    stream.hooks.push({ id: hookIdFor(TOPIC), hook_type: 'sns', enabled: true, sns_topic_arn: TOPIC, sns_region: 'eu-west-1', sns_auth_type: 'resource', event_types: [] });
+    stream.hooks.push({
+      id: hookIdFor(TOPIC),
+      hook_type: 'sns',
+      enabled: true,
+      sns_topic_arn: TOPIC,
+      sns_region: 'eu-west-1',
+      sns_auth_type: 'resource',
+      event_types: [],
+    });
     stream.faults.push({ route: 'GET /app', fault: StreamFault.Answer, body: app(null) });
 
     // Act
@@ -122,18 +141,21 @@ describe('setup answers: hooks the answer does not tell apart (case 7)', () => {
 });
 
 describe('setup answers: a 401 is the credentials, whatever its body (case 8)', () => {
-  it.each([['null'], [''], ['<html>401</html>'], ['{"code":"five"}']])('case 8: a 401 with the body %j is named as bad credentials at once, not retried as unreachable', async (body) => {
-    // Prepare
-    stream.failNext.push(...Array.from({ length: 5 }, () => ({ status: 401, body })));
+  it.each([['null'], [''], ['<html>401</html>'], ['{"code":"five"}']])(
+    'case 8: a 401 with the body %j is named as bad credentials at once, not retried as unreachable',
+    async (body) => {
+      // Prepare
+      stream.failNext.push(...Array.from({ length: 5 }, () => ({ status: 401, body })));
 
-    // Act
-    const failure = await runSetup('apply', resource, credentials, options()).catch((error: unknown) => error);
+      // Act
+      const failure = await runSetup('apply', resource, credentials, options()).catch((error: unknown) => error);
 
-    // Assess
-    expect((failure as Error).message).toMatch(/^Stream rejected the API key or secret \(HTTP 401: /);
-    expect(failure).toBeInstanceOf(StreamCredentialsError);
-    expect(stream.requests).toHaveLength(1);
-  });
+      // Assess
+      expect((failure as Error).message).toMatch(/^Stream rejected the API key or secret \(HTTP 401: /);
+      expect(failure).toBeInstanceOf(StreamCredentialsError);
+      expect(stream.requests).toHaveLength(1);
+    },
+  );
 });
 
 describe('setup answers: an SNS check answer that is not a result stops the run', () => {

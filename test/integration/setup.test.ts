@@ -2,7 +2,12 @@
  * The Stream hook setup through the real stream-chat SDK, against a local server that plays Stream's API.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SnsCheckFailedError, StreamAppNotFoundError, StreamCredentialsError, StreamUnavailableError } from '../../functions/setup/errors.js';
+import {
+  SnsCheckFailedError,
+  StreamAppNotFoundError,
+  StreamCredentialsError,
+  StreamUnavailableError,
+} from '../../functions/setup/errors.js';
 import type { HookSettings } from '../../functions/setup/hook-plan.js';
 import { assertCheckPassed, runSetup } from '../../functions/setup/stream-hook.js';
 import { type FakeStream, type FakeStreamHook, startFakeStream } from '../support/fake-stream.js';
@@ -13,9 +18,39 @@ const API_SECRET = 'stream-api-secret-7d41b0c3e5a9';
 const SNS_SECRET = 'sns-publisher-secret-1e8a55c2';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
 const OTHER_HOOKS: FakeStreamHook[] = [
-  { id: 'wh-1', hook_type: 'webhook', enabled: true, webhook_url: 'https://example.org/hook', event_types: [], created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' },
-  { id: 'sqs-1', hook_type: 'sqs', enabled: true, sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q', sqs_region: 'eu-west-1', sqs_auth_type: 'keys', sqs_key: 'AKIAOTHERSQS', sqs_secret: 'other-sqs-secret', event_types: ['message.new'], created_at: '2026-01-02T00:00:00Z', updated_at: '2026-01-02T00:00:00Z' },
-  { id: 'sns-other', hook_type: 'sns', enabled: false, sns_topic_arn: 'arn:aws:sns:us-east-1:444455556666:someone-else', sns_region: 'us-east-1', sns_auth_type: 'resource', event_types: [], created_at: '2026-01-03T00:00:00Z', updated_at: '2026-01-03T00:00:00Z' },
+  {
+    id: 'wh-1',
+    hook_type: 'webhook',
+    enabled: true,
+    webhook_url: 'https://example.org/hook',
+    event_types: [],
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+  },
+  {
+    id: 'sqs-1',
+    hook_type: 'sqs',
+    enabled: true,
+    sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q',
+    sqs_region: 'eu-west-1',
+    sqs_auth_type: 'keys',
+    sqs_key: 'AKIAOTHERSQS',
+    sqs_secret: 'other-sqs-secret',
+    event_types: ['message.new'],
+    created_at: '2026-01-02T00:00:00Z',
+    updated_at: '2026-01-02T00:00:00Z',
+  },
+  {
+    id: 'sns-other',
+    hook_type: 'sns',
+    enabled: false,
+    sns_topic_arn: 'arn:aws:sns:us-east-1:444455556666:someone-else',
+    sns_region: 'us-east-1',
+    sns_auth_type: 'resource',
+    event_types: [],
+    created_at: '2026-01-03T00:00:00Z',
+    updated_at: '2026-01-03T00:00:00Z',
+  },
 ];
 const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
@@ -50,7 +85,9 @@ describe('setup: apply', () => {
     const id = ours()?.id;
 
     // Act
-    const report = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned'] }, credentials, { baseUrl: stream.baseUrl });
+    const report = await runSetup('apply', { ...resource, eventTypes: ['message.new', 'user.banned'] }, credentials, {
+      baseUrl: stream.baseUrl,
+    });
 
     // Assess
     expect(report.changed).toBe(true);
@@ -131,7 +168,12 @@ describe('setup: dry run, check, remove', () => {
 describe('setup: errors', () => {
   it('names the credentials when Stream answers 401', async () => {
     // Act
-    const failure = await runSetup('apply', resource, { apiKey: API_KEY, apiSecret: 'wrong-secret' }, { baseUrl: stream.baseUrl, ...fast }).catch((e: unknown) => e);
+    const failure = await runSetup(
+      'apply',
+      resource,
+      { apiKey: API_KEY, apiSecret: 'wrong-secret' },
+      { baseUrl: stream.baseUrl, ...fast },
+    ).catch((e: unknown) => e);
 
     // Assess
     expect(failure).toBeInstanceOf(StreamCredentialsError);
@@ -177,7 +219,9 @@ describe('setup: errors', () => {
 
   it('gives up clearly when Stream is unreachable', async () => {
     // Act
-    const failure = await runSetup('check', resource, credentials, { baseUrl: 'http://127.0.0.1:9', ...fast, attempts: 2 }).catch((e: unknown) => e);
+    const failure = await runSetup('check', resource, credentials, { baseUrl: 'http://127.0.0.1:9', ...fast, attempts: 2 }).catch(
+      (e: unknown) => e,
+    );
 
     // Assess
     expect(failure).toBeInstanceOf(StreamUnavailableError);
@@ -191,7 +235,10 @@ describe('setup: the command line', () => {
 
   it('runs as npm run setup: a dry run in a child process exits 0 and prints the plan', { tags: ['child-process'] }, async () => {
     // Act
-    const run = await runSetupCli(['--topic-arn', TOPIC, '--dry-run', '--base-url', stream.baseUrl], { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET });
+    const run = await runSetupCli(['--topic-arn', TOPIC, '--dry-run', '--base-url', stream.baseUrl], {
+      STREAM_API_KEY: API_KEY,
+      STREAM_API_SECRET: API_SECRET,
+    });
 
     // Assess
     expect(run.code, run.stderr).toBe(0);
@@ -201,13 +248,19 @@ describe('setup: the command line', () => {
 
   it('applies with --json: one document with hooks before and after and the check, secrets masked', async () => {
     // Act
-    const run = await cli(['--topic-arn', TOPIC, '--auth', 'keys', '--base-url', stream.baseUrl, '--json'], { SNS_KEY: 'AKIAPUBLISHER1', SNS_SECRET });
+    const run = await cli(['--topic-arn', TOPIC, '--auth', 'keys', '--base-url', stream.baseUrl, '--json'], {
+      SNS_KEY: 'AKIAPUBLISHER1',
+      SNS_SECRET,
+    });
 
     // Assess
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({ action: 'apply', changed: true, check: { status: 'ok' } });
-    expect(report.hooksAfter.find((hook: FakeStreamHook) => hook.sns_topic_arn === TOPIC)).toMatchObject({ sns_key: 'AKIA****', sns_secret: '****' });
+    expect(report.hooksAfter.find((hook: FakeStreamHook) => hook.sns_topic_arn === TOPIC)).toMatchObject({
+      sns_key: 'AKIA****',
+      sns_secret: '****',
+    });
     expect(ours()).toMatchObject({ sns_key: 'AKIAPUBLISHER1', sns_secret: SNS_SECRET });
     for (const secret of [API_SECRET, SNS_SECRET, 'other-sqs-secret']) expect(run.stdout + run.stderr).not.toContain(secret);
   });

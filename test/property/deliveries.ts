@@ -36,7 +36,13 @@ const mutatedSample = fc
     indent: fc.constantFrom(undefined, 2, '\t'),
     typeChange: fc.constantFrom('none', 'remove', 'replace', 'prepend-second', 'append-second', 'escape-key', 'nest'),
     typeMember,
-    createdAt: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom('2024-02-30T24:00:00Z', 1e300, -1, '1784023111221904123', { toString: 0, valueOf: 0 })), { nil: undefined }),
+    createdAt: fc.option(
+      fc.oneof(
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.constantFrom('2024-02-30T24:00:00Z', 1e300, -1, '1784023111221904123', { toString: 0, valueOf: 0 }),
+      ),
+      { nil: undefined },
+    ),
     extraMember: fc.constantFrom('', '', '', ',"n":1e400', ',"n":-0', ',"s":"\\ud800"', ',"s":"\uffff"'),
     depth: fc.option(fc.integer({ min: DECODE_LIMITS.maxDepth - 3, max: DECODE_LIMITS.maxDepth + 3 }), { nil: undefined }),
     truncateAt: fc.option(fc.nat(), { freq: 8, nil: undefined }),
@@ -76,8 +82,12 @@ function encodings(text: string): fc.Arbitrary<string> {
     fc.constant(text),
     fc.constant(bytes.toString('base64')),
     fc.integer({ min: 0, max: 9 }).map((level) => gzipSync(bytes, { level }).toString('base64')),
-    fc.constant(Buffer.concat([gzipSync(bytes.subarray(0, bytes.length >> 1)), gzipSync(bytes.subarray(bytes.length >> 1))]).toString('base64')),
-    fc.tuple(fc.constantFrom(' ', '\n', '\t\r\n'), fc.constantFrom('', ' ', '\n')).map(([before, after]) => `${before}${gzipSync(bytes).toString('base64')}${after}`),
+    fc.constant(
+      Buffer.concat([gzipSync(bytes.subarray(0, bytes.length >> 1)), gzipSync(bytes.subarray(bytes.length >> 1))]).toString('base64'),
+    ),
+    fc
+      .tuple(fc.constantFrom(' ', '\n', '\t\r\n'), fc.constantFrom('', ' ', '\n'))
+      .map(([before, after]) => `${before}${gzipSync(bytes).toString('base64')}${after}`),
     fc.nat().map((cut) => {
       const encoded = gzipSync(bytes).toString('base64');
       return encoded.slice(0, cut % (encoded.length + 1));
@@ -88,7 +98,9 @@ function encodings(text: string): fc.Arbitrary<string> {
 /** Raw bytes as an SNS message: latin-1 text, or their base64. */
 const randomBytes = fc
   .uint8Array({ maxLength: 80 })
-  .chain((bytes) => fc.constantFrom(Buffer.from(bytes).toString('latin1'), Buffer.from(bytes).toString('base64'), gzipSync(bytes).toString('base64')));
+  .chain((bytes) =>
+    fc.constantFrom(Buffer.from(bytes).toString('latin1'), Buffer.from(bytes).toString('base64'), gzipSync(bytes).toString('base64')),
+  );
 
 /** An SNS message. */
 const snsMessage = fc.oneof(
@@ -100,7 +112,24 @@ const snsMessage = fc.oneof(
 /** A Lambda event: almost always one SNS record, sometimes something SNS never sends. */
 export const lambdaEvent = fc.oneof(
   { weight: 12, arbitrary: snsMessage.map((message) => snsLambdaEvent(message, { messageId: 'generated' }) as unknown) },
-  { weight: 1, arbitrary: snsMessage.map((message) => ({ Records: [snsLambdaEvent(message, { messageId: 'generated' }).Records[0], snsLambdaEvent(message, { messageId: 'generated' }).Records[0]] }) as unknown) },
+  {
+    weight: 1,
+    arbitrary: snsMessage.map(
+      (message) =>
+        ({
+          Records: [
+            snsLambdaEvent(message, { messageId: 'generated' }).Records[0],
+            snsLambdaEvent(message, { messageId: 'generated' }).Records[0],
+          ],
+        }) as unknown,
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: snsMessage.map((message) => ({ Records: [{ ...snsLambdaEvent(message, { messageId: 'generated' }).Records[0], EventSource: 'aws:sqs' }] }) as unknown) },
+  {
+    weight: 1,
+    arbitrary: snsMessage.map(
+      (message) =>
+        ({ Records: [{ ...snsLambdaEvent(message, { messageId: 'generated' }).Records[0], EventSource: 'aws:sqs' }] }) as unknown,
+    ),
+  },
 );

@@ -11,7 +11,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fc, test } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
 import { CATEGORIES, type Category, categoryOf } from '../../shared/catalog.js';
@@ -59,7 +59,10 @@ async function verdictOn(message: string) {
   const results = await Promise.all(
     functions.map(async (handler) => {
       try {
-        const { outcome, category, type, reason } = (await handler(snsLambdaEvent(message, { messageId: 'layout' }), lambdaContext())) as InvocationResult;
+        const { outcome, category, type, reason } = (await handler(
+          snsLambdaEvent(message, { messageId: 'layout' }),
+          lambdaContext(),
+        )) as InvocationResult;
         return { outcome, category, type, reason };
       } catch (error) {
         return { outcome: `failed: ${(error as Error).message}` };
@@ -94,7 +97,9 @@ describe('the verdict on an event', () => {
       // ...and the plain form's verdict is the rule's.
       const { owner, ending } = expectedVerdict(event);
       const owners = ofPlain.results.filter((result) => result.outcome !== 'skipped');
-      expect(owners.map((result) => `${result.category}:${result.outcome}${result.reason ? `:${result.reason}` : ''}`)).toEqual([`${owner}:${ending}`]);
+      expect(owners.map((result) => `${result.category}:${result.outcome}${result.reason ? `:${result.reason}` : ''}`)).toEqual([
+        `${owner}:${ending}`,
+      ]);
       expect(ofPlain.recordIds).toHaveLength(ending === 'processed' ? 1 : 0);
     },
   );

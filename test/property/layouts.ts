@@ -116,8 +116,17 @@ const encoding: fc.Arbitrary<Encoding> = fc.oneof(
   around.map((chars) => ({ kind: 'raw-json' as const, around: chars })),
   around.map((chars) => ({ kind: 'base64-json' as const, around: chars })),
   fc
-    .record({ level: fc.integer({ min: 0, max: 9 }), headers: fc.array(gzipHeader, { minLength: 1, maxLength: 3 }), splits: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 2 }) })
-    .map(({ level, headers, splits }) => ({ kind: 'base64-gzip' as const, level, headers, splits: splits.slice(0, headers.length - 1).sort((a, b) => a - b) })),
+    .record({
+      level: fc.integer({ min: 0, max: 9 }),
+      headers: fc.array(gzipHeader, { minLength: 1, maxLength: 3 }),
+      splits: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 2 }),
+    })
+    .map(({ level, headers, splits }) => ({
+      kind: 'base64-gzip' as const,
+      level,
+      headers,
+      splits: splits.slice(0, headers.length - 1).sort((a, b) => a - b),
+    })),
 );
 
 export const layout: fc.Arbitrary<Layout> = fc.record({
@@ -146,7 +155,10 @@ export function laidOut(event: GeneratedEvent, layout: Layout): string {
   const writer = new LayoutWriter(layout, random);
   // Any order of the members, then the `type` slots refilled in the types' own order.
   const members: Array<readonly [string, unknown]> = [...event.types.map((value) => ['type', value] as const), ...event.others];
-  const shuffled = members.map((member) => ({ member, at: random() })).sort((a, b) => a.at - b.at).map(({ member }) => member);
+  const shuffled = members
+    .map((member) => ({ member, at: random() }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ member }) => member);
   let nextType = 0;
   const ordered = shuffled.map(([key, value]) => (key === 'type' ? (['type', event.types[nextType++]] as const) : ([key, value] as const)));
   const lead = () => ' \n'.repeat(Math.ceil(layout.leadingRun / 2)).slice(0, layout.leadingRun);
@@ -167,14 +179,17 @@ class LayoutWriter {
   }
 
   public object(members: ReadonlyArray<readonly [string, unknown]>, opening = ''): string {
-    const written = members.map(([key, value]) => `${this.gap()}${this.string(key)}${this.gap()}:${this.gap()}${this.value(value)}${this.gap()}`);
+    const written = members.map(
+      ([key, value]) => `${this.gap()}${this.string(key)}${this.gap()}:${this.gap()}${this.value(value)}${this.gap()}`,
+    );
     return `{${opening}${written.join(',') || this.gap()}}`;
   }
 
   public value(value: unknown): string {
     if (typeof value === 'string') return this.string(value);
     if (typeof value === 'number') return this.number(value);
-    if (Array.isArray(value)) return `[${value.map((element) => `${this.gap()}${this.value(element)}${this.gap()}`).join(',') || this.gap()}]`;
+    if (Array.isArray(value))
+      return `[${value.map((element) => `${this.gap()}${this.value(element)}${this.gap()}`).join(',') || this.gap()}]`;
     if (value !== null && typeof value === 'object') return this.object(Object.entries(value));
     return JSON.stringify(value);
   }
@@ -197,7 +212,16 @@ class LayoutWriter {
 
 /** A character as JSON escapes: `\uXXXX` for each UTF-16 unit, or its short escape where it has one. */
 function escaped(character: string): string {
-  const short: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  const short: Record<string, string> = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '/': '\\/',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+  };
   if (short[character] !== undefined && character.length === 1) return short[character];
   return [...Array(character.length).keys()].map((i) => `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
 }
@@ -211,7 +235,9 @@ function encode(json: string, encoding: Encoding): string {
       return `${encoding.around}${bytes.toString('base64')}${encoding.around}`;
     case 'base64-gzip': {
       const cuts = [0, ...encoding.splits.map((split) => Math.floor(split * bytes.length)), bytes.length];
-      const members = encoding.headers.slice(0, cuts.length - 1).map((header, i) => gzipMember(bytes.subarray(cuts[i], cuts[i + 1]), encoding.level, header));
+      const members = encoding.headers
+        .slice(0, cuts.length - 1)
+        .map((header, i) => gzipMember(bytes.subarray(cuts[i], cuts[i + 1]), encoding.level, header));
       return Buffer.concat(members).toString('base64');
     }
   }
@@ -220,7 +246,8 @@ function encode(json: string, encoding: Encoding): string {
 /** One gzip member (RFC 1952) with the given header fields, its data deflated at `level`. */
 export function gzipMember(data: Uint8Array, level: number, header: GzipHeader): Buffer {
   const noNul = (field: Uint8Array) => Buffer.from(field.map((byte) => byte || 0x20));
-  const flags = (header.text ? 1 : 0) | (header.headerCrc ? 2 : 0) | (header.extra ? 4 : 0) | (header.name ? 8 : 0) | (header.comment ? 16 : 0);
+  const flags =
+    (header.text ? 1 : 0) | (header.headerCrc ? 2 : 0) | (header.extra ? 4 : 0) | (header.name ? 8 : 0) | (header.comment ? 16 : 0);
   const fixed = Buffer.alloc(10);
   fixed.set([0x1f, 0x8b, 8, flags]);
   fixed.writeUInt32LE(header.mtime >>> 0, 4);

@@ -9,15 +9,15 @@
  * to replay the case: `fc.configureGlobal({ seed, path })` or `test.prop(..., { seed, path })`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fc, test } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
+import { lambdaContext } from '../../emulator/index.js';
 import { CATEGORIES, type Category, categoryOf } from '../../shared/catalog.js';
 import { decodeSnsDelivery, snsMessageOf } from '../../shared/decoder.js';
 import { PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';
-import { peekEventType } from '../../shared/peek.js';
 import { streamEventFunction } from '../../shared/middleware.js';
+import { peekEventType } from '../../shared/peek.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
-import { lambdaContext } from '../../emulator/index.js';
 import { lambdaEvent } from './deliveries.js';
 
 /**
@@ -29,7 +29,10 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 10_000);
 /** A DynamoDB client whose every command succeeds at once, without a network. */
 function acceptingDynamoDB(): DynamoDBClient {
   const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), { step: 'initialize', name: 'acceptEverything' });
+  client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), {
+    step: 'initialize',
+    name: 'acceptEverything',
+  });
   return client;
 }
 
@@ -101,27 +104,23 @@ describe('ownership', () => {
     RejectionReason.InvalidUtf8,
   ];
 
-  test.prop([lambdaEvent], { numRuns: RUNS })(
-    'lets the peek name only the first type member the decoder finds itself',
-    (event) => {
-      // Prepare
-      const message = snsMessageOf(event);
-      const peeked = message === undefined ? undefined : peekEventType(message);
-      if (peeked === undefined) return;
+  test.prop([lambdaEvent], { numRuns: RUNS })('lets the peek name only the first type member the decoder finds itself', (event) => {
+    // Prepare
+    const message = snsMessageOf(event);
+    const peeked = message === undefined ? undefined : peekEventType(message);
+    if (peeked === undefined) return;
 
-      // Act
-      let decoded: string | undefined;
-      try {
-        decoded = decodeSnsDelivery(event).event.type;
-      } catch (error) {
-        if (!(error instanceof PoisonDeliveryError)) throw error;
-        if (BEFORE_TEXT.includes(error.reason)) return;
-        decoded = error.firstType;
-      }
+    // Act
+    let decoded: string | undefined;
+    try {
+      decoded = decodeSnsDelivery(event).event.type;
+    } catch (error) {
+      if (!(error instanceof PoisonDeliveryError)) throw error;
+      if (BEFORE_TEXT.includes(error.reason)) return;
+      decoded = error.firstType;
+    }
 
-      // Assess
-      expect(decoded).toBe(peeked);
-    },
-  );
+    // Assess
+    expect(decoded).toBe(peeked);
+  });
 });
-

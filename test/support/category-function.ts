@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createIdempotencyTable, lambdaContext, LOCAL_AWS_ENV, startDynamoDBFaults } from '../../emulator/index.js';
+import { createIdempotencyTable, LOCAL_AWS_ENV, lambdaContext, startDynamoDBFaults } from '../../emulator/index.js';
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { RejectedDelivery } from '../../shared/rejected-deliveries.js';
@@ -57,7 +57,12 @@ export interface TestFunction {
  */
 export async function testFunction(
   category: Category,
-  { work = async () => undefined, endpoint, tableName, failCompletionWrites = 0 }: {
+  {
+    work = async () => undefined,
+    endpoint,
+    tableName,
+    failCompletionWrites = 0,
+  }: {
     work?: (event: StreamEvent, context: StreamEventContext) => Promise<unknown>;
     endpoint?: string;
     tableName?: string;
@@ -88,17 +93,14 @@ export async function testFunction(
   });
   const reader = countingClient(table.endpoint).client;
   return {
-    invoke: (lambdaEvent, { timeoutMs = 30_000 } = {}) =>
-      handler(lambdaEvent, lambdaContext({ timeoutMs })) as Promise<InvocationResult>,
+    invoke: (lambdaEvent, { timeoutMs = 30_000 } = {}) => handler(lambdaEvent, lambdaContext({ timeoutMs })) as Promise<InvocationResult>,
     runs,
     contexts,
     rejections,
     requests: counting.requests,
-    records: async () =>
-      ((await reader.send(new ScanCommand({ TableName: table.tableName }))).Items ?? []).map(plain),
+    records: async () => ((await reader.send(new ScanCommand({ TableName: table.tableName }))).Items ?? []).map(plain),
     record: async (id) => {
-      const item = (await reader.send(new GetItemCommand({ TableName: table.tableName, Key: { id: { S: id } } })))
-        .Item;
+      const item = (await reader.send(new GetItemCommand({ TableName: table.tableName, Key: { id: { S: id } } }))).Item;
       return item === undefined ? undefined : plain(item);
     },
   };

@@ -86,17 +86,12 @@ function checkAttributes(
   }
   for (const [attribute, allowed] of Object.entries(POLICIES)) {
     const value = resource[attribute as keyof typeof POLICIES];
-    if (value !== undefined && !(allowed as readonly string[]).includes(value)) problems.push(`${logicalId}.${attribute}: unknown policy ${value}`);
+    if (value !== undefined && !(allowed as readonly string[]).includes(value))
+      problems.push(`${logicalId}.${attribute}: unknown policy ${value}`);
   }
 }
 
-function checkObject(
-  db: SpecDatabase,
-  path: string,
-  value: unknown,
-  spec: Record<string, PropertySpec>,
-  problems: string[],
-): void {
+function checkObject(db: SpecDatabase, path: string, value: unknown, spec: Record<string, PropertySpec>, problems: string[]): void {
   if (isIntrinsic(value)) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`${path}: expected an object`);
@@ -122,7 +117,7 @@ function checkValue(db: SpecDatabase, path: string, value: unknown, type: Proper
     checkObject(db, path, value, definition.properties, problems);
   } else if (type.type === 'array' && 'element' in type) {
     if (!Array.isArray(value)) return void problems.push(`${path}: expected a list`);
-    value.forEach((element, i) => checkValue(db, `${path}[${i}]`, element, type.element, problems));
+    for (const [i, element] of value.entries()) checkValue(db, `${path}[${i}]`, element, type.element, problems);
   } else if (type.type === 'union' && 'types' in type) {
     // A union accepts the value when any member does.
     const attempts = type.types.map((member) => {

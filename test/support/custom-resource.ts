@@ -24,17 +24,19 @@ export async function startResponseUrl(): Promise<ResponseUrl> {
   const attempts: number[] = [];
   const server = createServer((request, response) => {
     let body = '';
-    request.on('data', (chunk) => (body += chunk)).on('end', () => {
-      attempts.push(Date.now());
-      const refusal = refuseNext.shift();
-      if (refusal === 'drop') return request.socket.destroy();
-      if (refusal !== undefined || request.headers['content-type']) {
-        response.writeHead(refusal ?? 403, { 'content-type': 'application/xml' });
-        return response.end(`<Error><Code>${refusal === undefined ? 'SignatureDoesNotMatch' : 'ServiceUnavailable'}</Code></Error>`);
-      }
-      answers.push({ method: request.method, ...JSON.parse(body) });
-      response.end();
-    });
+    request
+      .on('data', (chunk) => (body += chunk))
+      .on('end', () => {
+        attempts.push(Date.now());
+        const refusal = refuseNext.shift();
+        if (refusal === 'drop') return request.socket.destroy();
+        if (refusal !== undefined || request.headers['content-type']) {
+          response.writeHead(refusal ?? 403, { 'content-type': 'application/xml' });
+          return response.end(`<Error><Code>${refusal === undefined ? 'SignatureDoesNotMatch' : 'ServiceUnavailable'}</Code></Error>`);
+        }
+        answers.push({ method: request.method, ...JSON.parse(body) });
+        response.end();
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -54,7 +56,12 @@ export function streamHookRequest(
     properties,
     physicalResourceId,
     oldProperties = {},
-  }: { responseUrl: string; properties: Record<string, string>; physicalResourceId?: string | undefined; oldProperties?: Record<string, string> },
+  }: {
+    responseUrl: string;
+    properties: Record<string, string>;
+    physicalResourceId?: string | undefined;
+    oldProperties?: Record<string, string>;
+  },
 ): CloudFormationCustomResourceEvent {
   return {
     RequestType: type,

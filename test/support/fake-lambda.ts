@@ -30,17 +30,30 @@ export async function startFakeLambda(): Promise<FakeLambda> {
   const standIn = await startStandIn(
     ({ method, path, headers, body }): StandInAnswer => {
       const match = /^\/2015-03-31\/functions\/(.+)\/invocations$/.exec(path);
-      if (method !== 'POST' || match === null) return { status: 404, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' }, body: '{"message":"no route"}' };
-      const invocation = { functionName: match[1]!, invocationType: String(headers['x-amz-invocation-type'] ?? 'RequestResponse'), payload: JSON.parse(body) };
+      if (method !== 'POST' || match === null)
+        return { status: 404, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' }, body: '{"message":"no route"}' };
+      const invocation = {
+        functionName: match[1]!,
+        invocationType: String(headers['x-amz-invocation-type'] ?? 'RequestResponse'),
+        payload: JSON.parse(body),
+      };
       invocations.push(invocation);
       const { status = 200, functionError, payload } = fake.answer(invocation);
       return {
         status,
-        headers: { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', ...(functionError === undefined ? {} : { 'x-amz-function-error': functionError }) },
+        headers: {
+          'content-type': 'application/json',
+          'x-amz-executed-version': '$LATEST',
+          ...(functionError === undefined ? {} : { 'x-amz-function-error': functionError }),
+        },
         body: JSON.stringify(payload),
       };
     },
-    (status) => ({ status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceException' }, body: '{"Type":"Service","message":"injected failure"}' }),
+    (status) => ({
+      status,
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceException' },
+      body: '{"Type":"Service","message":"injected failure"}',
+    }),
   );
   return Object.assign(fake, standIn, { invocations, answer: () => ({ payload: { outcome: 'processed' } }) });
 }

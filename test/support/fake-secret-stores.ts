@@ -49,7 +49,12 @@ export async function startFakeSecretStores(): Promise<FakeSecretStores> {
           }
           const secretString = secrets.get(input.SecretId);
           if (secretString === undefined) return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-          return json(200, { ARN: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${input.SecretId}-AbCdEf`, Name: input.SecretId, SecretString: secretString, VersionId: randomUUID() });
+          return json(200, {
+            ARN: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${input.SecretId}-AbCdEf`,
+            Name: input.SecretId,
+            SecretString: secretString,
+            VersionId: randomUUID(),
+          });
         }
         default:
           return error('UnknownOperationException', action);

@@ -16,7 +16,10 @@ export interface FakeSns extends StandIn {
 
 const xml = (status: number, body: string) => ({ status, headers: { 'content-type': 'text/xml' }, body });
 const error = (status: number, code: string, message: string) =>
-  xml(status, `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+  xml(
+    status,
+    `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
 
 export async function startFakeSns(): Promise<FakeSns> {
   const publishes: FakePublish[] = [];
@@ -28,7 +31,10 @@ export async function startFakeSns(): Promise<FakeSns> {
       const topicArn = String(form.get('TopicArn'));
       if (!topics.has(topicArn)) return error(404, 'NotFound', 'Topic does not exist');
       publishes.push({ topicArn, message: String(form.get('Message')), subject: form.get('Subject') ?? undefined });
-      return xml(200, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
+      return xml(
+        200,
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
     },
     (status) => error(status, 'InternalError', 'injected failure'),
   );

@@ -37,7 +37,8 @@ const SQS_BODY = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
 /** A message's size as SQS counts it: the body's UTF-8 bytes, and each attribute's name, data type and value. */
 function messageBytes(body: string, attributes: Record<string, { DataType: string; StringValue?: string }>): number {
   return Object.entries(attributes).reduce(
-    (sum, [name, attribute]) => sum + Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType) + Buffer.byteLength(attribute.StringValue ?? ''),
+    (sum, [name, attribute]) =>
+      sum + Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType) + Buffer.byteLength(attribute.StringValue ?? ''),
     Buffer.byteLength(body),
   );
 }
@@ -64,7 +65,9 @@ export async function startFakeSqs(): Promise<FakeSqs> {
             return json(200, { QueueUrl: `${standIn.endpoint}/111122223333/${input.QueueName}` });
           case 'ReceiveMessage': {
             const now = Date.now();
-            const visible = queueOf(input.QueueUrl).filter((message) => message.visibleAt <= now).slice(0, input.MaxNumberOfMessages ?? 1);
+            const visible = queueOf(input.QueueUrl)
+              .filter((message) => message.visibleAt <= now)
+              .slice(0, input.MaxNumberOfMessages ?? 1);
             for (const message of visible) {
               message.visibleAt = now + (input.VisibilityTimeout ?? 30) * 1000;
               message.receiptHandle = randomUUID();
@@ -82,7 +85,10 @@ export async function startFakeSqs(): Promise<FakeSqs> {
             const limit = limits.get(String(input.QueueUrl).split('/').pop() ?? '') ?? 1_048_576;
             const bytes = messageBytes(input.MessageBody, input.MessageAttributes ?? {});
             if (bytes > limit) {
-              return json(400, { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.` });
+              return json(400, {
+                __type: 'com.amazonaws.sqs#InvalidParameterValue',
+                message: `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`,
+              });
             }
             if (!SQS_BODY.test(input.MessageBody)) {
               return json(400, { __type: 'com.amazonaws.sqs#InvalidMessageContents', message: 'Invalid characters found.' });
@@ -109,7 +115,11 @@ export async function startFakeSqs(): Promise<FakeSqs> {
         }
       } catch (error) {
         if (!(error as { notFound?: boolean }).notFound) throw error;
-        return json(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' }, { 'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender' });
+        return json(
+          400,
+          { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' },
+          { 'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender' },
+        );
       }
     },
     (status) => json(status, { __type: 'com.amazonaws.sqs#InternalError', message: 'injected failure' }),
@@ -119,7 +129,10 @@ export async function startFakeSqs(): Promise<FakeSqs> {
     sent,
     createQueue(name: string, bodies: string[], { maximumMessageSize = 1_048_576 } = {}) {
       limits.set(name, maximumMessageSize);
-      queues.set(name, bodies.map((body) => ({ messageId: randomUUID(), body, visibleAt: 0, receiptHandle: undefined })));
+      queues.set(
+        name,
+        bodies.map((body) => ({ messageId: randomUUID(), body, visibleAt: 0, receiptHandle: undefined })),
+      );
       return `${standIn.endpoint}/111122223333/${name}`;
     },
     bodies: (name: string) => (queues.get(name) ?? []).map((message) => message.body),

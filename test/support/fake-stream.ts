@@ -10,7 +10,7 @@
  * {@link FakeStream.dropOtherHooks}). Its clock is Date.now(), so that tests with fake timers read its times.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { type IncomingHttpHeaders, type IncomingMessage, createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -125,10 +125,51 @@ export interface FakeStream {
  * next to ours. {@link CREDENTIALS_OF_OTHERS} lists every credential in them.
  */
 export const HOOKS_OF_OTHERS: FakeStreamHook[] = [
-  { id: 'wh-1', hook_type: 'webhook', enabled: true, webhook_url: 'https://ops:hunter2-webhook-pass@hooks.example.org/stream?token=wh-token-5c1d9e&team=ops', event_types: [], created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' },
-  { id: 'sqs-1', hook_type: 'sqs', enabled: true, sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q', sqs_region: 'eu-west-1', sqs_auth_type: 'keys', sqs_key: 'AKIAOTHERSQS77Q', sqs_secret: 'other-sqs-secret-0b9f', event_types: ['message.new'], created_at: '2026-01-02T00:00:00Z', updated_at: '2026-01-02T00:00:00Z' },
-  { id: 'sns-other', hook_type: 'sns', enabled: false, sns_topic_arn: 'arn:aws:sns:us-east-1:444455556666:someone-else', sns_region: 'us-east-1', sns_auth_type: 'keys', sns_key: 'AKIAOTHERSNS55Z', sns_secret: 'other-sns-secret-a71c', event_types: [], created_at: '2026-01-03T00:00:00Z', updated_at: '2026-01-03T00:00:00Z' },
-  { id: 'pm-1', hook_type: 'pending_message', enabled: true, webhook_url: 'https://moderation.example.com/pending?X-Amz-Credential=AKIAPENDING&X-Amz-Signature=3f9a0c77e1b2d4aa&expires=1999999999', timeout_ms: 3000, callback: { mode: 'CALLBACK_MODE_REST' }, created_at: '2026-01-04T00:00:00Z', updated_at: '2026-01-04T00:00:00Z' },
+  {
+    id: 'wh-1',
+    hook_type: 'webhook',
+    enabled: true,
+    webhook_url: 'https://ops:hunter2-webhook-pass@hooks.example.org/stream?token=wh-token-5c1d9e&team=ops',
+    event_types: [],
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+  },
+  {
+    id: 'sqs-1',
+    hook_type: 'sqs',
+    enabled: true,
+    sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q',
+    sqs_region: 'eu-west-1',
+    sqs_auth_type: 'keys',
+    sqs_key: 'AKIAOTHERSQS77Q',
+    sqs_secret: 'other-sqs-secret-0b9f',
+    event_types: ['message.new'],
+    created_at: '2026-01-02T00:00:00Z',
+    updated_at: '2026-01-02T00:00:00Z',
+  },
+  {
+    id: 'sns-other',
+    hook_type: 'sns',
+    enabled: false,
+    sns_topic_arn: 'arn:aws:sns:us-east-1:444455556666:someone-else',
+    sns_region: 'us-east-1',
+    sns_auth_type: 'keys',
+    sns_key: 'AKIAOTHERSNS55Z',
+    sns_secret: 'other-sns-secret-a71c',
+    event_types: [],
+    created_at: '2026-01-03T00:00:00Z',
+    updated_at: '2026-01-03T00:00:00Z',
+  },
+  {
+    id: 'pm-1',
+    hook_type: 'pending_message',
+    enabled: true,
+    webhook_url: 'https://moderation.example.com/pending?X-Amz-Credential=AKIAPENDING&X-Amz-Signature=3f9a0c77e1b2d4aa&expires=1999999999',
+    timeout_ms: 3000,
+    callback: { mode: 'CALLBACK_MODE_REST' },
+    created_at: '2026-01-04T00:00:00Z',
+    updated_at: '2026-01-04T00:00:00Z',
+  },
 ];
 
 /** Every credential in {@link HOOKS_OF_OTHERS} (an SQS or SNS key id is a credential beyond its first 4 characters). */
@@ -144,7 +185,15 @@ export const CREDENTIALS_OF_OTHERS = [
 ] as const;
 
 /** Starts the stand-in on a free loopback port, for the app of `apiKey` and `apiSecret`, holding `hooks`. */
-export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKey: string; apiSecret: string; hooks?: FakeStreamHook[] }): Promise<FakeStream> {
+export async function startFakeStream({
+  apiKey,
+  apiSecret,
+  hooks = [],
+}: {
+  apiKey: string;
+  apiSecret: string;
+  hooks?: FakeStreamHook[];
+}): Promise<FakeStream> {
   const state: Omit<FakeStream, 'baseUrl' | 'close'> = {
     hooks: structuredClone(hooks),
     requests: [],
@@ -175,7 +224,10 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
     return merged;
   };
   const applyWrite = (body: unknown) => {
-    const { event_hooks: update, explicit_event_hooks_deletion: explicit } = (body ?? {}) as { event_hooks?: Array<Record<string, unknown>>; explicit_event_hooks_deletion?: boolean };
+    const { event_hooks: update, explicit_event_hooks_deletion: explicit } = (body ?? {}) as {
+      event_hooks?: Array<Record<string, unknown>>;
+      explicit_event_hooks_deletion?: boolean;
+    };
     if (update === undefined) return;
     const before = new Set(state.hooks.map((hook) => hook.id));
     const named = new Set(update.filter((change) => change.delete !== true).map((change) => change.id));
@@ -199,14 +251,20 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
     const failure = state.failNext.shift();
     if (failure) {
       if (failure.body !== undefined) return send(failure.status, failure.body, { 'content-type': 'application/json', ...failure.headers });
-      return reply(failure.status, { code: failure.status === 429 ? 9 : -1, message: failure.message ?? 'injected failure', StatusCode: failure.status }, failure.headers);
+      return reply(
+        failure.status,
+        { code: failure.status === 429 ? 9 : -1, message: failure.message ?? 'injected failure', StatusCode: failure.status },
+        failure.headers,
+      );
     }
     const faultAt = state.faults.findIndex((planned) => planned.route === route);
     const skipped = faultAt !== -1 && (state.faults[faultAt]!.skip ?? 0) > 0;
     if (skipped) state.faults[faultAt]!.skip! -= 1;
     const fault = faultAt === -1 || skipped ? undefined : state.faults.splice(faultAt, 1)[0];
     const masked = (hook: FakeStreamHook) =>
-      Object.fromEntries(Object.entries(hook).map(([name, value]) => [name, state.maskedInAnswers.includes(name) && value !== undefined ? '****' : value]));
+      Object.fromEntries(
+        Object.entries(hook).map(([name, value]) => [name, state.maskedInAnswers.includes(name) && value !== undefined ? '****' : value]),
+      );
     const appAnswer = () => JSON.stringify({ app: { name: 'fake-app', event_hooks: state.hooks.map(masked) } });
     switch (fault?.fault) {
       case StreamFault.TruncatedJson: {
@@ -220,7 +278,11 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
       }
       case StreamFault.QuotingApp: {
         const after = mergeExplicit(state.hooks, (body as { event_hooks?: Array<Record<string, unknown>> }).event_hooks ?? []);
-        return reply(400, { code: 4, message: `UpdateApp failed with error: "event_hooks ${goValue(after)} are not valid"`, StatusCode: 400 });
+        return reply(400, {
+          code: 4,
+          message: `UpdateApp failed with error: "event_hooks ${goValue(after)} are not valid"`,
+          StatusCode: 400,
+        });
       }
       case StreamFault.Answer:
         return send(fault.status ?? 200, fault.body ?? '', { 'content-type': 'application/json', ...fault.headers });
@@ -244,7 +306,8 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
     }
     if (request.method === 'GET' && url.pathname === '/app') return send(200, appAnswer());
     if (request.method === 'PATCH' && url.pathname === '/app') {
-      if (fault?.fault === StreamFault.LandsLate) await Promise.race([fault.release ?? new Promise(() => undefined), sleep(fault.delayMs ?? 60_000)]);
+      if (fault?.fault === StreamFault.LandsLate)
+        await Promise.race([fault.release ?? new Promise(() => undefined), sleep(fault.delayMs ?? 60_000)]);
       applyWrite(body);
       if (fault !== undefined) fault.applied = true;
       if (fault?.fault === StreamFault.AppliedThen500) return reply(500, { code: -1, message: 'internal error', StatusCode: 500 });
@@ -268,7 +331,12 @@ export async function startFakeStream({ apiKey, apiSecret, hooks = [] }: { apiKe
 }
 
 /** A body sent slowly (Trickle) or without end (Endless), until the client goes away or the fault's limit comes. */
-async function stream(response: import('node:http').ServerResponse, fault: PlannedFault, app: string, state: { bytesSent: number }): Promise<void> {
+async function stream(
+  response: import('node:http').ServerResponse,
+  fault: PlannedFault,
+  app: string,
+  state: { bytesSent: number },
+): Promise<void> {
   state.bytesSent = 0;
   response.writeHead(200, { 'content-type': 'application/json' });
   const started = Date.now();

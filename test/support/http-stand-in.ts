@@ -3,7 +3,7 @@
  * body text) to the stand-in's route and can be told to fail the next requests, before or after applying them,
  * as real services do (a write applied and then answered 500).
  */
-import { type IncomingHttpHeaders, createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A request as a stand-in sees it. */
@@ -34,12 +34,20 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-export async function startStandIn(route: (request: StandInRequest) => StandInAnswer, failureBody: (status: number) => StandInAnswer): Promise<StandIn> {
+export async function startStandIn(
+  route: (request: StandInRequest) => StandInAnswer,
+  failureBody: (status: number) => StandInAnswer,
+): Promise<StandIn> {
   const failNext: InjectedFailure[] = [];
   const server = createServer(async (incoming, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const request = { method: incoming.method ?? '', path: decodeURIComponent(new URL(incoming.url ?? '/', 'http://x').pathname), headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const request = {
+      method: incoming.method ?? '',
+      path: decodeURIComponent(new URL(incoming.url ?? '/', 'http://x').pathname),
+      headers: incoming.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     const failureAt = failNext.findIndex((failure) => failure.when(request));
     const failure = failureAt === -1 ? undefined : failNext.splice(failureAt, 1)[0];
     let answer: StandInAnswer;

@@ -26,19 +26,28 @@ export interface ProcessOptions {
 }
 
 /** Runs `file` with `args`; resolves when it ends, whatever its exit status. */
-export function runProcess(file: string, args: readonly string[], { cwd, baseEnv = process.env, env = {}, timeoutMs = 240_000, input }: ProcessOptions): Promise<ProcessRun> {
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  { cwd, baseEnv = process.env, env = {}, timeoutMs = 240_000, input }: ProcessOptions,
+): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = execFile(file, [...args], { cwd, env: { ...baseEnv, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const failure = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
-      // A command that could not start at all (ENOENT) is the test's own mistake, not a run to assess.
-      if (failure !== null && typeof failure.code === 'string') return reject(failure);
-      resolve({
-        code: failure === null ? 0 : typeof failure.code === 'number' ? failure.code : null,
-        signal: failure?.signal ?? null,
-        stdout,
-        stderr,
-      });
-    });
+    const child = execFile(
+      file,
+      [...args],
+      { cwd, env: { ...baseEnv, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const failure = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
+        // A command that could not start at all (ENOENT) is the test's own mistake, not a run to assess.
+        if (failure !== null && typeof failure.code === 'string') return reject(failure);
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === 'number' ? failure.code : null,
+          signal: failure?.signal ?? null,
+          stdout,
+          stderr,
+        });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
   });
 }

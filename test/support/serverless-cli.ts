@@ -22,7 +22,10 @@ interface ServerlessRun {
  * and osls's `.serverless` inside it, removed after it: test files running at once never write into one another's
  * build, and no run deletes the project's own `.serverless/`.
  */
-export async function serverless(args: string[], { env = {}, projectDir = PROJECT_DIR }: ServerlessRun = {}): Promise<{ stdout: string; stderr: string }> {
+export async function serverless(
+  args: string[],
+  { env = {}, projectDir = PROJECT_DIR }: ServerlessRun = {},
+): Promise<{ stdout: string; stderr: string }> {
   const staged = stagedService(projectDir);
   try {
     const run = await runProcess(join(PROJECT_DIR, 'node_modules/.bin/serverless'), args, {

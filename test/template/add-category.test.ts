@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../shared/catalog.js';
 import { copyProject, serverless } from '../support/serverless-cli.js';
 
-type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 
 const NEW_CATEGORY = 'reminders';
 const MOVED_TYPES = ['reminder.created', 'reminder.updated', 'reminder.deleted', 'notification.reminder_due'];
@@ -29,9 +35,9 @@ function withNewCategory(catalog: string): string {
   if (after === undefined) throw new Error("shared/catalog.ts no longer lists `other: 'other',` in Category: update this test's edit");
   let edited = `${before}  other: 'other',\n  ${NEW_CATEGORY}: '${NEW_CATEGORY}',\n${after}`;
   for (const type of MOVED_TYPES) {
-    const entry = `"${type}": "other"`;
+    const entry = `'${type}': 'other'`;
     if (!edited.includes(entry)) throw new Error(`shared/catalog.ts has no entry ${entry}: update this test's edit`);
-    edited = edited.replace(entry, `"${type}": "${NEW_CATEGORY}"`);
+    edited = edited.replace(entry, `'${type}': '${NEW_CATEGORY}'`);
   }
   return edited;
 }

@@ -21,7 +21,10 @@ const stackIn = (mode: RoutingMode, routing: Partial<Stack['routing']> = {}, ope
   prefix: 'svc-dev',
   eventsTopicName: 'svc-dev-events',
   rejectedQueue: 'svc-dev-rejected',
-  lambdaTrust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+  lambdaTrust: {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  },
   streamAccount: 'arn:aws:iam::185583345998:root',
   routing: { mode, catchAll: true, streamEventTypes: [], ...routing },
   metrics: { namespace: 'Events', service: 'svc' },
@@ -126,7 +129,10 @@ describe('archivedTopics', () => {
       [stackIn(RoutingMode.PerCategory), ['svc-dev-events']],
       [stackIn(RoutingMode.PerCategory, { catchAll: false }), ['svc-dev-events', ...NAMED.map((category) => `svc-dev-events-${category}`)]],
       // Narrowed: the events topic's hook lists the narrowed `other` types only, so no topic receives every event.
-      [stackIn(RoutingMode.PerCategory, { streamEventTypes: ['message.new', 'user.banned'] }), ['svc-dev-events', ...NAMED.map((category) => `svc-dev-events-${category}`)]],
+      [
+        stackIn(RoutingMode.PerCategory, { streamEventTypes: ['message.new', 'user.banned'] }),
+        ['svc-dev-events', ...NAMED.map((category) => `svc-dev-events-${category}`)],
+      ],
     ] as const) {
       // Act
       const topics = archivedTopics(stack).map(({ name }) => name);
@@ -150,7 +156,9 @@ describe('operatorResources', () => {
       // Assess
       const built = { ...categoryResources(stack), ...resources };
       const alarmNames = Object.values(built).flatMap((r) => (r.Type === 'AWS::CloudWatch::Alarm' ? [r.Properties.AlarmName] : []));
-      const body = JSON.parse((resources.OperatorDashboard!.Properties as { DashboardBody: { 'Fn::Sub': string } }).DashboardBody['Fn::Sub']);
+      const body = JSON.parse(
+        (resources.OperatorDashboard!.Properties as { DashboardBody: { 'Fn::Sub': string } }).DashboardBody['Fn::Sub'],
+      );
       const listed: string[] = body.widgets.find((widget: { type: string }) => widget.type === 'alarm').properties.alarms;
       for (const name of alarmNames) expect(listed.filter((arn) => arn.endsWith(`:alarm:${name}`))).toHaveLength(1);
       expect(Object.keys(resources).some((id) => id === 'ArchiveBucket')).toBe(archive);
@@ -175,10 +183,22 @@ describe('operateSettingsOf', () => {
 
   it('refuses a value it cannot use, naming the parameter and what it takes', () => {
     for (const [parameters, error, message] of [
-      [{ archive: 'yes', archiveDays: 25, eventAgeAlarmSeconds: 900 }, BooleanParameterError, 'Parameter archive is "yes": use "true" or "false"'],
-      [{ archive: true, archiveDays: 0, eventAgeAlarmSeconds: 900 }, NumberParameterError, 'Parameter archiveDays is 0: use a whole number of at least 1'],
+      [
+        { archive: 'yes', archiveDays: 25, eventAgeAlarmSeconds: 900 },
+        BooleanParameterError,
+        'Parameter archive is "yes": use "true" or "false"',
+      ],
+      [
+        { archive: true, archiveDays: 0, eventAgeAlarmSeconds: 900 },
+        NumberParameterError,
+        'Parameter archiveDays is 0: use a whole number of at least 1',
+      ],
       [{ archive: true, archiveDays: '2.5', eventAgeAlarmSeconds: 900 }, NumberParameterError, 'Parameter archiveDays is "2.5"'],
-      [{ archive: true, archiveDays: 25, eventAgeAlarmSeconds: '15m' }, NumberParameterError, 'Parameter eventAgeAlarmSeconds is "15m": use a whole number of at least 60'],
+      [
+        { archive: true, archiveDays: 25, eventAgeAlarmSeconds: '15m' },
+        NumberParameterError,
+        'Parameter eventAgeAlarmSeconds is "15m": use a whole number of at least 60',
+      ],
     ] as const) {
       // Act
       const act = () => operateSettingsOf(parameters);

@@ -17,7 +17,15 @@ import { RECORD_LIFETIME_DAYS } from '../../shared/record-lifetime.js';
 import { drawDashboard, packagedDashboard } from '../../template/dashboard-drawing.js';
 import { validateTemplate } from '../support/cloudformation-spec.js';
 import { PROJECT_DIR, serverless } from '../support/serverless-cli.js';
-import { asList, type Packaged, packageTemplate, type Resource, resourcesOfType, statementsOf, type Template } from './packaged-template.js';
+import {
+  asList,
+  type Packaged,
+  packageTemplate,
+  type Resource,
+  resourcesOfType,
+  statementsOf,
+  type Template,
+} from './packaged-template.js';
 
 const PREFIX = 'stream-chat-events-dev';
 const SERVICE = 'stream-chat-events';
@@ -47,17 +55,24 @@ const linesOf = (widget: Widget) =>
     const dimensions = Object.fromEntries(pairs.flatMap((value, index) => (index % 2 === 0 ? [[value, pairs[index + 1]]] : [])));
     return { namespace, metric, dimensions, stat: (rest[rest.length - 1] as { stat: string }).stat };
   });
-const alarms = (template: Template): Array<Record<string, any>> => resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id, r]) => ({ id, ...r.Properties }));
+const alarms = (template: Template): Array<Record<string, any>> =>
+  resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id, r]) => ({ id, ...r.Properties }));
 const functionName = (category: string) => `${PREFIX}-${category}`;
 const eventTopics = (template: Template) => resourcesOfType(template, 'AWS::SNS::Topic').filter(([id]) => id !== 'OperatorAlarmsTopic');
-const firehoseSubscriptions = (template: Template) => resourcesOfType(template, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties.Protocol === 'firehose');
+const firehoseSubscriptions = (template: Template) =>
+  resourcesOfType(template, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties.Protocol === 'firehose');
 
 beforeAll(async () => {
   // At once: each package is built in a staging folder of its own (test/support/serverless-cli.ts).
   [packages.plain, packages.encrypted, packages.unarchived] = await Promise.all([
     packageTemplate(),
     packageTemplate(
-      ['snsAuth=keys', `topicKmsKey=${KEY}`, `eventAgeAlarmSeconds=${ENCRYPTED.eventAgeAlarmSeconds}`, `archiveDays=${ENCRYPTED.archiveDays}`].flatMap((p) => ['--param', p]),
+      [
+        'snsAuth=keys',
+        `topicKmsKey=${KEY}`,
+        `eventAgeAlarmSeconds=${ENCRYPTED.eventAgeAlarmSeconds}`,
+        `archiveDays=${ENCRYPTED.archiveDays}`,
+      ].flatMap((p) => ['--param', p]),
     ),
     packageTemplate(['--param', 'archive=false']),
   ]);
@@ -74,7 +89,9 @@ describe('serverless package: the dashboard', () => {
     expect(dashboard.Properties.DashboardName).toBe(PREFIX);
     expect(plain().Outputs.DashboardName.Value).toEqual({ Ref: id });
     expect(plain().Outputs.DashboardUrl.Value['Fn::Sub']).toMatch(
-      new RegExp(`^https://\\$\\{AWS::Region\\}\\.console\\.aws\\.amazon\\.com/cloudwatch/home\\?region=\\$\\{AWS::Region\\}#dashboards/dashboard/${PREFIX}$`),
+      new RegExp(
+        `^https://\\$\\{AWS::Region\\}\\.console\\.aws\\.amazon\\.com/cloudwatch/home\\?region=\\$\\{AWS::Region\\}#dashboards/dashboard/${PREFIX}$`,
+      ),
     );
   });
 
@@ -111,7 +128,9 @@ describe('serverless package: the dashboard', () => {
     // Assess
     expect(ageWidgets).toHaveLength(CATEGORIES.length);
     for (const widget of ageWidgets) {
-      expect(widget.properties.annotations.horizontal.map(({ value }: { value: number }) => value)).toEqual([DEFAULT_EVENT_AGE_SECONDS * 1000]);
+      expect(widget.properties.annotations.horizontal.map(({ value }: { value: number }) => value)).toEqual([
+        DEFAULT_EVENT_AGE_SECONDS * 1000,
+      ]);
       expect(linesOf(widget).map(({ metric }) => metric)).toEqual(['EventAge']);
     }
   });
@@ -159,9 +178,14 @@ describe('serverless package: the dashboard', () => {
 
       // Assess
       const listed = (status!.properties.alarms as string[]).map((arn) => arn.split(':alarm:')[1]).sort();
-      expect(listed).toEqual(alarms(template).map(({ AlarmName }) => AlarmName as string).sort());
+      expect(listed).toEqual(
+        alarms(template)
+          .map(({ AlarmName }) => AlarmName as string)
+          .sort(),
+      );
       // packagedDashboard fills the partition, region and account in as aws, region and 000000000000.
-      for (const arn of status!.properties.alarms as string[]) expect(arn.startsWith('arn:aws:cloudwatch:region:000000000000:alarm:')).toBe(true);
+      for (const arn of status!.properties.alarms as string[])
+        expect(arn.startsWith('arn:aws:cloudwatch:region:000000000000:alarm:')).toBe(true);
     }
   });
 
@@ -188,8 +212,13 @@ describe('serverless package: the dashboard', () => {
 
     // Act
     const read = [
-      ...metricWidgets(plain()).flatMap(linesOf).filter(({ namespace }) => namespace === 'StreamChatEvents').map(({ metric }) => metric),
-      ...alarms(plain()).filter(({ Namespace }) => Namespace === 'StreamChatEvents').map(({ MetricName }) => MetricName as string),
+      ...metricWidgets(plain())
+        .flatMap(linesOf)
+        .filter(({ namespace }) => namespace === 'StreamChatEvents')
+        .map(({ metric }) => metric),
+      ...alarms(plain())
+        .filter(({ Namespace }) => Namespace === 'StreamChatEvents')
+        .map(({ MetricName }) => MetricName as string),
     ];
 
     // Assess
@@ -208,7 +237,9 @@ describe('serverless package: the alarms on each function', () => {
       const ageAlarms = alarms(template).filter(({ MetricName }) => MetricName === 'EventAge');
 
       // Assess
-      expect(ageAlarms.map(({ Dimensions }) => Dimensions.find((d: { Name: string }) => d.Name === 'category').Value).sort()).toEqual([...CATEGORIES].sort());
+      expect(ageAlarms.map(({ Dimensions }) => Dimensions.find((d: { Name: string }) => d.Name === 'category').Value).sort()).toEqual(
+        [...CATEGORIES].sort(),
+      );
       for (const alarm of ageAlarms) {
         expect(alarm).toMatchObject({
           Namespace: 'StreamChatEvents',
@@ -255,7 +286,14 @@ describe('serverless package: the alarms on each function', () => {
       const [expression] = alarm.Metrics.filter((metric: any) => metric.ReturnData);
       expect(Object.keys(byName).sort()).toEqual(['Errors', 'Invocations']);
       for (const input of inputs) {
-        expect(input).toMatchObject({ ReturnData: false, MetricStat: { Period: 300, Stat: 'Sum', Metric: { Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: functionName(category) }] } } });
+        expect(input).toMatchObject({
+          ReturnData: false,
+          MetricStat: {
+            Period: 300,
+            Stat: 'Sum',
+            Metric: { Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: functionName(category) }] },
+          },
+        });
       }
       expect(expression.Expression.replace(/\s/g, '')).toBe(`100*${byName.Errors.Id}/${byName.Invocations.Id}`);
       expect(alarm).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanThreshold' });
@@ -288,7 +326,9 @@ describe('serverless package: the archive', () => {
     });
     const roleId = subscription.Properties.SubscriptionRoleArn['Fn::GetAtt'][0];
     const role = plain().Resources[roleId]!;
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
     expect(statementsOf(role).map(({ Resource }) => Resource)).toEqual([{ 'Fn::GetAtt': [streamId, 'Arn'] }]);
     expect(statementsOf(role)[0]!.Action).toContain('firehose:PutRecordBatch');
   });
@@ -320,12 +360,21 @@ describe('serverless package: the archive', () => {
   it('keeps the bucket encrypted and private, reachable over TLS only, and on remove or replacement', () => {
     // Act
     const bucket = plain().Resources.ArchiveBucket!;
-    const [[, policy]] = resourcesOfType(plain(), 'AWS::S3::BucketPolicy').filter(([id]) => id !== 'ServerlessDeploymentBucketPolicy') as [[string, Resource]];
+    const [[, policy]] = resourcesOfType(plain(), 'AWS::S3::BucketPolicy').filter(([id]) => id !== 'ServerlessDeploymentBucketPolicy') as [
+      [string, Resource],
+    ];
 
     // Assess
     expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe(
+      'AES256',
+    );
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(policy.Properties.Bucket).toEqual({ Ref: 'ArchiveBucket' });
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       {
@@ -358,11 +407,20 @@ describe('serverless package: the archive', () => {
   it('keeps what SNS could not archive in a retained dead-letter queue with an alarm, and registers the hook after it', () => {
     // Act
     const queue = plain().Resources.ArchiveDeadLetterQueue!;
-    const [[policyId, policy]] = resourcesOfType(plain(), 'AWS::SQS::QueuePolicy').filter(([, r]) => r.Properties.Queues[0].Ref === 'ArchiveDeadLetterQueue') as [[string, Resource]];
+    const [[policyId, policy]] = resourcesOfType(plain(), 'AWS::SQS::QueuePolicy').filter(
+      ([, r]) => r.Properties.Queues[0].Ref === 'ArchiveDeadLetterQueue',
+    ) as [[string, Resource]];
 
     // Assess
-    expect(queue).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { QueueName: `${PREFIX}-archive-dlq` } });
-    expect(policy.Properties.PolicyDocument.Statement[0]).toMatchObject({ Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage' });
+    expect(queue).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { QueueName: `${PREFIX}-archive-dlq` },
+    });
+    expect(policy.Properties.PolicyDocument.Statement[0]).toMatchObject({
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+    });
     expect(alarms(plain()).filter(({ Dimensions }) => Dimensions?.[0].Value === `${PREFIX}-archive-dlq`)).toHaveLength(1);
     const [subscriptionId] = firehoseSubscriptions(plain())[0]!;
     expect(plain().Resources.StreamHook!.DependsOn).toEqual(expect.arrayContaining([subscriptionId, policyId]));
@@ -395,10 +453,19 @@ describe('serverless package: topic encryption', () => {
 
     // Assess
     expect(topics.length).toBe(eventTopics(plain()).length);
-    for (const [, topic] of topics) expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::If': ['TopicEncrypted', KEY, { Ref: 'AWS::NoValue' }] });
+    for (const [, topic] of topics)
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::If': ['TopicEncrypted', KEY, { Ref: 'AWS::NoValue' }] });
     expect(template.Conditions.TopicEncrypted).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [KEY, ''] }] });
     const kms = statements.filter((statement: any) => JSON.stringify(statement).includes('kms:'));
-    expect(kms).toEqual([{ 'Fn::If': ['TopicEncrypted', { Effect: 'Allow', Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: KEY }, { Ref: 'AWS::NoValue' }] }]);
+    expect(kms).toEqual([
+      {
+        'Fn::If': [
+          'TopicEncrypted',
+          { Effect: 'Allow', Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: KEY },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
+    ]);
     expect(template.Resources.StreamPublisherUser!.Condition).toBe('KeysAuth');
   });
 
@@ -422,7 +489,7 @@ describe('serverless package: topic encryption', () => {
 
     // Assess
     expect(failure).toContain('Parameter topicKmsKey cannot be used');
-    expect(failure).toContain("only Stream can give its principals KMS rights on your key");
+    expect(failure).toContain('only Stream can give its principals KMS rights on your key');
     expect(failure).toContain('--param snsAuth=keys');
     expect(failure).not.toMatch(/\n\s+at /);
     expect(readdirSync(packageDir)).toEqual([]);

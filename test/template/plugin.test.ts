@@ -43,7 +43,8 @@ function expectOslsError(act: () => void, message: string, code: string): void {
   expect((thrown as ServerlessError).code).toBe(code);
 }
 
-const runPlugin = (hookProperties: Record<string, unknown>) => () => new TemplatePlugin(serverlessWith(hookProperties)).hooks['before:package:cleanup']!();
+const runPlugin = (hookProperties: Record<string, unknown>) => () =>
+  new TemplatePlugin(serverlessWith(hookProperties)).hooks['before:package:cleanup']!();
 
 describe('TemplatePlugin, routing', () => {
   it('lets both modes, either catch-all and a narrowed list through', () => {
@@ -62,7 +63,10 @@ describe('TemplatePlugin, routing', () => {
 
   it('stops packaging with an osls error naming a routing or catch-all value it does not know', () => {
     for (const [properties, message] of [
-      [{ Routing: 'per-categroy', CatchAll: 'true', EventTypes: '' }, 'Parameter routing is "per-categroy": use "per-category" or "single-topic"'],
+      [
+        { Routing: 'per-categroy', CatchAll: 'true', EventTypes: '' },
+        'Parameter routing is "per-categroy": use "per-category" or "single-topic"',
+      ],
       [{ Routing: 'per-category', CatchAll: 'yes', EventTypes: '' }, 'Parameter catchAll is "yes": use "true" or "false"'],
       [{ CatchAll: 'true', EventTypes: '' }, 'Parameter routing is undefined'],
     ] as const) {
@@ -78,7 +82,8 @@ describe('TemplatePlugin, routing', () => {
 describe('TemplatePlugin, topic encryption', () => {
   const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const hook = { Routing: 'per-category', CatchAll: 'true', EventTypes: '' };
-  const runWith = (snsAuth: string, kmsKey: string) => () => new TemplatePlugin(serverlessWith(hook, { snsAuth, kmsKey })).hooks['before:package:cleanup']!();
+  const runWith = (snsAuth: string, kmsKey: string) => () =>
+    new TemplatePlugin(serverlessWith(hook, { snsAuth, kmsKey })).hooks['before:package:cleanup']!();
 
   it('lets no key through with either auth, and a key ARN with keys auth', () => {
     for (const [snsAuth, kmsKey] of [
@@ -97,7 +102,7 @@ describe('TemplatePlugin, topic encryption', () => {
 
   it('stops packaging with the reason: a key with resource auth, or a key named other than by its ARN', () => {
     for (const [snsAuth, kmsKey, reason] of [
-      ['resource', KEY, "only Stream can give its principals KMS rights on your key"],
+      ['resource', KEY, 'only Stream can give its principals KMS rights on your key'],
       ['keys', 'alias/stream-events', 'is not a KMS key ARN'],
       ['keys', KEY.replace(':key/', ':alias/'), 'an alias grants nothing on the key it points to'],
       ['keys', '1234abcd-12ab-34cd-56ef-1234567890ab', 'is not a KMS key ARN'],

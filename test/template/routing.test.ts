@@ -51,10 +51,7 @@ const subscriptionsOf = (template: Template) =>
   Object.fromEntries(
     resourcesOfType(template, 'AWS::SNS::Subscription')
       .filter(([, r]) => r.Properties.Protocol === 'lambda')
-      .map(([id, r]) => [
-      id,
-      { endpoint: r.Properties.Endpoint['Fn::GetAtt'][0] as string, topic: r.Properties.TopicArn.Ref as string },
-    ]),
+      .map(([id, r]) => [id, { endpoint: r.Properties.Endpoint['Fn::GetAtt'][0] as string, topic: r.Properties.TopicArn.Ref as string }]),
   );
 
 beforeAll(async () => {
@@ -109,7 +106,9 @@ describe.each(Object.keys(MODES) as Mode[])('serverless package, %s routing: top
     const template = templateOf(mode);
 
     // Act
-    const statements = statementsOf(template.Resources.StreamPublisherUser!).filter(({ Action }) => asList(Action).some((a: string) => a.startsWith('SNS:')));
+    const statements = statementsOf(template.Resources.StreamPublisherUser!).filter(({ Action }) =>
+      asList(Action).some((a: string) => a.startsWith('SNS:')),
+    );
 
     // Assess
     for (const id of ['StreamPublisherUser', 'StreamPublisherAccessKey', 'StreamPublisherSecret']) {
@@ -154,15 +153,20 @@ describe.each(Object.keys(MODES) as Mode[])('serverless package, %s routing: sub
 
     // Act
     const subscribed = Object.values(subscriptionsOf(template));
-    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, r]) => r.Properties.Principal === 'sns.amazonaws.com');
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([, r]) => r.Properties.Principal === 'sns.amazonaws.com',
+    );
 
     // Assess
-    const expected = CATEGORIES.map((category) => ({ endpoint: `${capitalized(category)}LambdaFunction`, topic: MODES[mode].topicOf(category) }));
+    const expected = CATEGORIES.map((category) => ({
+      endpoint: `${capitalized(category)}LambdaFunction`,
+      topic: MODES[mode].topicOf(category),
+    }));
     expect(subscribed).toHaveLength(CATEGORIES.length);
     expect(subscribed).toEqual(expect.arrayContaining(expected));
-    expect(permissions.map(([, r]) => ({ endpoint: r.Properties.FunctionName['Fn::GetAtt'][0], topic: r.Properties.SourceArn.Ref }))).toEqual(
-      expect.arrayContaining(expected),
-    );
+    expect(
+      permissions.map(([, r]) => ({ endpoint: r.Properties.FunctionName['Fn::GetAtt'][0], topic: r.Properties.SourceArn.Ref })),
+    ).toEqual(expect.arrayContaining(expected));
     expect(permissions).toHaveLength(CATEGORIES.length);
   });
 
@@ -184,7 +188,12 @@ describe.each(Object.keys(MODES) as Mode[])('serverless package, %s routing: sub
       expect(subscription.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [queue, 'Arn'] } });
       expect(policies).toHaveLength(1);
       const [statement] = policies[0]![1].Properties.PolicyDocument.Statement;
-      expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } });
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+      });
       expect(JSON.stringify(asList(statement.Condition.ArnEquals['aws:SourceArn']))).toContain(
         category === 'other' || mode === 'single-topic' ? `{"Ref":"${EVENTS_TOPIC.id}"}` : `:${ownTopic(category).name}"`,
       );
@@ -236,7 +245,10 @@ describe.each(Object.keys(MODES) as Mode[])('serverless package, %s routing: sub
     // Assess
     expect(archived.map(([, r]) => r.Properties.TopicArn.Ref).sort()).toEqual(MODES[mode].archived.map(({ id }) => id).sort());
     for (const [, subscription] of archived) {
-      expect(subscription.Properties).toMatchObject({ RawMessageDelivery: false, Endpoint: { 'Fn::GetAtt': ['ArchiveDeliveryStream', 'Arn'] } });
+      expect(subscription.Properties).toMatchObject({
+        RawMessageDelivery: false,
+        Endpoint: { 'Fn::GetAtt': ['ArchiveDeliveryStream', 'Arn'] },
+      });
     }
   });
 

@@ -11,7 +11,15 @@ import { createIdempotencyTable, LOCAL_AWS_ENV, readPackagedService } from '../.
 import { CATEGORIES } from '../../shared/catalog.js';
 import { validateTemplate } from '../support/cloudformation-spec.js';
 import { PROJECT_DIR, serverless } from '../support/serverless-cli.js';
-import { asList, capitalized, type Packaged, packageTemplate, resourcesOfType as ofType, statementsOf, type Template } from './packaged-template.js';
+import {
+  asList,
+  capitalized,
+  resourcesOfType as ofType,
+  type Packaged,
+  packageTemplate,
+  statementsOf,
+  type Template,
+} from './packaged-template.js';
 
 let packaged: Packaged;
 let template: Template;
@@ -154,7 +162,10 @@ describe('serverless package: least privilege', () => {
         Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
       });
       expect(statements[2]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['RejectedDeliveriesQueue', 'Arn'] } });
-      expect(statements[3]).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] } });
+      expect(statements[3]).toMatchObject({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [`${capitalized(category)}DeadLetterQueue`, 'Arn'] },
+      });
     }
   });
 
@@ -212,7 +223,11 @@ describe('serverless package: the setup', () => {
     const conditional = role.Properties.Policies[0].PolicyDocument.Statement.find((s: any) => s['Fn::If']);
 
     // Assess
-    expect(statements.map((s) => s.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'ssm:GetParameter', 'secretsmanager:GetSecretValue']);
+    expect(statements.map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      'ssm:GetParameter',
+      'secretsmanager:GetSecretValue',
+    ]);
     expect(statements[1]!.Resource.map((r: any) => r['Fn::Sub'])).toEqual([
       'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/stream-chat/dev/api-key',
       'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/stream-chat/dev/api-secret',
@@ -224,7 +239,9 @@ describe('serverless package: the setup', () => {
   it('gives the setup function only the names of its secrets, never a value, and no retries', () => {
     // Act
     const fn = template.Resources.SetupLambdaFunction!;
-    const invokeConfig = resourcesOfType('AWS::Lambda::EventInvokeConfig').find(([, r]) => r.Properties.FunctionName.Ref === 'SetupLambdaFunction');
+    const invokeConfig = resourcesOfType('AWS::Lambda::EventInvokeConfig').find(
+      ([, r]) => r.Properties.FunctionName.Ref === 'SetupLambdaFunction',
+    );
 
     // Assess
     expect(fn.Properties.Environment.Variables).toMatchObject({
@@ -308,8 +325,7 @@ describe('serverless invoke local', () => {
     const endpoint = inject('dynamoDBEndpoint');
     await createIdempotencyTable(endpoint, readPackagedService(packaged.dir).idempotencyTable);
     const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
-    const invoke = (fn: string) =>
-      serverless(['invoke', 'local', '-f', fn, '-p', 'events/message.new.base64-gzip.json'], { env });
+    const invoke = (fn: string) => serverless(['invoke', 'local', '-f', fn, '-p', 'events/message.new.base64-gzip.json'], { env });
 
     // Act
     const first = await invoke('messages');
@@ -317,7 +333,9 @@ describe('serverless invoke local', () => {
     const foreign = await invoke('users');
 
     // Assess
-    expect(first.stdout).toMatch(/"message":"New message".*"category":"messages","eventType":"message.new","cid":"messaging:proj-atlas-7f3c"/);
+    expect(first.stdout).toMatch(
+      /"message":"New message".*"category":"messages","eventType":"message.new","cid":"messaging:proj-atlas-7f3c"/,
+    );
     expect(first.stdout).toMatch(/"outcome": "processed"/);
     expect(second.stdout).toMatch(/"outcome": "duplicate"/);
     expect(foreign.stdout).toMatch(/"outcome": "skipped"/);
@@ -328,8 +346,10 @@ describe('serverless invoke local', () => {
     const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' };
 
     // Act
-    const failure = await serverless(['invoke', 'local', '-f', 'messages', '-p', 'events/message.new.raw-json.json'], { env })
-      .then(() => undefined, (error: { stdout: string }) => error);
+    const failure = await serverless(['invoke', 'local', '-f', 'messages', '-p', 'events/message.new.raw-json.json'], { env }).then(
+      () => undefined,
+      (error: { stdout: string }) => error,
+    );
 
     // Assess
     expect(failure?.stdout).toMatch(/IdempotencyStoreUnavailableError/);

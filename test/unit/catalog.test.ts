@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, Category, EVENT_TYPE_CATEGORY, categoryOf } from '../../shared/catalog.js';
+import { CATEGORIES, Category, categoryOf, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 
 // A copy of Stream's event catalogue (the notes' event-types.json): the catalog must agree with it.
 const catalogue = JSON.parse(readFileSync(new URL('../fixtures/event-types.json', import.meta.url), 'utf8')) as {
@@ -25,9 +25,7 @@ describe('catalog', () => {
 
   it('gives unknown, custom and future types to other', () => {
     // Act
-    const categories = ['my_app.order_shipped', 'message.new.v2', 'poll.closed', 'MESSAGE.NEW', ' message.new'].map(
-      categoryOf,
-    );
+    const categories = ['my_app.order_shipped', 'message.new.v2', 'poll.closed', 'MESSAGE.NEW', ' message.new'].map(categoryOf);
 
     // Assess
     expect(new Set(categories)).toEqual(new Set([Category.other]));

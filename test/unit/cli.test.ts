@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type CommandIo, ExitStatus, Option, UsageError, defineCommand, httpUrl, integer, runCommand, share, shareRange } from '../../scripts/cli.js';
+import {
+  type CommandIo,
+  defineCommand,
+  ExitStatus,
+  httpUrl,
+  integer,
+  Option,
+  runCommand,
+  share,
+  shareRange,
+  UsageError,
+} from '../../scripts/cli.js';
 import { capturedIo as capture } from '../support/command-io.js';
 
 function sample(io: CommandIo) {
@@ -95,7 +106,7 @@ describe('httpUrl', () => {
 });
 
 describe('shareRange', () => {
-  it("says the bounds share() checks, so a usage line and the check cannot disagree", () => {
+  it('says the bounds share() checks, so a usage line and the check cannot disagree', () => {
     // Prepare
     const bounds = { min: 0, max: 1, maxExclusive: true };
 

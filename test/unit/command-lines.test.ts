@@ -3,6 +3,8 @@
  * exits 2 saying what is wrong (with a suggestion for a misspelt flag), and no misuse reaches the run itself. The
  * runs are tested in the end-to-end files.
  */
+
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main as bench } from '../../bench/run.js';
 import { main as mutation } from '../../mutation/run.js';
@@ -12,7 +14,6 @@ import { main as redrive } from '../../scripts/redrive.js';
 import { main as replay } from '../../scripts/replay.js';
 import { main as soak } from '../../scripts/soak.js';
 import { main as start } from '../../scripts/start.js';
-import { readFileSync } from 'node:fs';
 import { COMMAND_FILES, capturedIo } from '../support/command-io.js';
 
 const COMMANDS = { start, replay, soak, redrive, events, 'draw-dashboard': drawDashboard, bench, mutation } as const;
@@ -24,16 +25,19 @@ async function run(command: keyof typeof COMMANDS, argv: string[]) {
 }
 
 describe('--help', () => {
-  it.each(Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>)('%s: prints the usage with every option and exits 0, running nothing', async (command) => {
-    // Act
-    const { code, out, err } = await run(command, ['--help']);
+  it.each(Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>)(
+    '%s: prints the usage with every option and exits 0, running nothing',
+    async (command) => {
+      // Act
+      const { code, out, err } = await run(command, ['--help']);
 
-    // Assess
-    expect(code).toBe(0);
-    expect(out).toMatch(/^Usage: npm (start|run [\w-]+) --/);
-    expect(out).toContain('-h, --help');
-    expect(err).toBe('');
-  });
+      // Assess
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Usage: npm (start|run [\w-]+) --/);
+      expect(out).toContain('-h, --help');
+      expect(err).toBe('');
+    },
+  );
 });
 
 describe('a misspelt or unknown flag', () => {
@@ -104,7 +108,11 @@ describe('options that do not go together', () => {
   it.each([
     ['replay', [], 'give at least one file or folder'],
     ['replay', ['--generate', '5', 'x.json'], 'not both'],
-    ['replay', ['--port', '8000', '--endpoint', 'http://127.0.0.1:8000', 'x.json'], "'--port <port>' cannot be used with option '--endpoint <url>'"],
+    [
+      'replay',
+      ['--port', '8000', '--endpoint', 'http://127.0.0.1:8000', 'x.json'],
+      "'--port <port>' cannot be used with option '--endpoint <url>'",
+    ],
     ['redrive', [], 'give either --from'],
     ['redrive', ['--from', 'a.jsonl', '--queue', 'q'], 'give either --from'],
     ['redrive', ['--queue', 'q', '--build', '.'], '--build goes with --from'],

@@ -70,9 +70,9 @@ describe('decodeSnsDelivery: every sample in every encoding', () => {
 
   it('decodes the SNS envelope captured in the Stream notes (base64 of gzip)', () => {
     // Prepare
-    const fixture = JSON.parse(
-      readFileSync(new URL('../fixtures/sns-envelope.message.new.base64-gzip.json', import.meta.url), 'utf8'),
-    ) as { envelope: { Message: string; MessageId: string } };
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/sns-envelope.message.new.base64-gzip.json', import.meta.url), 'utf8')) as {
+      envelope: { Message: string; MessageId: string };
+    };
     const lambdaEvent = delivery(fixture.envelope.Message, fixture.envelope.MessageId);
 
     // Act
@@ -122,10 +122,22 @@ describe('decodeSnsDelivery: poison input', () => {
     ['a numeric type', delivery('{"type":42}'), RejectionReason.InvalidType],
     ['a null type', delivery('{"type":null}'), RejectionReason.InvalidType],
     ['an object type', delivery('{"type":{"name":"message.new"}}'), RejectionReason.InvalidType],
-    ['a message over 256 KiB', delivery(`{"type":"message.new","text":"${'x'.repeat(DECODE_LIMITS.maxMessageBytes)}"}`), RejectionReason.MessageTooLarge],
+    [
+      'a message over 256 KiB',
+      delivery(`{"type":"message.new","text":"${'x'.repeat(DECODE_LIMITS.maxMessageBytes)}"}`),
+      RejectionReason.MessageTooLarge,
+    ],
     ['a gzip bomb', delivery(gzipBase64(Buffer.alloc(64 * 1024 * 1024, 0x20))), RejectionReason.InflatedTooLarge],
-    ['raw JSON nested 100,000 levels', delivery(`{"type":"message.new","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), RejectionReason.TooDeep],
-    ['JSON nested past the depth limit', delivery(`{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`), RejectionReason.TooDeep],
+    [
+      'raw JSON nested 100,000 levels',
+      delivery(`{"type":"message.new","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`),
+      RejectionReason.TooDeep,
+    ],
+    [
+      'JSON nested past the depth limit',
+      delivery(`{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`),
+      RejectionReason.TooDeep,
+    ],
   ];
   for (const [name, lambdaEvent, reason] of cases) {
     it(`rejects ${name} as ${reason}`, () => {
@@ -278,7 +290,9 @@ describe('decodeSnsDelivery: every top-level type member', () => {
   const gzipWithName = (json: string) => {
     const plain = gzipSync(json);
     const name = Buffer.from(`${'n'.repeat(300)}\0`);
-    return Buffer.concat([plain.subarray(0, 3), Buffer.from([plain[3]! | 8]), plain.subarray(4, 10), name, plain.subarray(10)]).toString('base64');
+    return Buffer.concat([plain.subarray(0, 3), Buffer.from([plain[3]! | 8]), plain.subarray(4, 10), name, plain.subarray(10)]).toString(
+      'base64',
+    );
   };
   const conflicting = '{"type":"user.banned","x":1,"type":"message.new"}';
   const layouts = {
@@ -360,10 +374,10 @@ describe('decodeSnsDelivery: every top-level type member', () => {
     ]);
   });
 
-  it('keeps JSON.parse\'s error as the cause of invalid_json, and gives the other rejections of the text none', () => {
+  it("keeps JSON.parse's error as the cause of invalid_json, and gives the other rejections of the text none", () => {
     // Act
-    const [invalid, tooDeep] = ['{"type":"message.new",}', `{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`].map((message) =>
-      rejectionOf(delivery(message)),
+    const [invalid, tooDeep] = ['{"type":"message.new",}', `{"type":"message.new","x":${'['.repeat(100)}${']'.repeat(100)}}`].map(
+      (message) => rejectionOf(delivery(message)),
     );
 
     // Assess

@@ -20,7 +20,11 @@ describe('peekEventType', () => {
 
   it('reads the type after whitespace and a byte-order mark', () => {
     // Prepare
-    const messages = ['  \n{ "type" : "message.new"}', '\ufeff{"type":"message.new"}', ` ${Buffer.from('\ufeff{"type":"message.new"}').toString('base64')}`];
+    const messages = [
+      '  \n{ "type" : "message.new"}',
+      '\ufeff{"type":"message.new"}',
+      ` ${Buffer.from('\ufeff{"type":"message.new"}').toString('base64')}`,
+    ];
 
     // Act
     const peeked = messages.map(peekEventType);

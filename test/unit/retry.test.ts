@@ -3,8 +3,8 @@
  * a wait the failure names, the deadline (a signal, and the time left), and what each ending throws.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RetriesExhaustedError, RetryDeadlineError } from '../../shared/retry-errors.js';
 import { type RetryOptions, retry, sleep } from '../../shared/retry.js';
+import { RetriesExhaustedError, RetryDeadlineError } from '../../shared/retry-errors.js';
 
 /** An attempt that fails `failures` times, then answers `done`; it records when each attempt started. */
 function flaky(failures: number, failure: () => unknown = () => new Error('flaky')) {
@@ -16,10 +16,20 @@ function flaky(failures: number, failure: () => unknown = () => new Error('flaky
   };
   return { attempt, startedAt, gaps: () => startedAt.slice(1).map((at, index) => at - startedAt[index]!) };
 }
-const base = (more: Partial<RetryOptions> = {}) => ({ operation: 'test call', wait: 'retry', firstDelayMs: 100, maxDelayMs: 1_000, attempts: 5, ...more });
+const base = (more: Partial<RetryOptions> = {}) => ({
+  operation: 'test call',
+  wait: 'retry',
+  firstDelayMs: 100,
+  maxDelayMs: 1_000,
+  attempts: 5,
+  ...more,
+});
 /** Runs to the end, letting the fake clock pass every wait the helper starts. */
 async function settled<T>(promise: Promise<T>): Promise<T | Error> {
-  const outcome = promise.then((value) => value, (error: Error) => error);
+  const outcome = promise.then(
+    (value) => value,
+    (error: Error) => error,
+  );
   await vi.runAllTimersAsync();
   return outcome;
 }
@@ -95,16 +105,22 @@ describe('retry: attempts and waits', () => {
 
     // Act
     await settled(
-      retry(attempt, base({
-        maxNamedDelayMs: 60_000,
-        namedWait: (error) => ({ ms: (error as { waitMs: number }).waitMs, name: 'rate limit' }),
-        onWait: ({ name, ms }) => reported.push({ name, ms }),
-      })),
+      retry(
+        attempt,
+        base({
+          maxNamedDelayMs: 60_000,
+          namedWait: (error) => ({ ms: (error as { waitMs: number }).waitMs, name: 'rate limit' }),
+          onWait: ({ name, ms }) => reported.push({ name, ms }),
+        }),
+      ),
     );
 
     // Assess
     expect(gaps()).toEqual([60_000, 60_000]);
-    expect(reported).toEqual([{ name: 'rate limit', ms: 60_000 }, { name: 'rate limit', ms: 60_000 }]);
+    expect(reported).toEqual([
+      { name: 'rate limit', ms: 60_000 },
+      { name: 'rate limit', ms: 60_000 },
+    ]);
   });
 });
 
@@ -143,7 +159,12 @@ describe('retry: the deadline', () => {
     const { attempt, startedAt } = flaky(5);
 
     // Act
-    const failure = await settled(retry(attempt, base({ firstDelayMs: 1_000, maxDelayMs: 8_000, remainingMs: () => deadline - Date.now(), keepMs: 1_500, wait: 'answer' })));
+    const failure = await settled(
+      retry(
+        attempt,
+        base({ firstDelayMs: 1_000, maxDelayMs: 8_000, remainingMs: () => deadline - Date.now(), keepMs: 1_500, wait: 'answer' }),
+      ),
+    );
 
     // Assess: the waits of 1 s and 2 s leave at least 1.5 s before the deadline; the 4 s one would not.
     expect(failure).toBeInstanceOf(RetryDeadlineError);

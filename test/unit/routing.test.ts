@@ -2,14 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 import { RoutingListError } from '../../shared/errors.js';
-import {
-  RoutingMode,
-  checkHookLists,
-  deliveryTopic,
-  subscribersOf,
-  topicsCarrying,
-  wantedHooks,
-} from '../../shared/routing.js';
+import { checkHookLists, deliveryTopic, RoutingMode, subscribersOf, topicsCarrying, wantedHooks } from '../../shared/routing.js';
 
 const EVENTS = 'arn:aws:sns:eu-west-1:123456789012:stream-chat-events-prod-events';
 // Expectations come from the catalog itself, not from the module under test.
@@ -26,7 +19,12 @@ describe('wantedHooks', () => {
     const hooks = wantedHooks(EVENTS, { mode: RoutingMode.PerCategory, catchAll: true, streamEventTypes: [] });
     // Assess
     expect(hooks).toEqual([
-      ...named.map((category) => ({ topicArn: `${EVENTS}-${category}`, role: category, eventTypes: typesOf(category), sendCustomEvents: false })),
+      ...named.map((category) => ({
+        topicArn: `${EVENTS}-${category}`,
+        role: category,
+        eventTypes: typesOf(category),
+        sendCustomEvents: false,
+      })),
       { topicArn: EVENTS, role: 'catch-all', eventTypes: [], sendCustomEvents: true },
     ]);
   });
@@ -61,17 +59,22 @@ describe('wantedHooks', () => {
   it('for any narrowing, no hook but the deliberate catch-all has an empty list, and every wanted type has exactly one hook', () => {
     const anyType = fc.oneof(fc.constantFrom(...Object.keys(EVENT_TYPE_CATEGORY)), fc.string({ minLength: 1, maxLength: 12 }));
     fc.assert(
-      fc.property(fc.array(anyType, { maxLength: 20 }), fc.boolean(), fc.constantFrom(...Object.values(RoutingMode)), (types, catchAll, mode) => {
-        const hooks = wantedHooks(EVENTS, { mode, catchAll, streamEventTypes: types });
-        const wanted = [...new Set(types.map((type) => type.trim()).filter(Boolean))];
-        for (const hook of hooks) {
-          if (hook.eventTypes.length === 0) expect(wanted).toEqual([]);
-        }
-        for (const type of wanted) {
-          const carrying = hooks.filter((hook) => hook.eventTypes.includes(type));
-          expect(carrying).toHaveLength(1);
-        }
-      }),
+      fc.property(
+        fc.array(anyType, { maxLength: 20 }),
+        fc.boolean(),
+        fc.constantFrom(...Object.values(RoutingMode)),
+        (types, catchAll, mode) => {
+          const hooks = wantedHooks(EVENTS, { mode, catchAll, streamEventTypes: types });
+          const wanted = [...new Set(types.map((type) => type.trim()).filter(Boolean))];
+          for (const hook of hooks) {
+            if (hook.eventTypes.length === 0) expect(wanted).toEqual([]);
+          }
+          for (const type of wanted) {
+            const carrying = hooks.filter((hook) => hook.eventTypes.includes(type));
+            expect(carrying).toHaveLength(1);
+          }
+        },
+      ),
     );
   });
 });

@@ -10,8 +10,8 @@ import { describe, expect } from 'vitest';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
 import {
   type AdoptedHook,
-  type HookSettings,
   differentFields,
+  type HookSettings,
   hooksAfter,
   planApply as planApplyOfWanted,
   planRemove as planRemoveOfIds,
@@ -25,7 +25,13 @@ const REGION = 'eu-west-1';
 
 const otherHook: fc.Arbitrary<EventHook> = fc.oneof(
   fc.record({ id: fc.uuid(), hook_type: fc.constant('webhook' as const), webhook_url: fc.webUrl(), enabled: fc.boolean() }),
-  fc.record({ id: fc.uuid(), hook_type: fc.constant('sqs' as const), sqs_queue_url: fc.webUrl(), sqs_key: fc.string(), sqs_secret: fc.string() }),
+  fc.record({
+    id: fc.uuid(),
+    hook_type: fc.constant('sqs' as const),
+    sqs_queue_url: fc.webUrl(),
+    sqs_key: fc.string(),
+    sqs_secret: fc.string(),
+  }),
   fc.record({ id: fc.uuid(), hook_type: fc.constant('pending_message' as const), webhook_url: fc.webUrl(), timeout_ms: fc.nat() }),
   fc.record({
     id: fc.uuid(),
@@ -49,11 +55,22 @@ const app = fc
   .chain(([others, ours]) => fc.shuffledSubarray([...others, ...ours], { minLength: others.length + ours.length }))
   .filter((hooks) => new Set(hooks.map((hook) => hook.id)).size === hooks.length);
 const settings: fc.Arbitrary<HookSettings> = fc.oneof(
-  fc.record({ topicArn: fc.constant(TOPIC), authType: fc.constant('resource' as const), eventTypes: fc.subarray(['message.new', 'user.banned']) }),
-  fc.record({ topicArn: fc.constant(TOPIC), authType: fc.constant('keys' as const), eventTypes: fc.constant<string[]>([]), snsKey: fc.constantFrom('AKIAONE', 'AKIATWO'), snsSecret: fc.constant('s') }),
+  fc.record({
+    topicArn: fc.constant(TOPIC),
+    authType: fc.constant('resource' as const),
+    eventTypes: fc.subarray(['message.new', 'user.banned']),
+  }),
+  fc.record({
+    topicArn: fc.constant(TOPIC),
+    authType: fc.constant('keys' as const),
+    eventTypes: fc.constant<string[]>([]),
+    snsKey: fc.constantFrom('AKIAONE', 'AKIATWO'),
+    snsSecret: fc.constant('s'),
+  }),
 );
 /** Ours, for apply: our id, or an SNS hook for our topic. */
-const isOurHook = (hook: EventHook, topicArn: string) => hook.id === hookIdFor(topicArn) || (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn);
+const isOurHook = (hook: EventHook, topicArn: string) =>
+  hook.id === hookIdFor(topicArn) || (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn);
 const othersOf = (hooks: EventHook[]) => hooks.filter((hook) => !isOurHook(hook, TOPIC));
 const planApply = (hooks: EventHook[], settings: HookSettings, region: string, compareSecret = true) =>
   planApplyOfWanted(hooks, wantedHooks(settings, region), { compareSecret });
@@ -113,7 +130,13 @@ const applied = (changes: Partial<EventHook> = {}): EventHook => ({
   ...changes,
 });
 const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
-const keys: HookSettings = { topicArn: TOPIC, authType: 'keys', eventTypes: [], snsKey: 'AKIAPUBLISHER1', snsSecret: 'publisher-secret-4f1e' };
+const keys: HookSettings = {
+  topicArn: TOPIC,
+  authType: 'keys',
+  eventTypes: [],
+  snsKey: 'AKIAPUBLISHER1',
+  snsSecret: 'publisher-secret-4f1e',
+};
 
 describe('hook plan: our hook is repaired, never reported unchanged, when it is not what we want', () => {
   it.each<[string, Partial<EventHook>]>([
@@ -132,7 +155,15 @@ describe('hook plan: our hook is repaired, never reported unchanged, when it is 
 
     // Assess
     expect(changes).toEqual([
-      { id: hookIdFor(TOPIC), hook_type: 'sns', enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' },
+      {
+        id: hookIdFor(TOPIC),
+        hook_type: 'sns',
+        enabled: true,
+        event_types: [],
+        sns_topic_arn: TOPIC,
+        sns_region: REGION,
+        sns_auth_type: 'resource',
+      },
     ]);
     expect(duplicateIds).toEqual([]);
   });
@@ -144,7 +175,11 @@ describe('hook plan: our hook is repaired, never reported unchanged, when it is 
     // Act
     const created = planApply([], keys, REGION).changes;
     const rewritten = planApply([rotated], keys, REGION).changes;
-    const unchanged = planApply([applied({ sns_auth_type: 'keys', sns_key: keys.snsKey, sns_secret: keys.snsSecret })], keys, REGION).changes;
+    const unchanged = planApply(
+      [applied({ sns_auth_type: 'keys', sns_key: keys.snsKey, sns_secret: keys.snsSecret })],
+      keys,
+      REGION,
+    ).changes;
 
     // Assess
     const withKeys = { ...applied({ sns_auth_type: 'keys' }), sns_key: keys.snsKey, sns_secret: keys.snsSecret };
@@ -210,7 +245,12 @@ describe('hook plan: which hooks are ours', () => {
 
   it("another team's hook of another type that still holds our topic ARN is theirs: never written nor deleted", () => {
     // Prepare
-    const converted: EventHook = { id: 'sqs-was-sns', hook_type: 'sqs', sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/q', sns_topic_arn: TOPIC };
+    const converted: EventHook = {
+      id: 'sqs-was-sns',
+      hook_type: 'sqs',
+      sqs_queue_url: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+      sns_topic_arn: TOPIC,
+    };
 
     // Act
     const apply = planApply([converted], resource, REGION);
@@ -238,7 +278,12 @@ describe('hook plan: duplicates', () => {
       { id: 'stream-made-2', delete: true },
     ]);
     expect(duplicateIds).toEqual(['stream-made-1', 'stream-made-2']);
-    expect(planApply(hooks, resource, REGION).adopted).toEqual([{ id: hookIdFor(TOPIC), before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } }]);
+    expect(planApply(hooks, resource, REGION).adopted).toEqual([
+      {
+        id: hookIdFor(TOPIC),
+        before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' },
+      },
+    ]);
     expect(hooksAfter(hooks, changes)).toEqual([applied()]);
   });
 
@@ -262,7 +307,11 @@ describe('hook plan: the hooks a dry run shows', () => {
       applied({ enabled: false, created_at: '2026-01-01T00:00:00Z' }),
       applied({ id: 'stream-made-1' }),
     ];
-    const changes: EventHook[] = [{ id: hookIdFor(TOPIC), enabled: true }, { id: 'stream-made-1', delete: true }, { id: 'new-1', hook_type: 'sns' }];
+    const changes: EventHook[] = [
+      { id: hookIdFor(TOPIC), enabled: true },
+      { id: 'stream-made-1', delete: true },
+      { id: 'new-1', hook_type: 'sns' },
+    ];
 
     // Act
     const after = hooksAfter(hooks, changes);
@@ -288,8 +337,11 @@ describe('hook plan: event types are a set (case 9)', () => {
   );
 });
 
-describe('hook plan: undo (the custom resource\'s Delete and rollback)', () => {
-  const adopted: AdoptedHook = { id: 'made-by-hand', before: { enabled: false, event_types: ['message.new'], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } };
+describe("hook plan: undo (the custom resource's Delete and rollback)", () => {
+  const adopted: AdoptedHook = {
+    id: 'made-by-hand',
+    before: { enabled: false, event_types: ['message.new'], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' },
+  };
 
   it('deletes what was created and puts back the recorded settings of what was adopted, nothing else', () => {
     // Prepare
@@ -299,7 +351,10 @@ describe('hook plan: undo (the custom resource\'s Delete and rollback)', () => {
     const { changes } = planUndo(hooks, [hookIdFor(TOPIC)], [adopted]);
 
     // Assess
-    expect(changes).toEqual([{ id: hookIdFor(TOPIC), delete: true }, { id: 'made-by-hand', ...adopted.before }]);
+    expect(changes).toEqual([
+      { id: hookIdFor(TOPIC), delete: true },
+      { id: 'made-by-hand', ...adopted.before },
+    ]);
     expect(hooksAfter(hooks, changes)).toEqual([{ ...applied({ id: 'made-by-hand' }), ...adopted.before }, hooks[2]]);
   });
 
@@ -340,12 +395,27 @@ describe('hook plan: the ids of the stack', () => {
 describe('hook plan: examples of what generated apps cover', () => {
   it('wants one hook per topic, its types sorted and each once, and keys only under keys auth', () => {
     // Act
-    const resourceWanted = wantedHooks({ ...resource, eventTypes: ['user.banned', 'message.new', 'user.banned'], snsKey: 'AKIAX', snsSecret: 's' }, REGION);
+    const resourceWanted = wantedHooks(
+      { ...resource, eventTypes: ['user.banned', 'message.new', 'user.banned'], snsKey: 'AKIAX', snsSecret: 's' },
+      REGION,
+    );
     const keysWanted = wantedHooks(keys, REGION);
 
     // Assess
-    expect(resourceWanted).toEqual([{ id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'resource', eventTypes: ['message.new', 'user.banned'] }]);
-    expect(keysWanted).toEqual([{ id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'keys', eventTypes: [], snsKey: keys.snsKey, snsSecret: keys.snsSecret }]);
+    expect(resourceWanted).toEqual([
+      { id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'resource', eventTypes: ['message.new', 'user.banned'] },
+    ]);
+    expect(keysWanted).toEqual([
+      {
+        id: hookIdFor(TOPIC),
+        topicArn: TOPIC,
+        region: REGION,
+        authType: 'keys',
+        eventTypes: [],
+        snsKey: keys.snsKey,
+        snsSecret: keys.snsSecret,
+      },
+    ]);
   });
 
   it('adopts the hook with our id wherever it points, and the first SNS hook for the topic when none has our id', () => {
@@ -355,7 +425,9 @@ describe('hook plan: examples of what generated apps cover', () => {
 
     // Assess
     expect(byId.adopted.map(({ id }) => id)).toEqual([hookIdFor(TOPIC)]);
-    expect(byTopic.adopted).toEqual([{ id: 'first', before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } }]);
+    expect(byTopic.adopted).toEqual([
+      { id: 'first', before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } },
+    ]);
     expect(byTopic.duplicateIds).toEqual(['second']);
   });
 
@@ -370,12 +442,21 @@ describe('hook plan: examples of what generated apps cover', () => {
     const nothing = planApply([{ ...stored, sns_secret: keys.snsSecret }], keys, REGION);
 
     // Assess
-    expect([secretOnly.secretOnly, alsoDisabled.secretOnly, alsoDuplicate.secretOnly, nothing.secretOnly]).toEqual([true, false, false, false]);
+    expect([secretOnly.secretOnly, alsoDisabled.secretOnly, alsoDuplicate.secretOnly, nothing.secretOnly]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('compares event types as sets, whatever order Stream keeps, and never confuses two lists that join alike', () => {
     // Act
-    const unsorted = planApply([applied({ event_types: ['user.banned', 'message.new'] })], { ...resource, eventTypes: ['message.new', 'user.banned'] }, REGION);
+    const unsorted = planApply(
+      [applied({ event_types: ['user.banned', 'message.new'] })],
+      { ...resource, eventTypes: ['message.new', 'user.banned'] },
+      REGION,
+    );
     const joinedAlike = planApply([applied({ event_types: ['ab', 'c'] })], { ...resource, eventTypes: ['a', 'bc'] }, REGION);
 
     // Assess

@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
-import { type HookRecord, PHYSICAL_ID_LIMIT_BYTES, dataOf, fitsPhysicalId, physicalIdOf, recordOf } from '../../functions/setup/hook-record.js';
+import {
+  dataOf,
+  fitsPhysicalId,
+  type HookRecord,
+  PHYSICAL_ID_LIMIT_BYTES,
+  physicalIdOf,
+  recordOf,
+} from '../../functions/setup/hook-record.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
 const record: HookRecord = {
@@ -59,7 +66,11 @@ describe('hook record', () => {
 
   it('fits a physical id up to 1 KB exactly, and not one byte more', () => {
     // Prepare: a record whose id is exactly the limit, found by growing one event type.
-    const grown = (length: number): HookRecord => ({ topicArn: TOPIC, created: [], adopted: [{ id: 'x', before: { event_types: ['t'.repeat(length)] } }] });
+    const grown = (length: number): HookRecord => ({
+      topicArn: TOPIC,
+      created: [],
+      adopted: [{ id: 'x', before: { event_types: ['t'.repeat(length)] } }],
+    });
     let length = 1;
     while (Buffer.byteLength(physicalIdOf(grown(length))) < PHYSICAL_ID_LIMIT_BYTES) length += 1;
 

@@ -8,14 +8,29 @@ import { viewOf } from '../../functions/setup/hook-view.js';
 
 const OURS = new Set(['ours']);
 const ours = (fields: Partial<EventHook> = {}): EventHook => ({
-  id: 'ours', hook_type: 'sns', enabled: true, event_types: ['message.new'], sns_topic_arn: 'arn:aws:sns:eu-west-1:111122223333:t', sns_region: 'eu-west-1', sns_auth_type: 'resource',
+  id: 'ours',
+  hook_type: 'sns',
+  enabled: true,
+  event_types: ['message.new'],
+  sns_topic_arn: 'arn:aws:sns:eu-west-1:111122223333:t',
+  sns_region: 'eu-west-1',
+  sns_auth_type: 'resource',
   ...fields,
 });
 
 describe('hook view', () => {
   it("shows another team's hook as its id, type and state, nothing else", () => {
     // Act
-    const view = viewOf({ id: 'theirs', hook_type: 'webhook', enabled: false, webhook_url: 'https://x:y@example.org', sqs_key: 'AKIA1234567890' } as EventHook, OURS);
+    const view = viewOf(
+      {
+        id: 'theirs',
+        hook_type: 'webhook',
+        enabled: false,
+        webhook_url: 'https://x:y@example.org',
+        sqs_key: 'AKIA1234567890',
+      } as EventHook,
+      OURS,
+    );
 
     // Assess
     expect(view).toEqual({ id: 'theirs', hook_type: 'webhook', enabled: false });
@@ -35,7 +50,13 @@ describe('hook view', () => {
 
     // Assess
     expect(view).toEqual({
-      id: 'ours', hook_type: 'sns', enabled: true, event_types: ['message.new'], sns_topic_arn: 'arn:aws:sns:eu-west-1:111122223333:t', sns_region: 'eu-west-1', sns_auth_type: 'resource',
+      id: 'ours',
+      hook_type: 'sns',
+      enabled: true,
+      event_types: ['message.new'],
+      sns_topic_arn: 'arn:aws:sns:eu-west-1:111122223333:t',
+      sns_region: 'eu-west-1',
+      sns_auth_type: 'resource',
       should_send_custom_events: true,
     });
   });

@@ -14,32 +14,38 @@ const around = fc.string({ unit: fc.constantFrom(...'the quick brown fox {}[]":,
 const LINE_BREAKS = ['\n', '\r\n', '\r', '\u2028', '\\n', '\\r\\n'];
 
 describe('scrubber: known secrets', () => {
-  it.prop([secret, around, around, fc.nat()])('removes every form of a secret, whatever text surrounds it', (value, before, after, pick) => {
-    // Prepare
-    const forms = formsOf(value);
-    const text = `${before}${forms[pick % forms.length]}${after}`;
+  it.prop([secret, around, around, fc.nat()])(
+    'removes every form of a secret, whatever text surrounds it',
+    (value, before, after, pick) => {
+      // Prepare
+      const forms = formsOf(value);
+      const text = `${before}${forms[pick % forms.length]}${after}`;
 
-    // Act
-    const scrubbed = new SecretScrubber([{ value, visible: 0 }]).scrub(text);
+      // Act
+      const scrubbed = new SecretScrubber([{ value, visible: 0 }]).scrub(text);
 
-    // Assess
-    expect(leaksIn(scrubbed, [value])).toEqual([]);
-  });
+      // Assess
+      expect(leaksIn(scrubbed, [value])).toEqual([]);
+    },
+  );
 
-  it.prop([secret, fc.nat(), fc.constantFrom(...LINE_BREAKS), fc.nat()])('removes a secret split across lines by any line break, raw or escaped', (value, at, lineBreak, pick) => {
-    // Prepare
-    const forms = formsOf(value);
-    const form = forms[pick % forms.length]!;
-    const cut = 1 + (at % (form.length - 1));
-    const text = `echo: ${form.slice(0, cut)}${lineBreak}${form.slice(cut)} end`;
+  it.prop([secret, fc.nat(), fc.constantFrom(...LINE_BREAKS), fc.nat()])(
+    'removes a secret split across lines by any line break, raw or escaped',
+    (value, at, lineBreak, pick) => {
+      // Prepare
+      const forms = formsOf(value);
+      const form = forms[pick % forms.length]!;
+      const cut = 1 + (at % (form.length - 1));
+      const text = `echo: ${form.slice(0, cut)}${lineBreak}${form.slice(cut)} end`;
 
-    // Act
-    const scrubbed = new SecretScrubber([{ value, visible: 0 }]).scrub(text);
+      // Act
+      const scrubbed = new SecretScrubber([{ value, visible: 0 }]).scrub(text);
 
-    // Assess
-    expect(leaksIn(scrubbed, [value])).toEqual([]);
-    expect(scrubbed).toMatch(/end$/);
-  });
+      // Assess
+      expect(leaksIn(scrubbed, [value])).toEqual([]);
+      expect(scrubbed).toMatch(/end$/);
+    },
+  );
 
   it('keeps the first characters of a key visible on its raw form only', () => {
     // Act
@@ -89,7 +95,8 @@ describe('scrubber: credentials of a known shape, whoever sent them', () => {
 
   it('leaves ordinary setup text as it is: ids, ARNs, URLs, hosts', () => {
     // Prepare
-    const text = 'apply arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events: changed 0f35db27-2f54-5fb6-8463-90ae0bdaf837 https://chat.stream-io-api.com/app';
+    const text =
+      'apply arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events: changed 0f35db27-2f54-5fb6-8463-90ae0bdaf837 https://chat.stream-io-api.com/app';
 
     // Act
     const scrubbed = new SecretScrubber().scrub(text);
@@ -100,13 +107,16 @@ describe('scrubber: credentials of a known shape, whoever sent them', () => {
 });
 
 describe('scrubber: control characters', () => {
-  it.prop([fc.string({ unit: fc.integer({ min: 0, max: 0x2070 }).map((code) => String.fromCharCode(code)) })])('leaves no control character but the line feed', (text) => {
-    // Act
-    const scrubbed = new SecretScrubber().scrub(text);
+  it.prop([fc.string({ unit: fc.integer({ min: 0, max: 0x2070 }).map((code) => String.fromCharCode(code)) })])(
+    'leaves no control character but the line feed',
+    (text) => {
+      // Act
+      const scrubbed = new SecretScrubber().scrub(text);
 
-    // Assess
-    expect(scrubbed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
-  });
+      // Assess
+      expect(scrubbed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    },
+  );
 });
 
 describe('scrubber: structured values', () => {
@@ -155,7 +165,10 @@ describe('scrubber: examples of what generated text covers', () => {
 
   it('masks the longest secret first, so that a shorter one inside it leaves none of it', () => {
     // Act
-    const scrubbed = new SecretScrubber([{ value: 'inner6', visible: 0 }, { value: 'outer-inner6-outer', visible: 0 }]).scrub('[outer-inner6-outer]');
+    const scrubbed = new SecretScrubber([
+      { value: 'inner6', visible: 0 },
+      { value: 'outer-inner6-outer', visible: 0 },
+    ]).scrub('[outer-inner6-outer]');
 
     // Assess
     expect(scrubbed).toBe(`[${MASK}]`);
@@ -194,7 +207,9 @@ describe('scrubber: examples of what generated text covers', () => {
 
   it('scrubs strings inside nested objects and lists', () => {
     // Act
-    const scrubbed = new SecretScrubber([{ value: 'nested-secret', visible: 0 }]).scrubValue({ a: { b: ['x nested-secret', { c: 'nested-secret' }] } });
+    const scrubbed = new SecretScrubber([{ value: 'nested-secret', visible: 0 }]).scrubValue({
+      a: { b: ['x nested-secret', { c: 'nested-secret' }] },
+    });
 
     // Assess
     expect(scrubbed).toEqual({ a: { b: [`x ${MASK}`, { c: MASK }] } });

@@ -6,7 +6,14 @@
 import type { EventHook } from 'stream-chat';
 import { describe, expect, it } from 'vitest';
 import { StreamAnswerError } from '../../functions/setup/errors.js';
-import { STREAM_MESSAGE_LIMIT, hooksOfApp, reduced, snsCheckResultOf, streamErrorBody, valuesOf } from '../../functions/setup/stream-answers.js';
+import {
+  hooksOfApp,
+  reduced,
+  STREAM_MESSAGE_LIMIT,
+  snsCheckResultOf,
+  streamErrorBody,
+  valuesOf,
+} from '../../functions/setup/stream-answers.js';
 
 const NOTHING = new Set<string>();
 
@@ -65,16 +72,34 @@ describe("stream answers: the values of another team's hook", () => {
   it('are every string and number at any depth, of 6 characters or more, but its id, type and state', () => {
     // Prepare
     const hook = {
-      id: 'wh-identifier', hook_type: 'webhook-type', enabled: true,
-      webhook_url: 'https://example.org/hook', timeout_ms: 123456, short: 'abcde', six: 'abcdef',
-      headers: { Authorization: 'Basic dXNlcjpwYXNz' }, list: [{ deep: 'deep-value' }, 'listed-value'], multi: 'line\none',
+      id: 'wh-identifier',
+      hook_type: 'webhook-type',
+      enabled: true,
+      webhook_url: 'https://example.org/hook',
+      timeout_ms: 123456,
+      short: 'abcde',
+      six: 'abcdef',
+      headers: { Authorization: 'Basic dXNlcjpwYXNz' },
+      list: [{ deep: 'deep-value' }, 'listed-value'],
+      multi: 'line\none',
     } as unknown as EventHook;
 
     // Act
     const values = valuesOf(hook);
 
     // Assess
-    expect(values).toEqual(expect.arrayContaining(['https://example.org/hook', '123456', 'abcdef', 'Basic dXNlcjpwYXNz', 'deep-value', 'listed-value', 'line\none', 'line one']));
+    expect(values).toEqual(
+      expect.arrayContaining([
+        'https://example.org/hook',
+        '123456',
+        'abcdef',
+        'Basic dXNlcjpwYXNz',
+        'deep-value',
+        'listed-value',
+        'line\none',
+        'line one',
+      ]),
+    );
     expect(values).not.toContain('abcde');
     expect(values.filter((value) => /wh-identifier|webhook-type/.test(value))).toEqual([]);
   });
@@ -83,7 +108,17 @@ describe("stream answers: the values of another team's hook", () => {
 describe('stream answers: the app and the SNS check', () => {
   it('reads hooks whose ids all differ, and an app without `event_hooks` as an app without hooks', () => {
     // Act
-    const hooks = hooksOfApp({ app: { event_hooks: [{ id: 'a', hook_type: 'sns' }, { id: 'b', hook_type: 'sqs' }] } }, 'u');
+    const hooks = hooksOfApp(
+      {
+        app: {
+          event_hooks: [
+            { id: 'a', hook_type: 'sns' },
+            { id: 'b', hook_type: 'sqs' },
+          ],
+        },
+      },
+      'u',
+    );
     const none = hooksOfApp({ app: {} }, 'u');
 
     // Assess
@@ -95,7 +130,18 @@ describe('stream answers: the app and the SNS check', () => {
     ['a list', [], 'it is an object without `app`'],
     ['an app that is a list', { app: [] }, 'it is an object without `app`'],
     ['hooks that are text', { app: { event_hooks: 'x' } }, '`app.event_hooks` is string, not a list'],
-    ['two hooks under one id, named on one line', { app: { event_hooks: [{ id: 'a\nb', hook_type: 'sns' }, { id: 'a\nb', hook_type: 'sqs' }] } }, 'two hooks share the id a b, so'],
+    [
+      'two hooks under one id, named on one line',
+      {
+        app: {
+          event_hooks: [
+            { id: 'a\nb', hook_type: 'sns' },
+            { id: 'a\nb', hook_type: 'sqs' },
+          ],
+        },
+      },
+      'two hooks share the id a b, so',
+    ],
   ])('refuses %s', (_, answer, says) => {
     // Act
     const refuse = () => hooksOfApp(answer, 'https://stream.example/app');
@@ -105,7 +151,7 @@ describe('stream answers: the app and the SNS check', () => {
     expect(refuse).toThrow(says);
   });
 
-  it('reduces the check\'s status and error as it reduces messages, and leaves out an empty error', () => {
+  it("reduces the check's status and error as it reduces messages, and leaves out an empty error", () => {
     // Act
     const failed = snsCheckResultOf({ status: 'error\u001b[1A', error: 'denied for\nsecret-value-1' }, 'u', new Set(['secret-value-1']));
     const ok = snsCheckResultOf({ status: 'ok', error: '' }, 'u', NOTHING);

@@ -28,9 +28,17 @@ describe('setup topic ARN', () => {
     ['text after the topic name', 'arn:aws:sns:eu-west-1:111122223333:events extra', 'is not an SNS topic ARN'],
     ['a subscription ARN', 'arn:aws:sns:eu-west-1:111122223333:events:6f1b4a2c-5d3e-4f7a-9b8c-0d1e2f3a4b5c', 'is not an SNS topic ARN'],
     ['a queue ARN', 'arn:aws:sqs:eu-west-1:111122223333:events', 'is not an SNS topic ARN'],
-    ['a partition AWS does not have (case 18)', 'arn:aws-bogus:sns:eu-west-1:111122223333:events', '"aws-bogus" in arn:aws-bogus:sns:eu-west-1:111122223333:events is not an AWS partition'],
+    [
+      'a partition AWS does not have (case 18)',
+      'arn:aws-bogus:sns:eu-west-1:111122223333:events',
+      '"aws-bogus" in arn:aws-bogus:sns:eu-west-1:111122223333:events is not an AWS partition',
+    ],
     ['a partition of digits', 'arn:aws0:sns:eu-west-1:111122223333:events', 'is not an AWS partition'],
-    ['a region of another partition', 'arn:aws:sns:cn-north-1:111122223333:events', '"cn-north-1" in arn:aws:sns:cn-north-1:111122223333:events is not a region of the aws partition'],
+    [
+      'a region of another partition',
+      'arn:aws:sns:cn-north-1:111122223333:events',
+      '"cn-north-1" in arn:aws:sns:cn-north-1:111122223333:events is not a region of the aws partition',
+    ],
   ])('refuses %s, naming what it was given', (_, topicArn, says) => {
     // Act
     const refuse = () => parseTopicArn(topicArn, 'keys');
@@ -40,16 +48,19 @@ describe('setup topic ARN', () => {
     expect(refuse).toThrow(says);
   });
 
-  it.each(['aws-cn', 'aws-us-gov', 'aws-iso'])('case 18: refuses resource auth in %s, where Stream\'s account cannot publish', (partition) => {
-    // Prepare
-    const region = { 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1', 'aws-iso': 'us-iso-east-1' }[partition];
+  it.each(['aws-cn', 'aws-us-gov', 'aws-iso'])(
+    "case 18: refuses resource auth in %s, where Stream's account cannot publish",
+    (partition) => {
+      // Prepare
+      const region = { 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1', 'aws-iso': 'us-iso-east-1' }[partition];
 
-    // Act
-    const refuse = () => parseTopicArn(`arn:${partition}:sns:${region}:111122223333:events`, 'resource');
+      // Act
+      const refuse = () => parseTopicArn(`arn:${partition}:sns:${region}:111122223333:events`, 'resource');
 
-    // Assess
-    expect(refuse).toThrow(`with resource auth: its AWS account is in the aws partition`);
-  });
+      // Assess
+      expect(refuse).toThrow(`with resource auth: its AWS account is in the aws partition`);
+    },
+  );
 
   it("lists exactly the partitions of the AWS SDK's partitions.json, with their region names", () => {
     // Prepare: the SDK's own list, as installed.
@@ -65,7 +76,12 @@ describe('setup topic ARN', () => {
     const unreachable = { baseUrl: 'http://127.0.0.1:9', attempts: 1 };
 
     // Act
-    const failure = await runSetup('apply', { topicArn: 'stream-chat-events-dev-events', authType: 'resource', eventTypes: [] }, { apiKey: 'k', apiSecret: 's' }, unreachable).catch((e: unknown) => e);
+    const failure = await runSetup(
+      'apply',
+      { topicArn: 'stream-chat-events-dev-events', authType: 'resource', eventTypes: [] },
+      { apiKey: 'k', apiSecret: 's' },
+      unreachable,
+    ).catch((e: unknown) => e);
 
     // Assess
     expect(failure).toBeInstanceOf(SetupConfigurationError);
