@@ -4,7 +4,8 @@
  *
  * What it learnt goes where middy keeps per-request state, `request.internal.invocation` ({@link Invocation}),
  * for steps 2 and 3 to read. Only an owned, decoded delivery replaces `request.event`, with the
- * {@link StreamDelivery} the handler receives, the way middy's parsers replace what they parse: the Lambda event
+ * {@link OwnedDelivery} the handler receives (the {@link StreamDelivery}, and the `streamReprocess` request that
+ * `npm run reprocess` adds beside `Records`: shared/reprocess.ts), the way middy's parsers replace what they parse: the Lambda event
  * stays as it came for everything else. Another category's delivery is left as undecoded as the ownership rule
  * allows (usually: a peek at its first bytes). Poison does not throw here; an unexpected error does, in the owner
  * alone, so that Lambda retries it.
@@ -16,6 +17,7 @@ import { decodeSnsDelivery, snsTopicArnOf } from '../decoder.js';
 import { PoisonDeliveryError } from '../errors.js';
 import { type Arrival, type Ownership, ownerOf } from '../ownership.js';
 import { type DeliveryTopic, deliveryTopic, droppedOnEventsTopic, type FunctionRouting } from '../routing.js';
+import { type ReprocessRequest, readReprocessRequest } from '../reprocess.js';
 import type { InvocationResult, StreamDelivery } from '../types.js';
 
 /** What step 1 decided about one invocation. */
@@ -24,8 +26,15 @@ export type Invocation =
   | { kind: 'foreign'; owner: Category; type: string | undefined }
   /** This category's, and poison: kept by step 3. */
   | { kind: 'poison'; rejection: PoisonDeliveryError; type: string | undefined; lambdaEvent: unknown }
-  /** This category's, decoded: `request.event` is now the delivery, for the handler. */
-  | { kind: 'owned'; delivery: StreamDelivery };
+  /** This category's, decoded: `request.event` is now the {@link OwnedDelivery}, for the handler. */
+  | { kind: 'owned'; delivery: StreamDelivery; reprocess: ReprocessRequest | undefined };
+
+/** What the handler step receives: the decoded delivery and, for a reprocess (shared/reprocess.ts), its request. */
+export interface OwnedDelivery {
+  delivery: StreamDelivery;
+  /** Undefined for every SNS delivery; set when `npm run reprocess` sent the event again. */
+  reprocess: ReprocessRequest | undefined;
+}
 
 /** The per-request state of a Stream event function's chain, in `request.internal`. */
 export type StreamEventInternal = { invocation: Invocation };
@@ -59,8 +68,16 @@ export function decodeDelivery(
       request.internal.invocation = { kind: 'poison', rejection: decoded, type: typeOf(ownership), lambdaEvent: request.event };
       return;
     }
-    request.internal.invocation = { kind: 'owned', delivery: decoded };
-    request.event = decoded;
+    let reprocess: ReprocessRequest | undefined;
+    try {
+      reprocess = readReprocessRequest(request.event);
+    } catch (error) {
+      // Only a PoisonDeliveryError can come from the reader.
+      request.internal.invocation = { kind: 'poison', rejection: error as PoisonDeliveryError, type: typeOf(ownership), lambdaEvent: request.event };
+      return;
+    }
+    request.internal.invocation = { kind: 'owned', delivery: decoded, reprocess };
+    request.event = { delivery: decoded, reprocess } satisfies OwnedDelivery;
   };
   return { before: decodeDeliveryBefore };
 }

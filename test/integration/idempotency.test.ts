@@ -175,6 +175,27 @@ describe('idempotency: the upgrade from <category>#v2 keys (legacy lookup)', () 
   });
 });
 
+describe('idempotency: reprocessing (streamReprocess beside Records)', () => {
+  it('runs a reprocessed event only if it never ran, and once more per --force label', async () => {
+    // Prepare
+    const fn = await testFunction('messages');
+    const delivery = gzipped(messageNew, 'm-1');
+    const reprocess = (streamReprocess: object) => ({ ...delivery, streamReprocess });
+
+    // Act: as delivered, then reprocessed without --force, with --force a twice, and with --force b.
+    const outcomes = [];
+    for (const lambdaEvent of [delivery, reprocess({}), reprocess({ label: 'a' }), reprocess({ label: 'a' }), reprocess({ label: 'b' })]) {
+      outcomes.push((await fn.invoke(lambdaEvent)).outcome);
+    }
+
+    // Assess
+    expect(outcomes).toEqual(['processed', 'duplicate', 'processed', 'duplicate', 'processed']);
+    expect(fn.runs).toHaveLength(3);
+    const prefixes = (await fn.records()).map((record) => String(record.id).split('#').slice(0, -1).join('#')).sort();
+    expect(prefixes).toEqual(['v3', 'v3#reprocess:a', 'v3#reprocess:b']);
+  });
+});
+
 describe('idempotency: concurrency', () => {
   it('runs the handler exactly once for three concurrent deliveries; the record ends COMPLETED', async () => {
     // Prepare

@@ -3,10 +3,12 @@
  * DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeMessage, snsLambdaEvent } from '../../emulator/index.js';
+import { encodeMessage, lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
 import { RejectionReason } from '../../shared/errors.js';
+import { streamEventFunction } from '../../shared/middleware.js';
 import { flushSkippedCounts, logger } from '../../shared/observability.js';
-import { MessageEncoding } from '../../shared/types.js';
+import { type InvocationResult, MessageEncoding } from '../../shared/types.js';
+import { acceptingDynamoDB } from '../support/accepting-dynamodb.js';
 import { countingClient, freshTable, testFunction } from '../support/category-function.js';
 import { type CapturedOutput, capturePowertoolsOutput } from '../support/powertools-output.js';
 import { sampleJson } from '../support/samples.js';
@@ -297,6 +299,150 @@ describe('observability', () => {
     expect(beforeFlush[0]).toMatchObject({ category: 'users', ProcessedEvents: 1 });
     expect(metricLines).toHaveLength(2);
     expect(metricLines[1]).toMatchObject({ category: 'users', SkippedEvents: 20 });
+  });
+});
+
+describe('event age and failures, as metrics', () => {
+  /** 2026-07-14T12:00:00.000Z, the fixed clock of these tests. */
+  const NOW = 1_784_030_400_000;
+  const runs: string[] = [];
+  const messages = streamEventFunction(
+    'messages',
+    {
+      fallback: async (event) => {
+        runs.push(event.type);
+        if (event.cid === 'fail') throw new Error('the handler failed');
+      },
+    },
+    {
+      idempotency: { tableName: 'metrics', dynamoDB: acceptingDynamoDB() },
+      rejectedDeliveries: { keep: async () => undefined },
+      routing: { mode: 'single-topic' },
+    },
+  );
+  const withCreatedAt = (createdAt: unknown, extra: object = {}) => ({
+    ...snsLambdaEvent(JSON.stringify({ type: 'message.new', cid: 'messaging:x', created_at: createdAt }), { messageId: 'age' }),
+    ...extra,
+  });
+  const metricLines = () => output.lines().filter((line) => line._aws);
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    runs.length = 0;
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const PAIRS: Array<[string, unknown, number]> = [
+    ['RFC 3339 with milliseconds', '2026-07-14T11:59:59.250Z', 750],
+    ['RFC 3339 with nanoseconds, cut to milliseconds', '2026-07-14T11:59:59.123456789Z', 877],
+    ['RFC 3339 with an offset', '2026-07-14T13:59:58+02:00', 2_000],
+    ['integer nanoseconds (a JSON number)', 1_784_030_399_000_000_000, 1_000],
+    ['integer nanoseconds (a string of digits)', '1784030399000000000', 1_000],
+    ['integer microseconds', 1_784_030_399_500_000, 500],
+    ['integer milliseconds', 1_784_030_399_500, 500],
+    ['integer seconds', 1_784_030_399, 1_000],
+    ['the smallest integer read, 1e8 seconds', 100_000_000, NOW - 100_000_000_000],
+    ['the largest integer read as seconds', 99_999_999_999, NOW - 99_999_999_999_000],
+    ['the smallest integer read as milliseconds', 100_000_000_000, NOW - 100_000_000_000],
+    ['a created_at ahead of the clock', '2026-07-14T12:00:01Z', -1_000],
+  ];
+  it.each(PAIRS)('writes EventAge in milliseconds for %s', async (_form, createdAt, age) => {
+    // Act
+    const result = (await messages(withCreatedAt(createdAt), lambdaContext())) as InvocationResult;
+
+    // Assess: one line with the outcome and the age, under the category.
+    expect(result.outcome).toBe('processed');
+    expect(metricLines()).toHaveLength(1);
+    expect(metricLines()[0]).toMatchObject({ category: 'messages', ProcessedEvents: 1, EventAge: age });
+    expect(metricLines()[0]!._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'EventAge', Unit: 'Milliseconds' });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['unreadable', 'soon'],
+    ['below the integers read', 99_999_999],
+    ['past the integers read', '100000000000000000000'],
+  ])('writes no age when created_at is %s, and still processes the event', async (_form, createdAt) => {
+    // Act
+    const result = (await messages(withCreatedAt(createdAt), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result.outcome).toBe('processed');
+    expect(runs).toEqual(['message.new']);
+    expect(metricLines()).toHaveLength(1);
+    expect(metricLines()[0]).toMatchObject({ ProcessedEvents: 1 });
+    expect(metricLines()[0]).not.toHaveProperty('EventAge');
+  });
+
+  it('writes a reprocessed event’s age as ReplayedEventAge, never as EventAge', async () => {
+    // Act
+    await messages(withCreatedAt('2026-07-13T12:00:00Z', { streamReprocess: {} }), lambdaContext());
+
+    // Assess
+    expect(metricLines()[0]).toMatchObject({ category: 'messages', ReplayedEventAge: 86_400_000 });
+    expect(metricLines()[0]).not.toHaveProperty('EventAge');
+  });
+
+  it('counts a failed event under FailedEvents, with its age, before the failure reaches Lambda', async () => {
+    // Act
+    const fine = (await messages(withCreatedAt('2026-07-14T11:59:59Z'), lambdaContext())) as InvocationResult;
+    const failed = await Promise.resolve(
+      messages(
+        snsLambdaEvent(JSON.stringify({ type: 'message.new', cid: 'fail', created_at: '2026-07-14T11:59:59Z' }), { messageId: 'f' }),
+        lambdaContext(),
+      ),
+    ).catch((error: unknown) => error);
+
+    // Assess: the handler's error is counted once, with the age; the event that succeeded is not.
+    expect(fine.outcome).toBe('processed');
+    expect(failed).toBeInstanceOf(Error);
+    expect(metricLines().filter((line) => 'FailedEvents' in line)).toEqual([
+      expect.objectContaining({ category: 'messages', FailedEvents: 1, EventAge: 1_000 }),
+    ]);
+  });
+});
+
+describe('a reprocess request (streamReprocess beside Records)', () => {
+  const messages = streamEventFunction(
+    'messages',
+    { fallback: async () => undefined },
+    {
+      idempotency: { tableName: 'reprocess', dynamoDB: acceptingDynamoDB() },
+      rejectedDeliveries: { keep: async () => undefined },
+      routing: { mode: 'single-topic' },
+    },
+  );
+  const reprocessed = (streamReprocess: unknown) => ({ ...snsLambdaEvent(sampleJson('message.new'), { messageId: 'r' }), streamReprocess });
+
+  it.each([
+    ['an empty label', { label: '' }],
+    ['a label with a space', { label: 'fix 1' }],
+    ['a label of 65 characters', { label: 'a'.repeat(65) }],
+    ['a label with a "#"', { label: 'a#b' }],
+    ['a label that is not a string', { label: 7 }],
+    ['a null label', { label: null }],
+    ['a request that is not an object', 'force'],
+    ['a null request', null],
+  ])('rejects %s as invalid_reprocess_label, running nothing', async (_case, request) => {
+    // Act
+    const result = (await messages(reprocessed(request), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'rejected', reason: RejectionReason.InvalidReprocessLabel, type: 'message.new' });
+  });
+
+  it.each([
+    ['no label', {}],
+    ['a label of 64 characters', { label: `A-z.0_9${'x'.repeat(57)}` }],
+  ])('accepts a request with %s', async (_case, request) => {
+    // Act
+    const result = (await messages(reprocessed(request), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result.outcome).toBe('processed');
   });
 });
 

@@ -14,7 +14,6 @@
  * The table is an in-memory stand-in (every write succeeds, every read finds nothing) so that thousands of
  * deliveries fit in seconds; test/integration holds the same chain against DynamoDB Local.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { encodeMessage, lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
@@ -23,6 +22,7 @@ import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { deliveryTopic, type RoutingSettings, subscribersOf, topicsCarrying, wantedHooks } from '../../shared/routing.js';
 import { type CategoryHandlers, type InvocationResult, MessageEncoding } from '../../shared/types.js';
+import { acceptingDynamoDB } from '../support/accepting-dynamodb.js';
 import { snsMessage } from './deliveries.js';
 
 /** Generated deliveries per mode. The mutation run asks for fewer through PROPERTY_RUNS. */
@@ -81,15 +81,6 @@ const MODES: Record<string, ModeRow> = {
   },
 };
 
-/** A DynamoDB client whose every command succeeds at once and finds nothing, without a network. */
-function acceptingDynamoDB(): DynamoDBClient {
-  const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), {
-    step: 'initialize',
-    name: 'acceptEverything',
-  });
-  return client;
-}
 const dynamoDB = acceptingDynamoDB();
 
 /** The five functions of a stack in one mode, their handlers counting runs. */
