@@ -40,6 +40,7 @@ import { requiredSetting } from './configuration.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from './errors.js';
 import { EVENT_KEY_VERSION, LEGACY_KEY_VERSION } from './event-key.js';
 import { RECORD_LIFETIME_DAYS } from './record-lifetime.js';
+import { retry } from './retry.js';
 import type { StreamDelivery } from './types.js';
 import { Outcome } from './types.js';
 
@@ -55,7 +56,7 @@ export interface IdempotencyOptions {
   recordLifetimeSeconds: number;
   /** The DynamoDB client. The default fails fast: see {@link createDynamoDBClient}. */
   dynamoDB: DynamoDBClient;
-  /** How the completion write is retried (see {@link CompletionRetry}); tests shorten it. */
+  /** How the completion write is retried (see {@link CompletionRetry}) by shared/retry.ts; tests shorten it. */
   completionRetry: CompletionRetry;
 }
 
@@ -234,31 +235,38 @@ async function doneUnderLegacyKey(legacy: DynamoDBPersistenceLayer, key: { event
   return false;
 }
 
-/** Retries the completion write with backoff while the deadline allows; then fails as transient. */
+/**
+ * Retries the completion write with backoff while the deadline allows (the one retry helper, shared/retry.ts); then
+ * fails as transient. Powertools' own write was the first attempt, and `firstError` its failure: the helper is
+ * handed it as attempt 1, so that the first retry comes after a wait, as a throttled table needs.
+ */
 async function completeWithRetries(
   save: () => Promise<void>,
-  retry: CompletionRetry,
+  completion: CompletionRetry,
   lambdaContext: Context,
   firstError: unknown,
 ): Promise<void> {
-  const started = Date.now();
-  let delay = retry.firstDelayMs;
-  let lastError = firstError;
-  while (Date.now() - started + delay <= retry.maxWaitMs && lambdaContext.getRemainingTimeInMillis() - delay > retry.keepBeforeDeadlineMs) {
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    try {
-      await save();
-      return;
-    } catch (error) {
-      lastError = error;
-      delay *= 2;
-    }
+  // One deadline for the helper: the sooner of the retry budget (attempts included) and the margin before Lambda's.
+  const budgetEndsAt = Date.now() + completion.maxWaitMs;
+  try {
+    await retry((attempt) => (attempt === 1 ? Promise.reject(firstError) : save()), {
+      operation: 'the completion write of the idempotency record',
+      wait: 'retry of the completion write',
+      attempts: Number.POSITIVE_INFINITY,
+      firstDelayMs: completion.firstDelayMs,
+      maxDelayMs: completion.maxWaitMs,
+      remainingMs: () => Math.min(lambdaContext.getRemainingTimeInMillis() - completion.keepBeforeDeadlineMs, budgetEndsAt - Date.now()),
+      keepMs: 0,
+    });
+  } catch (error) {
+    // Only the helper's own errors reach here (every failure is retryable); the write's last failure is their cause.
+    const lastError = (error as Error).cause ?? error;
+    throw lastError instanceof IdempotencyUnknownError
+      ? toTransient(lastError)
+      : new IdempotencyStoreUnavailableError(`the event ran but could not be recorded as done: ${(lastError as Error).message}`, {
+          cause: lastError,
+        });
   }
-  throw lastError instanceof IdempotencyUnknownError
-    ? toTransient(lastError)
-    : new IdempotencyStoreUnavailableError(`the event ran but could not be recorded as done: ${(lastError as Error).message}`, {
-        cause: lastError,
-      });
 }
 
 /** Errors of the customer's code pass through as they are; a failing record cleanup becomes transient. */
