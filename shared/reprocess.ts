@@ -33,7 +33,9 @@ export function readReprocessRequest(lambdaEvent: unknown): ReprocessRequest | u
   if (typeof lambdaEvent !== 'object' || lambdaEvent === null || !Object.hasOwn(lambdaEvent, REPROCESS_MEMBER)) return undefined;
   const member: unknown = (lambdaEvent as Record<string, unknown>)[REPROCESS_MEMBER];
   if (typeof member !== 'object' || member === null || Array.isArray(member)) {
-    throw invalid(`"${REPROCESS_MEMBER}" must be an object, found ${member === null ? 'null' : Array.isArray(member) ? 'an array' : typeof member}`);
+    throw invalid(
+      `"${REPROCESS_MEMBER}" must be an object, found ${member === null ? 'null' : Array.isArray(member) ? 'an array' : typeof member}`,
+    );
   }
   if (!Object.hasOwn(member, 'label')) return { label: undefined };
   const label: unknown = (member as Record<string, unknown>).label;

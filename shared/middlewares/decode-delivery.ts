@@ -16,8 +16,8 @@ import type { Category } from '../catalog.js';
 import { decodeSnsDelivery, snsTopicArnOf } from '../decoder.js';
 import { PoisonDeliveryError } from '../errors.js';
 import { type Arrival, type Ownership, ownerOf } from '../ownership.js';
-import { type DeliveryTopic, deliveryTopic, droppedOnEventsTopic, type FunctionRouting } from '../routing.js';
 import { type ReprocessRequest, readReprocessRequest } from '../reprocess.js';
+import { type DeliveryTopic, deliveryTopic, droppedOnEventsTopic, type FunctionRouting } from '../routing.js';
 import type { InvocationResult, StreamDelivery } from '../types.js';
 
 /** What step 1 decided about one invocation. */
@@ -73,7 +73,12 @@ export function decodeDelivery(
       reprocess = readReprocessRequest(request.event);
     } catch (error) {
       // Only a PoisonDeliveryError can come from the reader.
-      request.internal.invocation = { kind: 'poison', rejection: error as PoisonDeliveryError, type: typeOf(ownership), lambdaEvent: request.event };
+      request.internal.invocation = {
+        kind: 'poison',
+        rejection: error as PoisonDeliveryError,
+        type: typeOf(ownership),
+        lambdaEvent: request.event,
+      };
       return;
     }
     request.internal.invocation = { kind: 'owned', delivery: decoded, reprocess };
