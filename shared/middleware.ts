@@ -18,7 +18,7 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
-import { isLocalRun, requiredSetting } from './configuration.js';
+import { isLocalRun, requiredSetting, routingFromEnvironment } from './configuration.js';
 import { EventInProgressError } from './errors.js';
 import { createIdempotentRunner, type IdempotencyOptions, type IdempotentRunner } from './idempotency.js';
 import { categoryGuard } from './middlewares/category-guard.js';
@@ -26,6 +26,7 @@ import { decodeDelivery, type StreamEventInternal } from './middlewares/decode-d
 import { keepRejected } from './middlewares/keep-rejected.js';
 import { countConcurrentDuplicate, countOutcome, eventLogger, logger } from './observability.js';
 import { logOnlyRejectedDeliveryStore, type RejectedDeliveryStore, sqsRejectedDeliveryStore } from './rejected-deliveries.js';
+import type { FunctionRouting } from './routing.js';
 import type { CategoryHandlers, InvocationResult, StreamDelivery, StreamEventContext, StreamEventHandler } from './types.js';
 
 /** Options of a Stream event function; {@link resolveFunctionOptions} fills what is left out. */
@@ -34,6 +35,12 @@ export interface StreamEventFunctionOptions {
   rejectedDeliveries: RejectedDeliveryStore;
   /** Options of the idempotent step (table, record lifetime, DynamoDB client). */
   idempotency: Partial<IdempotencyOptions>;
+  /**
+   * The stack's routing: mode, catch-all, narrowed types and the events topic's name (shared/ownership.ts reads the
+   * topic a delivery came from with them). Default: the environment serverless.yml sets
+   * (shared/configuration.ts routingFromEnvironment); what is given here replaces it field by field.
+   */
+  routing: Partial<FunctionRouting>;
 }
 
 /**
@@ -41,12 +48,15 @@ export interface StreamEventFunctionOptions {
  * deployed function without it fails here, at cold start (shared/configuration.ts). Under `serverless invoke
  * local` and the local run there is no queue: rejections are kept in the log line only.
  */
-function resolveFunctionOptions(options: Partial<StreamEventFunctionOptions>): StreamEventFunctionOptions {
+function resolveFunctionOptions(
+  options: Partial<StreamEventFunctionOptions>,
+): Omit<StreamEventFunctionOptions, 'routing'> & { routing: FunctionRouting } {
   return {
     rejectedDeliveries:
       options.rejectedDeliveries ??
       (isLocalRun() ? logOnlyRejectedDeliveryStore : sqsRejectedDeliveryStore(requiredSetting('REJECTED_DELIVERIES_QUEUE'))),
     idempotency: options.idempotency ?? {},
+    routing: { ...routingFromEnvironment(), ...options.routing },
   };
 }
 
@@ -64,7 +74,7 @@ export function streamEventFunction<C extends Category>(
   handlers: CategoryHandlers<C>,
   options: Partial<StreamEventFunctionOptions> = {},
 ): MiddyfiedHandler<unknown, InvocationResult> {
-  const { rejectedDeliveries, idempotency } = resolveFunctionOptions(options);
+  const { rejectedDeliveries, idempotency, routing } = resolveFunctionOptions(options);
   const runIdempotently = createIdempotentRunner(category, idempotency);
   const dispatch = dispatchByType(handlers);
 
@@ -73,7 +83,7 @@ export function streamEventFunction<C extends Category>(
   // in request.internal (shared/middlewares/decode-delivery.ts).
   return middy<StreamDelivery, InvocationResult, Error, Context, StreamEventInternal>()
     .use(lambdaContextInLogs)
-    .use(decodeDelivery(category))
+    .use(decodeDelivery(category, routing))
     .use(categoryGuard(category))
     .use(keepRejected(category, rejectedDeliveries))
     .handler<unknown, InvocationResult>(async (delivery, lambdaContext, { signal }) => {

@@ -12,9 +12,10 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from '../catalog.js';
-import { decodeSnsDelivery } from '../decoder.js';
+import { decodeSnsDelivery, snsTopicArnOf } from '../decoder.js';
 import { PoisonDeliveryError } from '../errors.js';
-import { type Ownership, ownerOf } from '../ownership.js';
+import { type Arrival, type Ownership, ownerOf } from '../ownership.js';
+import { type DeliveryTopic, deliveryTopic, droppedOnEventsTopic, type FunctionRouting } from '../routing.js';
 import type { InvocationResult, StreamDelivery } from '../types.js';
 
 /** What step 1 decided about one invocation. */
@@ -32,10 +33,23 @@ export type StreamEventInternal = { invocation: Invocation };
 /** A request as steps 1-3 see it: the Lambda event (as it came, unless step 1 replaced it) and the state. */
 export type StreamEventRequest = Request<unknown, InvocationResult, Error, Context, StreamEventInternal>;
 
-/** The decode step of the function that owns `category`. */
-export function decodeDelivery(category: Category): MiddlewareObj<unknown, InvocationResult, Error, Context, StreamEventInternal> {
+/**
+ * The decode step of the function that owns `category`, under the stack's `routing` (which topic a delivery came
+ * from, and what the ownership rule makes of it there: shared/ownership.ts).
+ */
+export function decodeDelivery(
+  category: Category,
+  routing: FunctionRouting,
+): MiddlewareObj<unknown, InvocationResult, Error, Context, StreamEventInternal> {
+  // Computed once per cold start: the lists are the catalog's, and the settings do not change while it runs.
+  const dropped = droppedOnEventsTopic(routing);
+  const arrivalOf = (lambdaEvent: unknown): Arrival => ({
+    topic: deliveryTopic(snsTopicArnOf(lambdaEvent), routing.eventsTopicName) satisfies DeliveryTopic,
+    mode: routing.mode,
+    dropped,
+  });
   const decodeDeliveryBefore = (request: StreamEventRequest): void => {
-    const ownership = ownerOf(request.event);
+    const ownership = ownerOf(request.event, arrivalOf(request.event));
     if (ownership.owner !== category) {
       request.internal.invocation = { kind: 'foreign', owner: ownership.owner, type: typeOf(ownership) };
       return;

@@ -58,6 +58,63 @@ describe('category guard', () => {
   });
 });
 
+describe('routing by the topic a delivery came from', () => {
+  const EVENTS_TOPIC = 'stream-chat-events-dev-events';
+  const routing = { mode: 'per-category', catchAll: true, streamEventTypes: [], eventsTopicName: EVENTS_TOPIC } as const;
+  const topicArn = (name: string) => `arn:aws:sns:us-east-1:111122223333:${name}`;
+
+  it("keeps another category's type that arrives on a category's topic as misrouted, in the function that received it", async () => {
+    // Prepare
+    const messages = await testFunction('messages', { routing });
+    const delivery = snsLambdaEvent(sampleJson('user.banned'), {
+      messageId: 'misrouted-1',
+      topicArn: topicArn(`${EVENTS_TOPIC}-messages`),
+    });
+
+    // Act
+    const result = await messages.invoke(delivery);
+
+    // Assess: kept with its reason, naming the type and the topic; the handler never ran and DynamoDB was not asked.
+    expect(result).toEqual({ outcome: 'rejected', category: 'messages', type: 'user.banned', reason: RejectionReason.Misrouted });
+    expect(messages.rejections).toHaveLength(1);
+    expect(messages.rejections[0]).toMatchObject({ reason: 'misrouted', eventType: 'user.banned', lambdaEvent: delivery });
+    expect(messages.rejections[0]!.detail).toMatch(
+      /"user\.banned" belongs to moderation, not on topic stream-chat-events-dev-events-messages/,
+    );
+    expect(messages.runs).toHaveLength(0);
+    expect(messages.requests()).toBe(0);
+  });
+
+  it('lets other drop, on the events topic, a type that its own hook carried to its function, which runs it', async () => {
+    // Prepare
+    const table = await freshTable();
+    const other = await testFunction('other', { ...table, routing });
+    const messages = await testFunction('messages', { ...table, routing });
+    const json = sampleJson('message.new');
+
+    // Act
+    const onEvents = await other.invoke(snsLambdaEvent(json, { messageId: 'm-events', topicArn: topicArn(EVENTS_TOPIC) }));
+    const onOwn = await messages.invoke(snsLambdaEvent(json, { messageId: 'm-own', topicArn: topicArn(`${EVENTS_TOPIC}-messages`) }));
+
+    // Assess
+    expect(onEvents.outcome).toBe('skipped');
+    expect(onOwn.outcome).toBe('processed');
+    expect(other.rejections).toHaveLength(0);
+  });
+
+  it('with catchAll false, keeps a named type that reaches other on the events topic instead of dropping it', async () => {
+    // Prepare
+    const other = await testFunction('other', { routing: { ...routing, catchAll: false } });
+
+    // Act
+    const result = await other.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'm-2', topicArn: topicArn(EVENTS_TOPIC) }));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'rejected', reason: RejectionReason.Misrouted });
+    expect(other.rejections).toHaveLength(1);
+  });
+});
+
 describe('poison deliveries', () => {
   it('are kept once, by other, when no type can be read; with no retry and no DynamoDB request', async () => {
     // Prepare

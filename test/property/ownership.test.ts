@@ -42,6 +42,8 @@ const functions = CATEGORIES.map((category) => ({
   handler: streamEventFunction(category, { fallback: async () => undefined } as CategoryHandlers<Category>, {
     idempotency: { tableName: 'property-ownership', dynamoDB },
     rejectedDeliveries: { keep: async () => undefined },
+    // Five functions on one topic: single-topic routing (the other modes: test/property/routing.test.ts).
+    routing: { mode: 'single-topic' },
   }),
 }));
 
