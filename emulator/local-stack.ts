@@ -73,7 +73,7 @@ export interface LocalStackOptions {
   deadLetterDir: string | undefined;
   /**
    * Routing settings that replace the packaged ones (`npm start -- --routing single-topic`); the functions get the
-   * matching STREAM_ROUTING and STREAM_CATCH_ALL, as a deploy in that mode would give them.
+   * matching STREAM_ROUTING, STREAM_CATCH_ALL and STREAM_EVENT_TYPES, as a deploy in that mode would give them.
    */
   routing: Partial<RoutingSettings>;
   /** The hooks Stream holds, instead of those the setup registers for the routing: a drifted app, or a switch half done. */
@@ -153,7 +153,13 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
         POWERTOOLS_METRICS_DISABLED: 'true',
         // serverless.yml's applicationLogLevel, whatever the calling shell (or test runner) has set.
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...(routing === undefined ? {} : { STREAM_ROUTING: routing.settings.mode, STREAM_CATCH_ALL: String(routing.settings.catchAll) }),
+        ...(routing === undefined
+          ? {}
+          : {
+              STREAM_ROUTING: routing.settings.mode,
+              STREAM_CATCH_ALL: String(routing.settings.catchAll),
+              STREAM_EVENT_TYPES: routing.settings.streamEventTypes.join(','),
+            }),
         ...environment,
       },
       retryDelaysMs,
