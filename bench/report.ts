@@ -3,12 +3,15 @@
  * bench/RESULTS.md. The measuring is in bench/run.ts.
  */
 
-import { PRICES, SIZES } from './settings.js';
+import { RECORD_LIFETIME_DAYS } from '../shared/record-lifetime.js';
+import { EVENT_MIX, PRICES, PRICES_CONSULTED, SIZES } from './settings.js';
 
 /** What the template promises about its cost, judged on every run. */
 export const TARGETS = {
   latencyOursOverPowertoolsNew: 1.1,
   requests: { new: 2, duplicate: 1, foreign: 0 },
+  /** Invocations per event of a named category / of `other`, in each routing mode (issue 23). */
+  invocations: { 'single-topic': [5, 5], 'per-category': [2, 1], 'catchAll false': [1, 1] },
   dropPathOverJsonParse: 3,
   throughputRatio: 0.8,
   zipBytes: 150 * 1024,
@@ -52,6 +55,10 @@ export function renderResults(r: Results): string {
     `| drop path at most ${TARGETS.dropPathOverJsonParse}x JSON.parse | worst ${worstDrop} | ${met(worstDrop <= TARGETS.dropPathOverJsonParse)} |`,
     `| throughput of the owning function, ratio at least ${TARGETS.throughputRatio} | ${r.throughput.ownerOnlyRatio} | ${met(r.throughput.ownerOnlyRatio >= TARGETS.throughputRatio)} |`,
     `| throughput through all five functions (reported, not judged: on 2 cores, four more functions' workers compete with the owner, which Lambda does not do) | ${r.throughput.ratio} | - |`,
+    ...Object.entries(TARGETS.invocations).map(([mode, [named, other]]) => {
+      const m = r.routing[mode];
+      return `| ${mode}: invocations per named-category event / other event ${named} / ${other} | ${m.invocationsPerNamedEvent} / ${m.invocationsPerOtherEvent} | ${met(m.invocationsPerNamedEvent === named && m.invocationsPerOtherEvent === other)} |`;
+    }),
     `| every category zip at most 150 KB | largest ${(biggestZip / 1024).toFixed(1)} KB | ${met(biggestZip <= TARGETS.zipBytes)} |`,
     `| cold import at most ${TARGETS.coldImportRatio}x the minimal handler | worst ${worstImport} | ${met(worstImport <= TARGETS.coldImportRatio)} |`,
     ...missedNotes(r, { worstDrop, biggestZip, worstImport }),
@@ -123,29 +130,7 @@ export function renderResults(r: Results): string {
         `| ${name} | ${(f.zipBytes / 1024).toFixed(1)} KB | ${f.coldImportMs ?? 'n/a (not on the event path)'} | ${f.coldImportRatio ?? ''} |`,
     ),
     '',
-    '## 6. What one million Stream events cost',
-    '',
-    `Each Stream event invokes ${r.functionsPerEvent} functions (SNS has nothing to filter on). Prices: us-east-1 list prices, arm64,`,
-    `on-demand: Lambda $${PRICES.lambdaPerMillionRequests} per million requests and $${PRICES.lambdaPerGbSecondArm} per GB-s (256 MB functions),`,
-    `DynamoDB $${PRICES.dynamoDbPerMillionWriteUnits} per million write units and $${PRICES.dynamoDbPerMillionReadUnits} per million read units,`,
-    `SNS $${PRICES.snsPerMillionPublishes} per million publishes (64 KB each), CloudWatch Logs $${PRICES.logsPerGbIngested} per GB ingested,`,
-    `SQS $${PRICES.sqsPerMillionRequests} per million requests. Billed durations are this machine's medians rounded up to the`,
-    `millisecond (${r.costPerMillionEvents.assumptions.ownerBilledMs} ms for the owner, ${r.costPerMillionEvents.assumptions.dropPathBilledMs} ms for each drop): an estimate, Lambda's arm64 cores differ.`,
-    'An idempotency record is under 1 KB (one write unit); a new event takes two writes (PutItem, UpdateItem), a',
-    'duplicate one failed conditional PutItem (which still consumes a write unit), no reads.',
-    '',
-    '| item | USD per million events |',
-    '| --- | --- |',
-    `| Lambda requests (${r.functionsPerEvent} per event) | ${r.costPerMillionEvents.lambdaRequests} |`,
-    `| Lambda duration, owner | ${r.costPerMillionEvents.lambdaDurationOwner} |`,
-    `| Lambda duration, drop path (${r.functionsPerEvent - 1} per event) | ${r.costPerMillionEvents.lambdaDurationDropPath} |`,
-    `| DynamoDB writes (${r.requestsPerEvent.ours.new} per new event) | ${r.costPerMillionEvents.dynamoDbWrites} |`,
-    `| DynamoDB reads | ${r.costPerMillionEvents.dynamoDbReads} |`,
-    `| SNS publishes | ${r.costPerMillionEvents.snsPublishes} |`,
-    `| CloudWatch Logs (${r.costPerMillionEvents.assumptions.logBytesPerOwnedEvent} bytes per owned event, none per drop) | ${r.costPerMillionEvents.logsIngestion} |`,
-    '| dead-letter and rejected queues, empty | 0 (alarms: $0.10 each per month, 6 of them, whatever the volume) |',
-    `| **total** | **${r.costPerMillionEvents.total}** |`,
-    '',
+    ...routingSection(r),
   ];
   return lines.join('\n');
 }
@@ -175,4 +160,69 @@ function missedNotes(r: Results, worst: { worstDrop: number; biggestZip: number;
     );
   }
   return notes.length === 0 ? [] : ['', 'Why a target was missed, and what would fix it:', '', ...notes];
+}
+
+const MODES = ['single-topic', 'per-category', 'catchAll false'] as const;
+
+/** Section 6: invocations per event in each routing mode, then what a million events cost in each. */
+function routingSection(r: Results): string[] {
+  const c = r.costPerMillionEvents;
+  const a = c.assumptions;
+  const row = (label: string, key: string) => `| ${label} | ${MODES.map((mode) => c[mode][key]).join(' | ')} |`;
+  const mix = Object.entries(EVENT_MIX)
+    .map(([type, percent]) => `${type} ${percent}%`)
+    .join(', ');
+  return [
+    '## 6. Invocations per event in each routing mode',
+    '',
+    `One run: ${r.routing['per-category'].events} events of the mix below through the local stack in each mode, which routes as Stream and`,
+    'SNS would (emulator/local-sns.ts: each event to the topics whose hooks carry its type, each topic to its',
+    'subscribers); invocations counted from what the functions reported, publishes from the topics each event reached.',
+    '',
+    '| mode | invocations per event (mix) | per named-category event | per `other` event | Stream publishes per event | events processed |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...MODES.map((mode) => {
+      const m = r.routing[mode];
+      return `| ${mode} | ${m.invocationsPerEvent} | ${m.invocationsPerNamedEvent} | ${m.invocationsPerOtherEvent} | ${m.publishesPerEvent} | ${m.processed} of ${m.events} |`;
+    }),
+    '',
+    `The mix (bench/settings.ts, EVENT_MIX, and why): ${mix}. Messages and read receipts dominate a chat app's`,
+    "traffic, moderation is rare, and `other` holds reminders and the app's custom events. Your mix moves only the",
+    'per-category figure: 2 for each named-category event (its function, and `other`, which drops it), 1 for each other.',
+    '',
+    '## 7. What one million Stream events cost, in each routing mode',
+    '',
+    `Prices: us-east-1 list prices, arm64, on-demand: Lambda $${PRICES.lambdaPerMillionRequests} per million requests and $${PRICES.lambdaPerGbSecondArm} per GB-s (256 MB functions),`,
+    `DynamoDB $${PRICES.dynamoDbPerMillionWriteUnits} per million write units and $${PRICES.dynamoDbPerMillionReadUnits} per million read units,`,
+    `SNS $${PRICES.snsPerMillionPublishes} per million publishes (64 KB each), CloudWatch Logs $${PRICES.logsPerGbIngested} per GB ingested, as AWS published them in 2026;`,
+    `Amazon Data Firehose $${PRICES.firehosePerGbIngested} per GB ingested (each record rounded up to ${PRICES.firehoseRecordBytes / 1024} KB), S3 Standard $${PRICES.s3PerGbMonth} per GB-month,`,
+    `CloudWatch $${PRICES.dashboardPerMonth} per dashboard a month beyond the free tier's 3, as consulted on ${PRICES_CONSULTED} (docs/costs.md).`,
+    `Billed durations are this machine's medians rounded up to the millisecond (${a.ownerBilledMs} ms for the owner, ${a.dropPathBilledMs} ms for each drop): an estimate,`,
+    "Lambda's arm64 cores differ. A new event takes the writes counted in section 2",
+    `(${a.writesPerNewEvent} per new event, under 1 KB each) and ${a.readsPerNewEvent} reads (the legacy key's check on a first sighting, half a read unit each,`,
+    'for one record lifetime after the upgrade to the v3 key).',
+    `**Who pays Stream's publishes**: AWS does not document how a cross-account publish is billed; the totals assume the`,
+    "conservative case, the topic owner (you), and the last row shows the other (Stream's account pays them).",
+    `The archive (param archive, on by default) keeps each event once in every mode: the SNS notification line,`,
+    `${a.archive.recordBytesPerEvent} bytes for the mix (base64 gzip), billed by Firehose as ${a.archive.billedBytesPerEvent}; about ${a.archive.gzipBytesPerEvent} bytes in S3 once gzip, kept ${RECORD_LIFETIME_DAYS} days.`,
+    '',
+    `| item, USD per million events | ${MODES.join(' | ')} |`,
+    `| --- | ${MODES.map(() => '---').join(' | ')} |`,
+    `| invocations per event | ${MODES.map((mode) => r.routing[mode].invocationsPerEvent).join(' | ')} |`,
+    row('Lambda requests', 'lambdaRequests'),
+    row('Lambda duration, owner', 'lambdaDurationOwner'),
+    row('Lambda duration, drop path (invocations - 1 per event)', 'lambdaDurationDropPath'),
+    row('DynamoDB writes', 'dynamoDbWrites'),
+    row('DynamoDB reads (legacy key check, first sighting)', 'dynamoDbReads'),
+    row("SNS publishes (Stream's publishes, billed to the topic owner)", 'snsPublishes'),
+    row(`CloudWatch Logs (${a.logBytesPerOwnedEvent} bytes per owned event, none per drop)`, 'logsIngestion'),
+    row('archive: Firehose ingestion', 'archiveFirehose'),
+    row('archive: S3 storage', 'archiveS3'),
+    row('**total**', 'total'),
+    row("total if Stream's account pays its publishes", 'totalIfStreamPaysPublishes'),
+    '',
+    `Per month, whatever the volume: the dashboard, $${c.fixedPerMonth.dashboard} (its widgets read more than the free tier's 50 metrics), and the`,
+    'alarms and custom metrics docs/costs.md lists. Empty dead-letter and rejected queues cost nothing.',
+    '',
+  ];
 }

@@ -16,27 +16,33 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import pLimit from 'p-limit';
 import {
   buildService,
   bundleLikeDeploy,
   createIdempotencyTable,
+  type DeliveryResult,
   encodeMessage,
   LOCAL_AWS_ENV,
   LocalFanOut,
   lambdaContext,
+  publicationsOf,
   samples,
   snsLambdaEvent,
   startDynamoDBLocal,
+  startLocalStack,
   synthesize,
 } from '../emulator/index.js';
 import { type CommandIo, defineCommand, ExitStatus, isEntryPoint, processIo, runCommand } from '../scripts/cli.js';
+import { categoryOf } from '../shared/catalog.js';
 import { DECODE_LIMITS } from '../shared/decode-limits.js';
 import { eventKey } from '../shared/event-key.js';
 import { decodeMessageText } from '../shared/message-encoding.js';
+import { RoutingMode, type RoutingSettings } from '../shared/routing.js';
 import { MessageEncoding } from '../shared/types.js';
 import { renderResults, TARGETS } from './report.js';
-import { PRICES, SIZES } from './settings.js';
+import { ARCHIVE_MONTHS, EVENT_MIX, PRICES, PRICES_CONSULTED, SIZES } from './settings.js';
 
 const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -84,6 +90,44 @@ function eventOfSize(bytes: number, seed: string): string {
   return json;
 }
 
+/** The routing modes figure 6 compares, by the label RESULTS.md gives them. */
+const ROUTING_MODES: Record<string, Partial<RoutingSettings>> = {
+  'single-topic': { mode: RoutingMode.SingleTopic, catchAll: true },
+  'per-category': { mode: RoutingMode.PerCategory, catchAll: true },
+  'catchAll false': { mode: RoutingMode.PerCategory, catchAll: false },
+};
+
+/**
+ * 100 events in {@link EVENT_MIX}'s proportions: each a sample of the type's category (the first in events/samples)
+ * with the type put in its place, so that every handler gets the fields it reads.
+ */
+function mixedSamples(): Array<Record<string, unknown>> {
+  const all = samples();
+  return Object.entries(EVENT_MIX).flatMap(([type, percent]) => {
+    const sample = all.find((candidate) => categoryOf(candidate.type) === categoryOf(type)) ?? all[0]!;
+    return Array.from({ length: percent }, () => ({ ...sample.event, type }));
+  });
+}
+
+/**
+ * What the archive holds per event of the mix: the SNS notification line Firehose receives (base64 gzip, as Stream
+ * sends by default), billed rounded up to 5 KB, and its size once gzip compresses it (Firehose compresses a
+ * buffer of many lines; each line alone is the upper bound).
+ */
+function archiveBytes(mix: ReadonlyArray<Record<string, unknown>>) {
+  const lines = mix.map(
+    (event) =>
+      `${JSON.stringify(snsLambdaEvent(encodeMessage(JSON.stringify(event), MessageEncoding.Base64Gzip), { messageId: 'archive' }).Records[0]!.Sns)}\n`,
+  );
+  const bytes = lines.map((line) => Buffer.byteLength(line));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return {
+    recordBytesPerEvent: Math.round(mean(bytes)),
+    billedBytesPerEvent: Math.round(mean(bytes.map((b) => Math.ceil(b / PRICES.firehoseRecordBytes) * PRICES.firehoseRecordBytes))),
+    gzipBytesPerEvent: Math.round(gzipSync(lines.join('')).length / lines.length),
+  };
+}
+
 /** Runs every figure and writes bench/results.json and bench/RESULTS.md. */
 async function runBench(io: CommandIo): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -111,10 +155,13 @@ async function runBench(io: CommandIo): Promise<void> {
 
     // Count DynamoDB requests at the client the bundles use (the CommonJS SDK, left out of the bundles).
     let requests = 0;
+    /** Of them, the reads (GetItem: the legacy key's check on a first sighting), billed in read units. */
+    let reads = 0;
     const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
     const send = DynamoDBClient.prototype.send;
     DynamoDBClient.prototype.send = function countedSend(this: unknown, ...args: unknown[]) {
       requests += 1;
+      if ((args[0] as object | undefined)?.constructor.name === 'GetItemCommand') reads += 1;
       return (send as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof send;
 
@@ -163,6 +210,7 @@ async function runBench(io: CommandIo): Promise<void> {
       for (const peer of order) for (let i = 0; i < 2; i += 1) await peersByName[peer](warm, lambdaContext({ functionName: 'warm' }));
       await oursUsers(warm, lambdaContext({ functionName: 'warm' }));
     });
+    const readsBeforeNew = reads;
     const { loggedBytes: oursNewLogBytes } = await quietly(async () => {
       for (let i = 0; i < newEvents.length; i += 1) {
         // Rotate the order so no peer always runs first.
@@ -173,6 +221,8 @@ async function runBench(io: CommandIo): Promise<void> {
         await measure('ours', 'new', newEvents[i]);
       }
     });
+    // Every peer measured reads; only ours reads (its legacy key), and only on a new event.
+    const oursReadsPerNewEvent = (reads - readsBeforeNew) / SIZES.latencyEvents;
     await quietly(async () => {
       for (let i = 0; i < newEvents.length; i += 1) {
         for (let k = 0; k < order.length; k += 1) await measure(order[(i + k) % order.length]!, 'duplicate', newEvents[i]);
@@ -388,28 +438,75 @@ async function runBench(io: CommandIo): Promise<void> {
       }),
     );
 
-    // ---- Figure 6: invocations per event and cost per million events ---------------------------------------
-    const functionsPerEvent = build.functions.length;
+    // ---- Figure 6: invocations per event in each routing mode, and cost per million events ----------------------
+    // One run: the same mix of event types (settings.ts, EVENT_MIX) through the local stack in each mode, which
+    // routes as Stream and SNS would (emulator/local-sns.ts); the invocations are counted from what the functions
+    // reported, the publishes from the topics each delivery reached.
+    const mix = mixedSamples();
+    const routing: Record<
+      string,
+      {
+        events: number;
+        processed: number;
+        invocationsPerEvent: number;
+        /** Per event of a named category (messages, channels, users, moderation), and per event of `other`. */
+        invocationsPerNamedEvent: number;
+        invocationsPerOtherEvent: number;
+        publishesPerEvent: number;
+      }
+    > = {};
+    const perEvent = (results: readonly DeliveryResult[]) =>
+      round(results.reduce((sum, result) => sum + result.invocations, 0) / Math.max(1, results.length), 3);
+    for (const [label, settings] of Object.entries(ROUTING_MODES)) {
+      const stack = await startLocalStack({
+        build,
+        endpoint: dynamoDB.endpoint,
+        environment: { IDEMPOTENCY_TABLE: `bench-routing-${label}` },
+        routing: settings,
+        deadLetterDir: fanOutOptions.deadLetterDir,
+      });
+      try {
+        const deliveries = synthesize(mix, { count: SIZES.routingEvents, duplicates: 0, prefix: `routing-${label}` });
+        const publishes = deliveries.reduce((sum, d) => sum + publicationsOf(d.lambdaEvent, stack.routing!).length, 0);
+        const delivered = await stack.deliverAll(deliveries, SIZES.concurrency);
+        routing[label] = {
+          events: deliveries.length,
+          processed: delivered.filter((result) => result.outcome === 'processed').length,
+          invocationsPerEvent: perEvent(delivered),
+          invocationsPerNamedEvent: perEvent(delivered.filter((result) => categoryOf(result.type ?? '') !== 'other')),
+          invocationsPerOtherEvent: perEvent(delivered.filter((result) => categoryOf(result.type ?? '') === 'other')),
+          publishesPerEvent: round(publishes / deliveries.length, 3),
+        };
+      } finally {
+        await stack.stop();
+      }
+    }
+    const archived = archiveBytes(mix);
     const billedMs = (ms: number) => Math.max(1, Math.ceil(ms));
     const gbSeconds = (ms: number) => (billedMs(ms) / 1000) * PRICES.lambdaMemoryGb;
     const ownerMs = latency.ours.new.medianMs;
     const dropMs = latency.ours.foreign.medianMs;
     const logBytesPerOwnedEvent = oursNewLogBytes / SIZES.latencyEvents;
-    const costPerMillion = {
-      lambdaRequests: round(functionsPerEvent * PRICES.lambdaPerMillionRequests, 2),
-      lambdaDurationOwner: round(1e6 * gbSeconds(ownerMs) * PRICES.lambdaPerGbSecondArm, 2),
-      lambdaDurationDropPath: round((functionsPerEvent - 1) * 1e6 * gbSeconds(dropMs) * PRICES.lambdaPerGbSecondArm, 2),
-      dynamoDbWrites: round(requestsPerEvent.ours.new * PRICES.dynamoDbPerMillionWriteUnits, 2),
-      dynamoDbReads: 0,
-      snsPublishes: PRICES.snsPerMillionPublishes,
-      logsIngestion: round(((logBytesPerOwnedEvent * 1e6) / 1024 ** 3) * PRICES.logsPerGbIngested, 2),
-      deadLetterQueuesWhenEmpty: 0,
+    const writesPerNewEvent = requestsPerEvent.ours.new - oursReadsPerNewEvent;
+    const costOf = ({ invocationsPerEvent, publishesPerEvent }: { invocationsPerEvent: number; publishesPerEvent: number }) => {
+      const items = {
+        lambdaRequests: round(invocationsPerEvent * PRICES.lambdaPerMillionRequests, 2),
+        lambdaDurationOwner: round(1e6 * gbSeconds(ownerMs) * PRICES.lambdaPerGbSecondArm, 2),
+        lambdaDurationDropPath: round((invocationsPerEvent - 1) * 1e6 * gbSeconds(dropMs) * PRICES.lambdaPerGbSecondArm, 2),
+        dynamoDbWrites: round(writesPerNewEvent * PRICES.dynamoDbPerMillionWriteUnits, 2),
+        dynamoDbReads: round(oursReadsPerNewEvent * 0.5 * PRICES.dynamoDbPerMillionReadUnits, 2),
+        snsPublishes: round(publishesPerEvent * PRICES.snsPerMillionPublishes, 2),
+        logsIngestion: round(((logBytesPerOwnedEvent * 1e6) / 1024 ** 3) * PRICES.logsPerGbIngested, 2),
+        archiveFirehose: round(((archived.billedBytesPerEvent * 1e6) / 1024 ** 3) * PRICES.firehosePerGbIngested, 2),
+        archiveS3: round(((archived.gzipBytesPerEvent * 1e6) / 1024 ** 3) * PRICES.s3PerGbMonth * ARCHIVE_MONTHS, 2),
+      };
+      const total = round(
+        Object.values(items).reduce((a, b) => a + b, 0),
+        2,
+      );
+      return { ...items, total, totalIfStreamPaysPublishes: round(total - items.snsPublishes, 2) };
     };
-    const costTotal = round(
-      Object.values(costPerMillion).reduce((a, b) => a + b, 0),
-      2,
-    );
-
+    const costPerMillion = Object.fromEntries(Object.entries(routing).map(([label, figures]) => [label, costOf(figures)]));
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
@@ -421,15 +518,21 @@ async function runBench(io: CommandIo): Promise<void> {
       throughput,
       perFunction,
       minimalColdImportMs: round(minimalImportMs, 1),
-      functionsPerEvent,
+      routing,
       costPerMillionEvents: {
         ...costPerMillion,
-        total: costTotal,
+        fixedPerMonth: { dashboard: PRICES.dashboardPerMonth },
         assumptions: {
           ownerBilledMs: billedMs(ownerMs),
           dropPathBilledMs: billedMs(dropMs),
           logBytesPerOwnedEvent: Math.round(logBytesPerOwnedEvent),
+          writesPerNewEvent: round(writesPerNewEvent, 2),
+          readsPerNewEvent: round(oursReadsPerNewEvent, 2),
+          archive: archived,
+          mix: EVENT_MIX,
           prices: PRICES,
+          pricesConsulted: PRICES_CONSULTED,
+          publishesPaidBy: 'the topic owner (the customer), the conservative case; totalIfStreamPaysPublishes shows the other',
         },
       },
       targets: TARGETS,

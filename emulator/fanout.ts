@@ -1,6 +1,6 @@
 /**
- * The local SNS fan-out: delivers each SNS event to every function subscribed to the topic, as an asynchronous
- * Lambda invocation, as SNS does. One record per invocation; a failed invocation retried as the function's event
+ * The local SNS fan-out: delivers an SNS event to the functions subscribed to its topic (which ones:
+ * emulator/local-sns.ts), as an asynchronous Lambda invocation, as SNS does. One record per invocation; a failed invocation retried as the function's event
  * invoke config says (MaximumRetryAttempts, same request id), then written as a Lambda on-failure record to the
  * local dead-letter files. Each function runs in execution environments of its own ({@link LocalFunction}).
  *
@@ -48,11 +48,21 @@ export class LocalFanOut {
   }
 
   /**
-   * Delivers one SNS event, given as the JSON text Lambda would receive, to every subscribed function, with
-   * retries; resolves when all are done.
+   * Delivers one SNS event, given as the JSON text Lambda would receive, to every function (all of them, or those
+   * named), with retries; resolves when all are done. A name no function has is a {@link RangeError}: a
+   * subscription to a function that does not exist cannot be made in AWS either.
    */
-  public async deliver(lambdaEvent: string): Promise<FunctionReport[]> {
-    return Promise.all(this.#functions.map((target) => this.#invokeAsync(target, lambdaEvent)));
+  public async deliver(lambdaEvent: string, functionNames?: readonly string[]): Promise<FunctionReport[]> {
+    const targets =
+      functionNames === undefined
+        ? this.#functions
+        : functionNames.map((name) => {
+            const target = this.#functions.find(({ fn }) => fn.name === name);
+            if (target === undefined)
+              throw new RangeError(`no local function is named ${name} (functions: ${this.functionNames.join(', ')})`);
+            return target;
+          });
+    return Promise.all(targets.map((target) => this.#invokeAsync(target, lambdaEvent)));
   }
 
   /** The subscribed function with this ARN (qualified or not), if any. */

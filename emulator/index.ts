@@ -48,22 +48,41 @@ export {
 export { type FanOutOptions, type FunctionReport, LocalFanOut } from './fanout.js';
 export { type LambdaContextOptions, lambdaContext } from './lambda-context.cjs';
 export { type Invocation, type LambdaError, LocalFunction, type LocalFunctionOptions } from './local-function.js';
+// 2b. Routing: Stream's hooks and the stack's topics, as the routing mode makes them
+export {
+  addressedFrom,
+  LOCAL_ACCOUNT,
+  type LocalRouting,
+  localRouting,
+  localTopicArn,
+  type Publication,
+  publicationsOf,
+  streamTypeOf,
+} from './local-sns.js';
 
 // 3. Deliveries
 export type { Delivery } from './local-stack.js';
 // 2. A local stack, and its parts
 // 4. Report
-export { type DeliveryResult, type LocalStack, type LocalStackOptions, startLocalStack, summarize } from './local-stack.js';
+export {
+  DELIVERY_OUTCOMES,
+  type DeliveryResult,
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+  summarize,
+} from './local-stack.js';
 export {
   type DeployBundling,
   type PackagedFunction,
+  type PackagedRouting,
   type PackagedService,
   readPackagedService,
   type TableDefinition,
   TEMPLATE_FILE,
 } from './packaged-service.js';
 export { progressBar } from './progress.js';
-export { renderSummary } from './report.js';
+export { renderSummary, routingLabel } from './report.js';
 export { FUNCTION_LOG_FILE, functionLogFile, type RunDeliveriesOptions, type RunOutput, runDeliveries } from './run-deliveries.js';
 export { EVENTS_DIR, renderSampleEvents, SAMPLES_DIR, samples } from './samples.js';
 export { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';

@@ -7,7 +7,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions as EsbuildOptions } from 'esbuild';
+import type { RoutingSettings } from '../shared/routing.js';
+import { routingSettingsOf } from '../template/routing-settings.js';
 import { PackagedServiceError } from './errors.js';
+import { localTopicArn } from './local-sns.js';
 
 /** The template's file in a package folder. */
 export const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
@@ -63,6 +66,19 @@ export interface PackagedService {
   bundling: DeployBundling;
   /** The size of every function's zip (the subscribed ones and the others), as deploy would upload it. */
   zipBytes: Record<string, number>;
+  /**
+   * How the stack routes, from its Stream hook's custom resource (`Routing`, `CatchAll`, `EventTypes`), and the ARN
+   * its events topic has locally; undefined for a service without one (a test fixture), whose every subscribed
+   * function then receives every delivery.
+   */
+  routing: PackagedRouting | undefined;
+}
+
+/** A packaged stack's routing, as the local run models it. */
+export interface PackagedRouting {
+  settings: RoutingSettings;
+  /** `arn:aws:sns:<region>:111122223333:<events topic name>`. */
+  eventsTopicArn: string;
 }
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -70,7 +86,10 @@ type Resource = { Type: string; Properties: Record<string, any> };
 /** Reads a package folder; throws {@link PackagedServiceError}, naming the folder, when it is not one. */
 export function readPackagedService(packageDir: string): PackagedService {
   const template = readJson<{ Resources: Record<string, Resource> }>(packageDir, TEMPLATE_FILE);
-  const state = readJson<{ service: { custom?: { esbuild?: Record<string, unknown> } } }>(packageDir, STATE_FILE);
+  const state = readJson<{ service: { custom?: { esbuild?: Record<string, unknown> }; provider?: { region?: string } } }>(
+    packageDir,
+    STATE_FILE,
+  );
   const resources = Object.entries(template.Resources);
   const subscribed = [
     ...new Set(
@@ -109,7 +128,17 @@ export function readPackagedService(packageDir: string): PackagedService {
     idempotencyTable: idempotencyTableOf(template.Resources, functions, packageDir),
     bundling: bundlingOf(state.service.custom?.esbuild ?? {}),
     zipBytes,
+    routing: routingOf(template.Resources, state.service.provider?.region ?? 'us-east-1'),
   };
+}
+
+/** The Stream hook's routing properties and the topic it names; undefined when the template has no hook. */
+function routingOf(resources: Record<string, Resource>, region: string): PackagedRouting | undefined {
+  const hook = Object.values(resources).find((r) => r.Type === 'Custom::StreamSnsHook');
+  const topicName = resources[hook?.Properties.TopicArn?.Ref]?.Properties.TopicName;
+  if (hook === undefined || typeof topicName !== 'string') return undefined;
+  const { Routing: routing, CatchAll: catchAll, EventTypes: streamEventTypes } = hook.Properties;
+  return { settings: routingSettingsOf({ routing, catchAll, streamEventTypes }), eventsTopicArn: localTopicArn(topicName, region) };
 }
 
 function readJson<T>(packageDir: string, file: string): T {

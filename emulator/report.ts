@@ -2,24 +2,44 @@
 
 import { relative } from 'node:path';
 import { CATEGORIES } from '../shared/catalog.js';
+import { RoutingMode } from '../shared/routing.js';
 import type { DeadLetterFiles } from './dead-letters.js';
+import type { LocalRouting } from './local-sns.js';
 import type { summarize } from './local-stack.js';
 
-const OUTCOMES = ['processed', 'duplicate', 'rejected', 'failed'] as const;
+/** The table's columns: the outcomes, then the invocations they took. */
+const COLUMNS = ['processed', 'duplicate', 'rejected', 'failed', 'unpublished', 'invocations'] as const;
 
-/** Renders the summary as a table per category and outcome, then rejections and failures with their reasons. */
-export function renderSummary(summary: ReturnType<typeof summarize>, durationMs: number, deadLetters: DeadLetterFiles): string {
+/** How the run routed, in words: `per-category routing`, `per-category routing, catchAll false`, `single-topic routing`. */
+export function routingLabel(routing: LocalRouting | undefined): string {
+  if (routing === undefined) return 'every function subscribed to one topic';
+  const { mode, catchAll } = routing.settings;
+  return mode === RoutingMode.PerCategory && !catchAll ? `${mode} routing, catchAll false` : `${mode} routing`;
+}
+
+/**
+ * Renders the summary: the routing and the invocations per delivery, a table per category of outcomes and the
+ * invocations they took, then rejections, failures and unpublished deliveries with their reasons.
+ */
+export function renderSummary(
+  summary: ReturnType<typeof summarize>,
+  durationMs: number,
+  deadLetters: DeadLetterFiles,
+  routing?: LocalRouting,
+): string {
   const rows = [...CATEGORIES, ...Object.keys(summary.byCategory).filter((c) => !(CATEGORIES as string[]).includes(c))];
+  const perDelivery = summary.deliveries === 0 ? 0 : summary.invocations / summary.deliveries;
   const lines = [
-    `${summary.deliveries} deliveries in ${(durationMs / 1000).toFixed(1)} s, each fanned out to ${CATEGORIES.length} functions`,
+    `${summary.deliveries} deliveries in ${(durationMs / 1000).toFixed(1)} s, ${routingLabel(routing)}: ${summary.invocations} invocations (${perDelivery.toFixed(2)} per delivery)`,
     '',
-    `${'category'.padEnd(12)}${OUTCOMES.map((o) => o.padStart(11)).join('')}`,
+    `${'category'.padEnd(12)}${COLUMNS.map((o) => o.padStart(12)).join('')}`,
   ];
   for (const category of rows) {
-    const counts = summary.byCategory[category] ?? { processed: 0, duplicate: 0, rejected: 0, failed: 0 };
-    lines.push(`${category.padEnd(12)}${OUTCOMES.map((o) => String(counts[o]).padStart(11)).join('')}`);
+    const counts = summary.byCategory[category];
+    lines.push(`${category.padEnd(12)}${COLUMNS.map((o) => String(counts?.[o] ?? 0).padStart(12)).join('')}`);
   }
-  lines.push(`${'total'.padEnd(12)}${OUTCOMES.map((o) => String(summary.byOutcome[o]).padStart(11)).join('')}`);
+  const totals = { ...summary.byOutcome, invocations: summary.invocations };
+  lines.push(`${'total'.padEnd(12)}${COLUMNS.map((o) => String(totals[o]).padStart(12)).join('')}`);
   if (summary.rejected.length > 0) {
     lines.push('', 'rejected (poison, kept and not retried):');
     for (const { source, reason } of summary.rejected) lines.push(`  ${source}: ${reason}`);
@@ -27,6 +47,10 @@ export function renderSummary(summary: ReturnType<typeof summarize>, durationMs:
   if (summary.failed.length > 0) {
     lines.push('', 'failed after retries:');
     for (const { source, reason } of summary.failed) lines.push(`  ${source}: ${reason}`);
+  }
+  if (summary.unpublished.length > 0) {
+    lines.push('', 'not published (no hook carries the type: in AWS, Stream would not send it):');
+    for (const { source, reason } of summary.unpublished) lines.push(`  ${source}: ${reason}`);
   }
   const written = Object.entries(deadLetters.counts);
   if (written.length > 0) {

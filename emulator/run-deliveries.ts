@@ -6,12 +6,13 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RoutingSettings } from '../shared/routing.js';
 import { type Build, openBuild } from './build.js';
 import { describeError } from './errors.js';
 import type { Delivery } from './local-stack.js';
 import { startLocalStack, summarize } from './local-stack.js';
 import { progressBar } from './progress.js';
-import { renderSummary } from './report.js';
+import { renderSummary, routingLabel } from './report.js';
 
 // The AWS SDK warns on Node 20 that it will soon need 22; the local tools run on both, the warning is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -47,6 +48,8 @@ export interface RunDeliveriesOptions {
   buildDir?: string;
   /** The idempotency table's name, instead of the one the functions are configured with. */
   tableName?: string;
+  /** Routing settings instead of the packaged ones (`--routing`, `--catch-all`). */
+  routing?: Partial<RoutingSettings>;
 }
 
 /** Runs the deliveries and reports; resolves to the exit status. */
@@ -76,12 +79,13 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
       serviceDir,
       build,
       environment: options.tableName === undefined ? {} : { IDEMPOTENCY_TABLE: options.tableName },
+      routing: options.routing ?? {},
       onLogLine: (fn, line) => {
         appendFileSync(logFile, `${line}\n`);
         if (options.logs) output.stderr(`[${fn}] ${line}\n`);
       },
     });
-    info(`Delivering ${toDeliver.length} SNS events to ${stack.fanOut.functionNames.join(', ')}...`);
+    info(`Delivering ${toDeliver.length} Stream events, ${routingLabel(stack.routing)}, to ${stack.fanOut.functionNames.join(', ')}...`);
     const progress = progressBar(toDeliver.length, 'delivering');
     const results = await stack.deliverAll(toDeliver, options.concurrency, progress.tick);
     progress.done();
@@ -91,10 +95,13 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     if (options.json) {
       const files = Object.keys(deadLetters.counts).map((fn) => relative(process.cwd(), deadLetters.fileOf(fn)));
       output.stdout(
-        `${JSON.stringify({ results, summary: { ...summary, durationMs, deadLetters: { records: deadLetters.total, files } } })}\n`,
+        `${JSON.stringify({
+          results,
+          summary: { ...summary, routing: stack.routing?.settings ?? null, durationMs, deadLetters: { records: deadLetters.total, files } },
+        })}\n`,
       );
     } else {
-      output.stdout(`${renderSummary(summary, durationMs, deadLetters)}\n\nFunction logs: ${logFile}\n`);
+      output.stdout(`${renderSummary(summary, durationMs, deadLetters, stack.routing)}\n\nFunction logs: ${logFile}\n`);
     }
     return summary.byOutcome.failed > 0 ? 1 : 0;
   } catch (error) {

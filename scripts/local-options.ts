@@ -1,8 +1,9 @@
 /**
  * The options every local-run command (`npm start`, `replay`, `soak`, `redrive -- --from`) shares, worded once:
- * a build made before, a DynamoDB already running, the table in it, another service folder.
+ * a build made before, a DynamoDB already running, the table in it, another service folder, the routing mode.
  */
 import { resolve } from 'node:path';
+import { RoutingMode, type RoutingSettings } from '../shared/routing.js';
 import { httpUrl, integer, Option } from './cli.js';
 
 /** `--build <dir>`: run a package folder built before instead of packaging now. */
@@ -32,3 +33,29 @@ export const portOption = () =>
     .argParser(integer({ min: 0, max: 65_535 }))
     .default(0)
     .conflicts('endpoint');
+
+/** `--routing <mode>`: route as Stream would in this mode, instead of the packaged one. */
+export const routingOption = () =>
+  new Option(
+    '--routing <mode>',
+    'route as Stream and SNS would in this mode (default: the packaged one, serverless.yml param routing)',
+  ).choices(Object.values(RoutingMode));
+
+/**
+ * `--catch-all` and `--no-catch-all`: per-category mode's catch-all hook (serverless.yml param catchAll). A pair
+ * without a default, so that neither given means the packaged value.
+ */
+export const catchAllOption = () =>
+  new Option('--catch-all', "per-category: the events topic's hook takes every type (default: the packaged catchAll)");
+
+/** See {@link catchAllOption}. */
+export const noCatchAllOption = () =>
+  new Option('--no-catch-all', "per-category: the events topic's hook lists only the other types, so each event is published once");
+
+/** The routing settings the flags give, on top of the packaged ones. */
+export function routingOverrides(options: { routing?: RoutingMode; catchAll?: boolean }): Partial<RoutingSettings> {
+  return {
+    ...(options.routing === undefined ? {} : { mode: options.routing }),
+    ...(options.catchAll === undefined ? {} : { catchAll: options.catchAll }),
+  };
+}

@@ -2,6 +2,7 @@
  * `npm run replay -- [options] <path>...`: delivers your own events through the local fan-out, exactly as
  * `npm start` delivers the samples. See the README, "Replay your own events".
  */
+import type { RoutingMode } from '../shared/routing.js';
 import { MessageEncoding } from '../shared/types.js';
 import {
   type CommandIo,
@@ -15,7 +16,17 @@ import {
   shareRange,
   UsageError,
 } from './cli.js';
-import { buildOption, endpointOption, portOption, serviceOption, tableOption } from './local-options.js';
+import {
+  buildOption,
+  catchAllOption,
+  endpointOption,
+  noCatchAllOption,
+  portOption,
+  routingOption,
+  routingOverrides,
+  serviceOption,
+  tableOption,
+} from './local-options.js';
 
 /** The share of repeated deliveries `--generate` makes: an event repeated every time is no longer load. */
 const DUPLICATES = { min: 0, max: 1, maxExclusive: true } as const;
@@ -32,6 +43,8 @@ interface ReplayOptions {
   service?: string;
   build?: string;
   table?: string;
+  routing?: RoutingMode;
+  catchAll?: boolean;
 }
 
 /** `npm run replay -- <argv>`; resolves to the exit status. */
@@ -65,6 +78,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addOption(serviceOption())
     .addOption(buildOption())
     .addOption(tableOption())
+    .addOption(routingOption())
+    .addOption(catchAllOption())
+    .addOption(noCatchAllOption())
     .addHelpText(
       'after',
       `
@@ -99,6 +115,7 @@ Exit status: 0, 1 if a delivery failed after its retries, 2 if the run could not
         ...(options.service === undefined ? {} : { serviceDir: options.service }),
         ...(options.build === undefined ? {} : { buildDir: options.build }),
         ...(options.table === undefined ? {} : { tableName: options.table }),
+        routing: routingOverrides(options),
       },
       io,
     );

@@ -1,8 +1,10 @@
 /**
- * `npm run soak -- [--events N] [--duplicates P] [--failures F] [--outage MS] [--build DIR] [--endpoint URL] [--json]`:
+ * `npm run soak -- [--events N] [--duplicates P] [--failures F] [--outage MS] [--build DIR] [--endpoint URL]
+ * [--routing MODE] [--[no-]catch-all] [--json]`:
  * the template under load, faults and bad input, with an exact account of every event (soak/run-soak.ts). Exit
  * status 1 if an event was lost or executed twice.
  */
+import type { RoutingMode } from '../shared/routing.js';
 import { SOAK_DEFAULTS } from '../soak/settings.js';
 import {
   type CommandIo,
@@ -16,7 +18,7 @@ import {
   share,
   shareRange,
 } from './cli.js';
-import { buildOption, endpointOption } from './local-options.js';
+import { buildOption, catchAllOption, endpointOption, noCatchAllOption, routingOption, routingOverrides } from './local-options.js';
 
 /** Shares of the deliveries: below 1, or nothing new would be delivered. */
 const SHARE = { min: 0, max: 1, maxExclusive: true } as const;
@@ -29,6 +31,8 @@ interface SoakCommandOptions {
   json?: boolean;
   build?: string;
   endpoint?: string;
+  routing?: RoutingMode;
+  catchAll?: boolean;
 }
 
 /** `npm run soak -- <argv>`; resolves to the exit status. */
@@ -57,6 +61,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .option('--json', 'print the accounting as one line of JSON')
     .addOption(buildOption())
     .addOption(endpointOption())
+    .addOption(routingOption())
+    .addOption(catchAllOption())
+    .addOption(noCatchAllOption())
     .addHelpText(
       'after',
       '\nExit status: 0 when every event ran once or reached the dead letters, 1 when one was lost or ran twice, 2 on misuse.',
@@ -76,6 +83,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         json: options.json === true,
         buildDir: options.build,
         endpoint: options.endpoint,
+        routing: routingOverrides(options),
       },
       io,
     ).catch((error: unknown) => {

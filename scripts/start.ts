@@ -5,9 +5,18 @@
  * as duplicates, and the poison rejected with its reason.
  */
 import { fileURLToPath } from 'node:url';
+import type { RoutingMode } from '../shared/routing.js';
 import { MessageEncoding } from '../shared/types.js';
 import { type CommandIo, defineCommand, isEntryPoint, processIo, runCommand } from './cli.js';
-import { buildOption, endpointOption, tableOption } from './local-options.js';
+import {
+  buildOption,
+  catchAllOption,
+  endpointOption,
+  noCatchAllOption,
+  routingOption,
+  routingOverrides,
+  tableOption,
+} from './local-options.js';
 
 const EVENTS = fileURLToPath(new URL('../events/', import.meta.url));
 
@@ -17,6 +26,8 @@ interface StartOptions {
   build?: string;
   endpoint?: string;
   table?: string;
+  routing?: RoutingMode;
+  catchAll?: boolean;
 }
 
 /** `npm start -- <argv>`; resolves to the exit status. */
@@ -31,6 +42,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addOption(buildOption())
     .addOption(endpointOption())
     .addOption(tableOption())
+    .addOption(routingOption())
+    .addOption(catchAllOption())
+    .addOption(noCatchAllOption())
     .addHelpText('after', '\nExit status: 0, 1 if a delivery failed after its retries, 2 if the run could not happen.');
   return runCommand<StartOptions>(command, argv, io, async (options) => {
     // Loaded once the command line is good: `--help` and misuse answer at once.
@@ -46,6 +60,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         concurrency: 1,
         ...(options.build === undefined ? {} : { buildDir: options.build }),
         ...(options.table === undefined ? {} : { tableName: options.table }),
+        routing: routingOverrides(options),
       },
       io,
     );

@@ -1,7 +1,8 @@
 /**
  * The soak: the template under load, faults and bad input, with an exact account of every event.
  *
- * N deliveries synthesised from the samples go through the local SNS fan-out to all five category functions (the
+ * N deliveries synthesised from the samples go, as Stream would publish them in the routing mode (emulator/local-sns.ts),
+ * through the local SNS topics to the category functions subscribed to each (the
  * template's real middleware chain; handlers that record their own side effects and fail on demand,
  * soak/recording-function.ts), with the deployed functions' settings (memory, timeout, concurrency, retries) from
  * the packaged template. A share of deliveries repeats earlier events, some of them while the original is still in
@@ -24,6 +25,7 @@ import {
   openBuild,
   progressBar,
   type RunOutput,
+  routingLabel,
   samples,
   startDynamoDBFaults,
   startDynamoDBLocal,
@@ -31,6 +33,7 @@ import {
   synthesize,
 } from '../emulator/index.js';
 import { CATEGORIES } from '../shared/catalog.js';
+import type { RoutingSettings } from '../shared/routing.js';
 import { SOAK_DEFAULTS } from './settings.js';
 
 /** Options of {@link runSoak}. */
@@ -45,6 +48,8 @@ export interface SoakOptions {
   buildDir: string | undefined;
   /** A running DynamoDB, instead of starting DynamoDB Local. */
   endpoint: string | undefined;
+  /** Routing settings instead of the packaged ones: the soak routes as Stream would in that mode. */
+  routing?: Partial<RoutingSettings>;
 }
 
 /** The soak's account of every event. */
@@ -62,6 +67,9 @@ export interface SoakAccounting {
   failingEvents: number;
   eventsFailingThrice: number;
   outage: { afterDeliveries: number; outageMs: number; requestsRefused: number };
+  /** How the soak routed, and the Lambda invocations its deliveries made (retries not counted). */
+  routing: string;
+  invocations: number;
   durationMs: number;
   deliveriesPerSecond: number;
   lostKeys: string[];
@@ -101,13 +109,16 @@ export async function runSoak(options: SoakOptions, output: RunOutput): Promise<
       endpoint: faults.endpoint,
       retryDelaysMs: SOAK_DEFAULTS.retryDelaysOfOutage.map((share) => Math.round(share * options.outageMs)),
       deadLetterDir: join(recordDir, 'dead-letters'),
+      routing: options.routing ?? {},
     });
     cleanup.push(() => stack.stop());
     const deliveries = synthesize(
       samples().map((sample) => sample.event),
       { count: options.events, duplicates: options.duplicates, failures: options.failures, poison: SOAK_DEFAULTS.poison },
     );
-    info(`Soak: ${options.events} deliveries to ${functions.length} functions, DynamoDB at ${options.endpoint ?? dynamoDB!.endpoint}`);
+    info(
+      `Soak: ${options.events} deliveries, ${routingLabel(stack.routing)}, to ${functions.length} functions, DynamoDB at ${options.endpoint ?? dynamoDB!.endpoint}`,
+    );
     const outageAt = Math.floor(options.events / 2);
     let delivered = 0;
     let outage: Promise<void> | undefined;
@@ -148,6 +159,8 @@ export async function runSoak(options: SoakOptions, output: RunOutput): Promise<
       failingEvents: deliveries.filter((d) => !d.repeat && d.failTimes > 0).length,
       eventsFailingThrice: deliveries.filter((d) => !d.repeat && d.failTimes === 3).length,
       outage: { afterDeliveries: outageAt, outageMs: options.outageMs, requestsRefused: faults.refused },
+      routing: routingLabel(stack.routing),
+      invocations: results.reduce((sum, result) => sum + result.invocations, 0),
       durationMs,
       deliveriesPerSecond: Math.round(options.events / (durationMs / 1000)),
       lostKeys: lost.slice(0, 20),

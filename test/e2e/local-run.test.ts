@@ -5,18 +5,32 @@
  * test/e2e/commands.test.ts.)
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main as replay } from '../../scripts/replay.js';
 import { main as start } from '../../scripts/start.js';
+import { CATEGORIES, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 import { capturedIo } from '../support/command-io.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 import { testPackage } from '../support/test-builds.js';
 
 type Report = {
-  results: Array<{ source: string; type: string | null; category: string | null; outcome: string; reason?: string }>;
-  summary: { deliveries: number; byOutcome: Record<'processed' | 'duplicate' | 'rejected' | 'failed', number> };
+  results: Array<{
+    source: string;
+    type: string | null;
+    category: string | null;
+    outcome: string;
+    reason?: string;
+    functions: Record<string, string>;
+    invocations: number;
+  }>;
+  summary: {
+    deliveries: number;
+    invocations: number;
+    byOutcome: Record<'processed' | 'duplicate' | 'rejected' | 'failed' | 'unpublished', number>;
+  };
 };
 
 const bySource = (report: Report) => Object.fromEntries(report.results.map((r) => [r.source, r]));
@@ -48,14 +62,16 @@ describe('npm start', () => {
     const functionLogs = readFileSync(join(PROJECT_DIR, '.local/function-logs.jsonl'), 'utf8');
 
     // Assess
+    // Per-category routing, the default: a named category's event invokes its function and other (which drops it);
+    // the two poison deliveries, whose type cannot be read, reach all five topics.
     expect(code, io.err).toBe(0);
-    expect(io.out).toMatch(/^29 deliveries in [\d.]+ s, each fanned out to 5 functions$/m);
-    expect(io.out).toMatch(/^messages\s+2\s+4\s+0\s+0$/m);
-    expect(io.out).toMatch(/^channels\s+3\s+6\s+0\s+0$/m);
-    expect(io.out).toMatch(/^users\s+2\s+4\s+0\s+0$/m);
-    expect(io.out).toMatch(/^moderation\s+2\s+4\s+0\s+0$/m);
-    expect(io.out).toMatch(/^other\s+0\s+0\s+2\s+0$/m);
-    expect(io.out).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
+    expect(io.out).toMatch(/^29 deliveries in [\d.]+ s, per-category routing: 64 invocations \(2\.21 per delivery\)$/m);
+    expect(io.out).toMatch(/^messages\s+2\s+4\s+0\s+0\s+0\s+12$/m);
+    expect(io.out).toMatch(/^channels\s+3\s+6\s+0\s+0\s+0\s+18$/m);
+    expect(io.out).toMatch(/^users\s+2\s+4\s+0\s+0\s+0\s+12$/m);
+    expect(io.out).toMatch(/^moderation\s+2\s+4\s+0\s+0\s+0\s+12$/m);
+    expect(io.out).toMatch(/^other\s+0\s+0\s+2\s+0\s+0\s+10$/m);
+    expect(io.out).toMatch(/^total\s+9\s+18\s+2\s+0\s+0\s+64$/m);
     expect(io.out).toMatch(/events\/poison\/missing-type\.json: missing_type/);
     expect(functionLogs.split('\n').filter(Boolean).length).toBeGreaterThan(20);
     for (const secret of Object.values(SECRETS)) expect(io.out + io.err + functionLogs).not.toContain(secret);
@@ -71,7 +87,7 @@ describe('npm start', () => {
     // Assess
     expect(code, io.err).toBe(0);
     expect(io.err).toMatch(/Starting DynamoDB Local/);
-    expect(io.out).toMatch(/^total\s+9\s+18\s+2\s+0$/m);
+    expect(io.out).toMatch(/^total\s+9\s+18\s+2\s+0\s+0\s+64$/m);
     expect(readFileSync(inject('operatorNote'), 'utf8')).toBe('kept');
   });
 
@@ -133,7 +149,7 @@ describe('npm run replay', () => {
         (name) => results[`test/fixtures/duplicates/${name}.json`]?.outcome,
       ),
     ).toEqual(['processed', 'duplicate', 'duplicate', 'processed']);
-    expect(report.summary.byOutcome).toEqual({ processed: 12, duplicate: 2, rejected: 11, failed: 0 });
+    expect(report.summary.byOutcome).toEqual({ processed: 12, duplicate: 2, rejected: 11, failed: 0, unpublished: 0 });
   });
 
   it('wraps bare events in the chosen encoding and synthesises load with duplicates', async () => {
@@ -153,7 +169,8 @@ describe('npm run replay', () => {
         type: 'message.new',
         category: 'messages',
         outcome: 'processed',
-        functions: { messages: 'processed', channels: 'skipped', users: 'skipped', moderation: 'skipped', other: 'skipped' },
+        functions: { messages: 'processed', other: 'skipped' },
+        invocations: 2,
       },
     ]);
     expect(generated, generatedIo.err).toBe(0);
@@ -201,5 +218,74 @@ describe('npm run replay', () => {
     expect(code).toBe(2);
     expect(io.err).toContain(join(PROJECT_DIR, 'events'));
     expect(io.err).toContain('cloudformation-template-update-stack.json');
+  });
+});
+
+describe('routing as Stream would', () => {
+  /** The functions a decodable event of `type` reaches, as the README's table of modes says, and what each does. */
+  const expectedFunctions = (type: string, mode: 'per-category' | 'catchAll false' | 'single-topic') => {
+    const owner = (EVENT_TYPE_CATEGORY as Record<string, string>)[type] ?? 'other';
+    if (mode === 'single-topic') return Object.fromEntries(CATEGORIES.map((c) => [c, c === owner ? 'processed' : 'skipped']));
+    if (owner === 'other' || mode === 'catchAll false') return { [owner]: 'processed' };
+    return { [owner]: 'processed', other: 'skipped' };
+  };
+  let bareEvents: string;
+  beforeAll(() => {
+    // Prepare: an other type and a custom one beside the samples (all of named categories).
+    bareEvents = mkdtempSync(join(tmpdir(), 'routing-events-'));
+    for (const type of ['reminder.created', 'my_app.custom'])
+      writeFileSync(join(bareEvents, `${type}.json`), JSON.stringify({ type, created_at: '2026-07-14T12:00:00.000Z', id: randomUUID() }));
+  });
+
+  it('per-category: each result lists exactly the functions the event reached, the owner processing it', async () => {
+    // Prepare
+    const io = capturedIo();
+
+    // Act
+    const code = await replay(['--json', ...fresh(), 'events/samples', bareEvents], io);
+
+    // Assess
+    expect(code, io.err).toBe(0);
+    const report = JSON.parse(io.out) as Report;
+    expect(report.results).toHaveLength(11);
+    for (const result of report.results) {
+      expect(result.functions, result.source).toEqual(expectedFunctions(result.type!, 'per-category'));
+      expect(result.invocations).toBe(Object.keys(result.functions).length);
+    }
+    expect(report.summary.invocations).toBe(9 * 2 + 2);
+  });
+
+  it('switching modes between runs on one idempotency table runs each event once: single-topic, per-category, catchAll false', async () => {
+    // Prepare
+    const table = fresh();
+    const runs = [
+      ['single-topic', ['--routing', 'single-topic']],
+      ['per-category', ['--routing', 'per-category']],
+      ['catchAll false', ['--no-catch-all']],
+    ] as const;
+
+    // Act
+    const reports: Report[] = [];
+    for (const [, flags] of runs) {
+      const io = capturedIo();
+      expect(await start(['--json', ...flags, ...table], io), io.err).toBe(0);
+      reports.push(JSON.parse(io.out) as Report);
+    }
+
+    // Assess: nine samples in three encodings, and two poison deliveries, every run.
+    expect(reports.map((r) => r.summary.byOutcome)).toEqual([
+      { processed: 9, duplicate: 18, rejected: 2, failed: 0, unpublished: 0 },
+      { processed: 0, duplicate: 27, rejected: 2, failed: 0, unpublished: 0 },
+      { processed: 0, duplicate: 27, rejected: 2, failed: 0, unpublished: 0 },
+    ]);
+    expect(reports.map((r) => r.summary.invocations)).toEqual([29 * 5, 27 * 2 + 2 * 5, 27 + 2 * 5]);
+    // Each delivery reached exactly the functions of the mode; a duplicate's owner says so, the others drop it.
+    runs.forEach(([mode], i) => {
+      for (const result of reports[i]!.results.filter((r) => r.outcome !== 'rejected')) {
+        const expected = expectedFunctions(result.type!, mode);
+        expect(Object.keys(result.functions).sort(), result.source).toEqual(Object.keys(expected).sort());
+        expect(result.functions[result.category!]).toBe(result.outcome);
+      }
+    });
   });
 });

@@ -42,5 +42,9 @@ describe('soak', () => {
     expect(accounting.executed + accounting.deadLetteredEvents - accounting.deadLetteredAndExecuted).toBe(accounting.distinct);
     expect(accounting.outage).toMatchObject({ afterDeliveries: EVENTS / 2, outageMs: 1500 });
     expect(accounting.outage.requestsRefused).toBeGreaterThan(0);
+    // Per-category routing (the packaged default): the samples are all of named categories, so each invokes its own
+    // function and other; the poison (the rejected), whose type cannot be read, reaches all five topics.
+    expect(accounting.routing).toBe('per-category routing');
+    expect(accounting.invocations).toBe(2 * (EVENTS - accounting.rejected) + 5 * accounting.rejected);
   });
 });
