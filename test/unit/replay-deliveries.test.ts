@@ -4,7 +4,7 @@
  * is reported instead of delivered, by name. On real files, links, a FIFO and a file whose read fails.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -12,6 +12,8 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSnsLambdaEvent, readDeliveries } from '../../emulator/index.js';
 import { MessageEncoding } from '../../shared/types.js';
+import { runProcess } from '../support/processes.js';
+import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'replay-deliveries-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -233,5 +235,37 @@ describe('readDeliveries: folders', () => {
     expect(fromNamed.undelivered).toEqual([]);
     expect(fromNamed.deliveries.map(({ source: file, read }) => [file, read])).toEqual([[source(named), 'wrapped']]);
     expect(messageBytes(fromNamed.deliveries[0]!.lambdaEvent, MessageEncoding.RawJson).toString()).toBe('{"type":"message.new"}');
+  });
+});
+
+describe('readDeliveries: permissions', () => {
+  it('names a file and a folder it may not read, and still delivers the rest', { tags: ['child-process'] }, async () => {
+    // Prepare: permission bits bind only a user without root's override, so the reading runs as one (nobody when
+    // the suite runs as root, else the suite's own user).
+    const root = join(folder, 'permissions');
+    mkdirSync(join(root, 'locked'), { recursive: true });
+    writeFileSync(join(root, 'a.json'), '{"type":"message.new"}');
+    writeFileSync(join(root, 'locked', 'inner.json'), '{"type":"message.new"}');
+    writeFileSync(join(root, 'secret.json'), '{"type":"message.new"}');
+    chmodSync(join(root, 'secret.json'), 0o000);
+    chmodSync(join(root, 'locked'), 0o000);
+    chmodSync(folder, 0o755);
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const script = `import('./emulator/delivery-files.ts').then((m) => console.log(JSON.stringify(m.readDeliveries(process.argv.slice(1), 'raw-json'))))`;
+
+    // Act
+    const run = await runProcess(process.execPath, ['--import', 'tsx', '-e', script, root], { cwd: PROJECT_DIR, user });
+    // Removable again by any user.
+    chmodSync(join(root, 'locked'), 0o755);
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const read = JSON.parse(run.stdout);
+    const named = (file: string) => relative(PROJECT_DIR, join(root, file));
+    expect(read.deliveries.map((delivery: { source: string }) => delivery.source)).toEqual([named('a.json')]);
+    expect(read.undelivered.map(({ source: file, reason }: { source: string; reason: string }) => [file, reason])).toEqual([
+      [named('locked'), 'no_permission'],
+      [named('secret.json'), 'no_permission'],
+    ]);
   });
 });
