@@ -23,7 +23,7 @@
  * Limitation: a file is read whole into memory; files are not checked against SNS's or Lambda's size limits here
  * (the function's decoder rejects an SNS message over 256 KiB as SNS would have refused it).
  */
-import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { MessageEncoding } from '../shared/types.js';
 import { NotUtf8MessageError } from './errors.js';
@@ -92,19 +92,18 @@ function walk(path: string, given: boolean, ancestors: readonly string[], encodi
     return;
   }
   if (stats.isDirectory()) {
-    const real = realpathSync(path);
-    // A link back to a folder the walk is inside: entering it would never end, and its files come once already.
-    if (ancestors.includes(real)) return;
-    let entries: Dirent[];
+    let real: string;
+    let names: string[];
     try {
-      entries = readdirSync(path, { withFileTypes: true });
+      real = realpathSync(path);
+      names = readdirSync(path).sort();
     } catch (error) {
       found.undelivered.push(undelivered(source, error));
       return;
     }
-    for (const name of entries.map((entry) => entry.name).sort()) {
-      if (!name.startsWith('.')) walk(join(path, name), false, [...ancestors, real], encoding, found);
-    }
+    // A link back to a folder the walk is inside: entering it would never end, and its files come once already.
+    if (ancestors.includes(real)) return;
+    for (const name of names) if (!name.startsWith('.')) walk(join(path, name), false, [...ancestors, real], encoding, found);
     return;
   }
   if (!given && !path.endsWith('.json')) return;
