@@ -6,7 +6,7 @@ import type { DeadLetterFiles } from './dead-letters.js';
 import { FileReading, type UndeliveredFile } from './delivery-files.js';
 import type { summarize } from './local-stack.js';
 
-/** Names listed per section at most: the JSON report (`--json`) lists them all. */
+/** Files listed at most: the JSON report (`--json`) lists them all. */
 const LISTED_FILES = 20;
 
 /** What the files of a run gave: how each delivered one was read, and those left out. */
@@ -19,8 +19,9 @@ const OUTCOMES = ['processed', 'duplicate', 'rejected', 'failed'] as const;
 
 /**
  * Renders the summary as a table per category and outcome, then rejections and failures with their reasons, then
- * (for a run of files) how many files were wrapped, those delivered as the SNS->Lambda events they hold, and
- * those not delivered, by name.
+ * (for a run of files) how many files were wrapped and how many delivered as the SNS->Lambda events they hold
+ * (counts only: a folder of thousands would drown the table; `--json` says it per file), and every file not
+ * delivered, by name.
  */
 export function renderSummary(
   summary: ReturnType<typeof summarize>,
@@ -57,10 +58,11 @@ export function renderSummary(
 }
 
 function filesSection({ results, undelivered }: FilesReport): string[] {
-  const asEvents = results.filter((result) => result.read === FileReading.SnsEvent).map((result) => result.source);
-  const wrapped = results.filter((result) => result.read === FileReading.Wrapped).length;
-  const lines = ['', `files: ${wrapped} wrapped as bare Stream events, ${asEvents.length} delivered as the SNS->Lambda events they hold`];
-  if (asEvents.length > 0) lines.push(...listed('delivered as SNS->Lambda events:', asEvents));
+  const count = (read: FileReading) => results.filter((result) => result.read === read).length;
+  const lines = [
+    '',
+    `files: ${count(FileReading.Wrapped)} wrapped as bare Stream events, ${count(FileReading.SnsEvent)} delivered as the SNS->Lambda events they hold (--json says which, per file)`,
+  ];
   if (undelivered.length > 0)
     lines.push(
       ...listed(
