@@ -1,63 +1,11 @@
 /**
- * Where the local run's deliveries come from: files and folders given by the user, the project's sample events,
- * or events synthesised from the samples for load runs.
+ * Deliveries synthesised from the sample events, for load runs (`npm run replay -- --generate`, the soak, the
+ * benchmark). Deliveries from files: delivery-files.ts.
  */
 import { randomInt } from 'node:crypto';
-import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { MessageEncoding } from '../shared/types.js';
-import { DeliveryFileError } from './errors.js';
 import type { Delivery } from './local-stack.js';
 import { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';
-
-/**
- * Reads deliveries from files and folders (every .json file inside, sorted, recursively). A file holding an
- * SNS->Lambda event (`{"Records":[...]}`) is delivered as it is; anything else is wrapped as the SNS message
- * Stream would send, in `encoding`: a bare Stream event, but also text that is not JSON or JSON that is not an
- * event, so that the real decoder classifies it as the function would in AWS.
- */
-export function readDeliveries(paths: readonly string[], encoding: MessageEncoding): Delivery[] {
-  return paths.flatMap((path) => jsonFilesUnder(path)).map((file) => deliveryFromFile(file, encoding));
-}
-
-function jsonFilesUnder(path: string): string[] {
-  let stats: Stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    throw new DeliveryFileError(`no such file or folder: ${path}`);
-  }
-  if (!stats.isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => {
-      const child = join(path, name);
-      return statSync(child).isDirectory() ? jsonFilesUnder(child) : name.endsWith('.json') ? [child] : [];
-    });
-}
-
-function deliveryFromFile(file: string, encoding: MessageEncoding): Delivery {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DeliveryFileError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  const source = relative(process.cwd(), file) || file;
-  if (isLambdaEvent(text)) return { source, lambdaEvent: text };
-  // The file's bytes as they are, only encoded: parsing and re-serializing would merge duplicate keys, round
-  // numbers and drop what is not JSON, and the function would not see what the file holds.
-  return { source, lambdaEvent: JSON.stringify(snsLambdaEvent(encodeMessage(text, encoding), { messageId: stableMessageId(source) })) };
-}
-
-function isLambdaEvent(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && 'Records' in value;
-  } catch {
-    return false;
-  }
-}
 
 /** Options of {@link synthesize}. */
 export interface SynthesisOptions {

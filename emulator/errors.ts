@@ -18,9 +18,16 @@ export class BuildError extends EmulatorError {
   public override readonly name = 'BuildError';
 }
 
-/** A path given as deliveries cannot be read: the user's to fix, so the run stops with this message. */
-export class DeliveryFileError extends EmulatorError {
-  public override readonly name = 'DeliveryFileError';
+/**
+ * Bytes that are not valid UTF-8 given as a raw-JSON message: SNS carries text only. A file replay reads is then
+ * reported undelivered, by name, and the run exits 2.
+ */
+export class NotUtf8MessageError extends EmulatorError {
+  public override readonly name = 'NotUtf8MessageError';
+
+  public constructor() {
+    super('not valid UTF-8: an SNS message is text, so raw-json cannot carry these bytes (a base64 encoding delivers them as they are)');
+  }
 }
 
 /** Why DynamoDB Local could not start. */

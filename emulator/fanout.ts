@@ -4,11 +4,10 @@
  * invoke config says (MaximumRetryAttempts, same request id), then written as a Lambda on-failure record to the
  * local dead-letter files. Each function runs in execution environments of its own ({@link LocalFunction}).
  *
- * Limitation: retries wait `retryDelaysMs` (Lambda waits about 1 and 2 minutes), and there is no event age
- * limit, no throttling and no SNS delivery retry: an invocation always reaches the function.
+ * Limitation: retries wait `retryDelaysMs` of real time, each on a clock set ahead to the moment Lambda's
+ * retry (about 1 and 2 minutes later) would run at (emulator/retry-clock.ts); there is no event age limit, no
+ * throttling and no SNS delivery retry: an invocation always reaches the function.
  */
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { InvocationResult } from '../shared/types.js';
 import type { BuiltFunction } from './build.js';
 import { DeadLetterFiles } from './dead-letters.js';
@@ -22,8 +21,8 @@ export type FunctionReport =
 /** Options of {@link LocalFanOut}. */
 export interface FanOutOptions extends LocalFunctionOptions {
   /**
-   * Waits before each retry. Lambda waits about 1 and 2 minutes; the local run waits far less, long enough for
-   * a concurrent duplicate's original to finish.
+   * Real waits before each retry. Lambda waits about 1 and 2 minutes; the local run waits far less, and runs the
+   * retry on a clock set ahead to the time Lambda's retry would read (emulator/retry-clock.ts).
    */
   retryDelaysMs: readonly number[];
   /** Where on-failure records go, one `<function>.jsonl` each. */
@@ -77,23 +76,10 @@ export class LocalFanOut {
   }
 
   async #invokeAsync(target: LocalFunction, lambdaEvent: string): Promise<FunctionReport> {
-    const maxAttempts = target.fn.maximumRetryAttempts + 1;
-    const requestId = randomUUID();
-    let error: LambdaError = { errorType: 'Error', errorMessage: 'not invoked' };
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      if (attempt > 1) await sleep(this.#retryDelaysMs[attempt - 2] ?? this.#retryDelaysMs.at(-1) ?? 0);
-      const invocation = await target.invoke(lambdaEvent, requestId);
-      if (invocation.error === undefined)
-        return { function: target.fn.name, attempts: attempt, result: invocation.result as InvocationResult };
-      error = invocation.error;
-    }
-    const deadLetterFile = this.deadLetters.write(target.fn.name, {
-      requestId,
-      functionArn: target.arn,
-      attempts: maxAttempts,
-      lambdaEvent,
-      error,
-    });
-    return { function: target.fn.name, attempts: maxAttempts, error, deadLetterFile };
+    const { requestId, attempts, invocation } = await target.invokeAsync(lambdaEvent, this.#retryDelaysMs);
+    if (invocation.error === undefined) return { function: target.fn.name, attempts, result: invocation.result as InvocationResult };
+    const { error } = invocation;
+    const deadLetterFile = this.deadLetters.write(target.fn.name, { requestId, functionArn: target.arn, attempts, lambdaEvent, error });
+    return { function: target.fn.name, attempts, error, deadLetterFile };
   }
 }

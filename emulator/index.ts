@@ -19,12 +19,16 @@
 export { type Build, type BuildOptions, type BuiltFunction, buildService, openBuild, packageService, stagedService } from './build.js';
 export { bundleLikeDeploy } from './bundle.js';
 export { DeadLetterFiles, type FailedInvocation } from './dead-letters.js';
+export { type SynthesisedDelivery, type SynthesisOptions, synthesize } from './deliveries.js';
 export {
+  type DeliveryFiles,
+  type FileDelivery,
+  FileReading,
+  isSnsLambdaEvent,
   readDeliveries,
-  type SynthesisedDelivery,
-  type SynthesisOptions,
-  synthesize,
-} from './deliveries.js';
+  type UndeliveredFile,
+  UndeliveredReason,
+} from './delivery-files.js';
 export { type DynamoDBFault, type DynamoDBFaults, startDynamoDBFaults, THROTTLED_MESSAGE } from './dynamodb-faults.js';
 export {
   createIdempotencyTable,
@@ -36,12 +40,12 @@ export {
 // Errors: each means that a run could not happen.
 export {
   BuildError,
-  DeliveryFileError,
   DynamoDBLocalError,
   DynamoDBLocalFailure,
   describeError,
   EmulatorError,
   EndpointUnreachableError,
+  NotUtf8MessageError,
   networkCauseOf,
   PackagedServiceError,
 } from './errors.js';
@@ -85,4 +89,4 @@ export { progressBar } from './progress.js';
 export { renderSummary, routingLabel } from './report.js';
 export { FUNCTION_LOG_FILE, functionLogFile, type RunDeliveriesOptions, type RunOutput, runDeliveries } from './run-deliveries.js';
 export { EVENTS_DIR, renderSampleEvents, SAMPLES_DIR, samples } from './samples.js';
-export { encodeMessage, snsLambdaEvent, stableMessageId } from './sns-envelope.js';
+export { encodeMessage, snsLambdaEvent, stableMessageId, utf8Text } from './sns-envelope.js';

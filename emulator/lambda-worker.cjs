@@ -23,9 +23,24 @@ for (const stream of [process.stdout, process.stderr]) {
   };
 }
 
+// The retry clock (emulator/retry-clock.ts): a retry reads the time Lambda's retry would read, a minute or more
+// after the failed attempt, without the local run waiting that long. Every reading of the time goes through
+// `Date` (Powertools' in-progress expiry, the context's deadline, log timestamps), so `Date` reads the real time
+// plus this invocation's offset; timers are left at real speed. One invocation at a time per environment, so one
+// offset at a time.
+const RealDate = Date;
+let clockOffsetMs = 0;
+const now = () => RealDate.now() + clockOffsetMs;
+globalThis.Date = new Proxy(RealDate, {
+  construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget),
+  apply: () => new RealDate(now()).toString(),
+  get: (target, property, receiver) => (property === 'now' ? now : Reflect.get(target, property, receiver)),
+});
+
 let handler;
 
-module.exports = async function invoke({ event, requestId, invocationId, timeoutMs }) {
+module.exports = async function invoke({ event, requestId, invocationId, timeoutMs, clockOffsetMs: offset = 0 }) {
+  clockOffsetMs = offset;
   channel.postMessage({ started: invocationId });
   try {
     handler ??= require(handlerFile)[handlerExport];

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BuiltFunction } from './build.js';
+import { type RunningInvocation, waitForRetry } from './retry-clock.js';
 
 /** Settings of the local execution environments. */
 const LOCAL_FUNCTION_DEFAULTS = {
@@ -40,6 +41,15 @@ export interface LambdaError {
 /** The outcome of one invocation: what the handler returned, or the error Lambda would report. */
 export type Invocation = { result: unknown; error?: undefined } | { result?: undefined; error: LambdaError };
 
+/** What an asynchronous invocation came to after its retries. */
+export interface AsyncInvocation {
+  /** The request id, the same for every attempt, as Lambda keeps it. */
+  requestId: string;
+  attempts: number;
+  /** The last attempt's outcome. */
+  invocation: Invocation;
+}
+
 /** Options of {@link LocalFunction}. */
 export interface LocalFunctionOptions {
   /** Environment on top of the function's own. */
@@ -56,6 +66,8 @@ export class LocalFunction {
   readonly #channel: BroadcastChannel;
   /** Invocations sent to a worker that has not yet said it started them: each starts its own timeout. */
   readonly #awaitingStart = new Map<string, () => void>();
+  /** Invocations a worker has started and not finished, for the retry clock (emulator/retry-clock.ts). */
+  readonly #running = new Set<RunningInvocation>();
 
   public constructor(
     public readonly fn: BuiltFunction,
@@ -94,24 +106,61 @@ export class LocalFunction {
 
   /**
    * Runs one invocation in a free execution environment (waiting for one if all are busy); the timeout counts
-   * from the moment the handler starts, as in Lambda, not from the wait.
+   * from the moment the handler starts, as in Lambda, not from the wait. `clockOffsetMs` sets the function's clock
+   * ahead for this invocation (a retry on the retry clock, see {@link invokeAsync}).
    */
-  public async invoke(lambdaEvent: string, requestId: string): Promise<Invocation> {
+  public async invoke(lambdaEvent: string, requestId: string, { clockOffsetMs = 0 }: { clockOffsetMs?: number } = {}): Promise<Invocation> {
     const invocationId = randomUUID();
     const timeoutMs = this.fn.timeoutSeconds * 1000;
     const deadline = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let ended: () => void = () => undefined;
+    const running: RunningInvocation = { startedAt: 0, ended: new Promise<void>((resolve) => (ended = resolve)) };
     this.#awaitingStart.set(invocationId, () => {
       timer = setTimeout(() => deadline.abort(), timeoutMs);
+      running.startedAt = performance.now();
+      this.#running.add(running);
     });
     try {
-      return (await this.#pool.run({ event: lambdaEvent, requestId, invocationId, timeoutMs }, { signal: deadline.signal })) as Invocation;
+      return (await this.#pool.run(
+        { event: lambdaEvent, requestId, invocationId, timeoutMs, clockOffsetMs },
+        { signal: deadline.signal },
+      )) as Invocation;
     } catch (error) {
       return { error: this.#deathOf(error as Error & { code?: string }, requestId, deadline.signal.aborted) };
     } finally {
       clearTimeout(timer);
       this.#awaitingStart.delete(invocationId);
+      this.#running.delete(running);
+      ended();
     }
+  }
+
+  /**
+   * Runs an asynchronous invocation as Lambda does: retried while it fails, up to the function's
+   * `maximumRetryAttempts`, with the same request id. Each retry waits `realDelaysMs` and runs on the retry clock
+   * (emulator/retry-clock.ts): it reads the time AWS's retry would read, about 1 and then 3 minutes after the first
+   * attempt, so that a lock left by a failed attempt has expired as it would have in AWS.
+   */
+  public async invokeAsync(lambdaEvent: string, realDelaysMs: readonly number[]): Promise<AsyncInvocation> {
+    const maxAttempts = this.fn.maximumRetryAttempts + 1;
+    const requestId = randomUUID();
+    let clockOffsetMs = 0;
+    let invocation = await this.invoke(lambdaEvent, requestId);
+    let attempts = 1;
+    while (invocation.error !== undefined && attempts < maxAttempts) {
+      clockOffsetMs = await waitForRetry({
+        retry: attempts,
+        failedAt: performance.now(),
+        previousOffsetMs: clockOffsetMs,
+        realDelaysMs,
+        timeoutMs: this.fn.timeoutSeconds * 1000,
+        running: this.#running,
+      });
+      invocation = await this.invoke(lambdaEvent, requestId, { clockOffsetMs });
+      attempts += 1;
+    }
+    return { requestId, attempts, invocation };
   }
 
   /** Stops every worker. */

@@ -1,15 +1,17 @@
 /**
  * The command-line side of a local run, shared by `npm start` and `npm run replay`: starts the local stack,
- * delivers, prints the report, stops what it started, and gives the exit status (0 unless a delivery failed
- * after its retries or the run itself could not happen).
+ * delivers, prints the report, stops what it started, and gives the exit status: 2 when the run could not happen
+ * or a file could not be read or delivered (it wins over 1: a file left out is a gap in the run, whatever became
+ * of the others), else 1 when a delivery failed after its retries, else 0.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RoutingSettings } from '../shared/routing.js';
 import { type Build, openBuild } from './build.js';
+import type { DeliveryFiles, FileReading, UndeliveredFile } from './delivery-files.js';
 import { describeError } from './errors.js';
-import type { Delivery } from './local-stack.js';
+import type { Delivery, DeliveryResult } from './local-stack.js';
 import { startLocalStack, summarize } from './local-stack.js';
 import { progressBar } from './progress.js';
 import { renderSummary, routingLabel } from './report.js';
@@ -52,8 +54,17 @@ export interface RunDeliveriesOptions {
   routing?: Partial<RoutingSettings>;
 }
 
-/** Runs the deliveries and reports; resolves to the exit status. */
-export async function runDeliveries(deliveries: () => Delivery[], options: RunDeliveriesOptions, output: RunOutput): Promise<number> {
+/** What a run delivers: deliveries, or what files gave (deliveries, each saying how it was read, and files left out). */
+export type RunInput = readonly Delivery[] | DeliveryFiles;
+
+/** A delivery's result, with how its file was read when it came from one. */
+type ReportedResult = DeliveryResult & { read?: FileReading };
+
+/**
+ * Runs the deliveries and reports; resolves to the exit status. Files that could not be delivered are named on
+ * stderr and in the report (`undelivered` in the JSON); when nothing at all can be delivered, no stack is started.
+ */
+export async function runDeliveries(deliveries: () => RunInput, options: RunDeliveriesOptions, output: RunOutput): Promise<number> {
   const started = Date.now();
   const serviceDir = options.serviceDir ?? PROJECT_DIR;
   const logFile = functionLogFile(serviceDir);
@@ -65,7 +76,20 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
   let build: Build | undefined;
   let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
   try {
-    const toDeliver = deliveries();
+    const input = deliveries();
+    const {
+      deliveries: toDeliver,
+      undelivered,
+    }: { deliveries: ReadonlyArray<Delivery & { read?: FileReading }>; undelivered: UndeliveredFile[] } = isDeliveryFiles(input)
+      ? input
+      : { deliveries: input, undelivered: [] };
+    for (const file of undelivered) output.stderr(`not delivered: ${file.message}\n`);
+    if (toDeliver.length === 0 && undelivered.length > 0) {
+      if (options.json)
+        output.stdout(`${JSON.stringify({ results: [], undelivered, summary: { ...summarize([]), undelivered: undelivered.length } })}\n`);
+      else output.stdout(`${renderSummary(summarize([]), Date.now() - started, undefined, undefined, { results: [], undelivered })}\n`);
+      return 2;
+    }
     info(
       [
         options.endpoint ? `Using DynamoDB at ${options.endpoint}` : 'Starting DynamoDB Local (127.0.0.1, in memory)',
@@ -87,8 +111,14 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     });
     info(`Delivering ${toDeliver.length} Stream events, ${routingLabel(stack.routing)}, to ${stack.fanOut.functionNames.join(', ')}...`);
     const progress = progressBar(toDeliver.length, 'delivering');
-    const results = await stack.deliverAll(toDeliver, options.concurrency, progress.tick);
+    const delivered = await stack.deliverAll(toDeliver, options.concurrency, progress.tick);
     progress.done();
+    // Results come in input order: each is its delivery's.
+    const results: ReportedResult[] = delivered.map((result, i) => {
+      const read = toDeliver[i]?.read;
+      const { source, ...rest } = result;
+      return read === undefined ? result : { source, read, ...rest };
+    });
     const summary = summarize(results);
     const durationMs = Date.now() - started;
     const { deadLetters } = stack.fanOut;
@@ -97,13 +127,21 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
       output.stdout(
         `${JSON.stringify({
           results,
-          summary: { ...summary, routing: stack.routing?.settings ?? null, durationMs, deadLetters: { records: deadLetters.total, files } },
+          undelivered,
+          summary: {
+            ...summary,
+            routing: stack.routing?.settings ?? null,
+            undelivered: undelivered.length,
+            durationMs,
+            deadLetters: { records: deadLetters.total, files },
+          },
         })}\n`,
       );
     } else {
-      output.stdout(`${renderSummary(summary, durationMs, deadLetters, stack.routing)}\n\nFunction logs: ${logFile}\n`);
+      const filesReport = isDeliveryFiles(input) ? { results, undelivered } : undefined;
+      output.stdout(`${renderSummary(summary, durationMs, deadLetters, stack.routing, filesReport)}\n\nFunction logs: ${logFile}\n`);
     }
-    return summary.byOutcome.failed > 0 ? 1 : 0;
+    return undelivered.length > 0 ? 2 : summary.byOutcome.failed > 0 ? 1 : 0;
   } catch (error) {
     output.stderr(`error: ${describeError(error)}\n`);
     return 2;
@@ -111,4 +149,8 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     await stack?.stop();
     build?.remove();
   }
+}
+
+function isDeliveryFiles(input: RunInput): input is DeliveryFiles {
+  return !Array.isArray(input);
 }

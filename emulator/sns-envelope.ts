@@ -7,19 +7,40 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { SNSEvent } from 'aws-lambda';
 import { MessageEncoding } from '../shared/types.js';
+import { NotUtf8MessageError } from './errors.js';
 
 /** The topic ARN local deliveries carry (account 111122223333 is AWS's documentation example). */
 const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:stream-chat-events-dev-events';
 
-/** Encodes the JSON text of a Stream event as Stream would put it in the SNS message. */
-export function encodeMessage(json: string, encoding: MessageEncoding): string {
+/** Decodes UTF-8 strictly, keeping a byte-order mark: a message is text only if its bytes say so. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The bytes as text, byte-order mark kept, or undefined when they are not valid UTF-8 (never U+FFFD in their place). */
+export function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Encodes a Stream event as Stream would put it in the SNS message: its JSON text, or the bytes of a file as they
+ * are. With a base64 encoding the bytes are encoded untouched, whatever they hold, so that the function's decoder
+ * judges them (bytes that are not UTF-8 are then `invalid_utf8`, as in AWS). Raw JSON is the bytes as text: an SNS
+ * message is text, so bytes that are not valid UTF-8 cannot be one, and {@link NotUtf8MessageError} says so
+ * rather than replacing them with U+FFFD and delivering something the input does not hold.
+ */
+export function encodeMessage(event: string | Uint8Array, encoding: MessageEncoding): string {
+  const bytes = typeof event === 'string' ? Buffer.from(event, 'utf8') : event;
   switch (encoding) {
     case MessageEncoding.RawJson:
-      return json;
+      if (typeof event === 'string') return event;
+      return utf8Text(bytes) ?? throwNotUtf8();
     case MessageEncoding.Base64Json:
-      return Buffer.from(json, 'utf8').toString('base64');
+      return Buffer.from(bytes).toString('base64');
     case MessageEncoding.Base64Gzip:
-      return gzipSync(Buffer.from(json, 'utf8')).toString('base64');
+      return gzipSync(bytes).toString('base64');
   }
 }
 
@@ -64,4 +85,8 @@ export function snsLambdaEvent(
       },
     ],
   };
+}
+
+function throwNotUtf8(): never {
+  throw new NotUtf8MessageError();
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run replay -- [options] <path>...`: delivers your own events through the local fan-out, exactly as
- * `npm start` delivers the samples. See the README, "Replay your own events".
+ * `npm start` delivers the samples. Which files count and how each is read: emulator/delivery-files.ts and
+ * docs/local-run.md.
  */
 import type { RoutingMode } from '../shared/routing.js';
 import { MessageEncoding } from '../shared/types.js';
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     'Deliver your own events (files, folders, or synthetic load) through the local stack.',
     io,
   )
-    .argument('[paths...]', 'files or folders (every .json file inside, sorted)')
+    .argument('[paths...]', 'files or folders (every .json file inside, sorted; hidden ones skipped; links followed)')
     .option('--json', 'print one JSON document on stdout: {"results":[...],"summary":{...}}')
     .addOption(endpointOption())
     .addOption(
@@ -84,10 +85,14 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addHelpText(
       'after',
       `
-A file holding an SNS->Lambda event ({"Records":[...]}) is delivered as it is; any other file's bytes are
-wrapped as the SNS message Stream sends, in the chosen encoding. The build goes to .local/ (never .serverless/);
-failures after Lambda's retries are written as on-failure records to .local/dead-letters/<function>.jsonl.
-Exit status: 0, 1 if a delivery failed after its retries, 2 if the run could not happen.`,
+A file holding an SNS->Lambda event ({"Records":[{"EventSource":"aws:sns","Sns":{...}},...]}) is delivered as
+it is; any other file's bytes, as they are, are wrapped as the SNS message Stream sends, in the chosen encoding
+(raw-json cannot carry bytes that are not UTF-8: such a file is not delivered). The report says how each file was
+read, and names each file not delivered (missing, a broken link, no permission, not UTF-8 for raw-json). The build
+goes to .local/ (never .serverless/); failures after Lambda's retries are written as on-failure records to
+.local/dead-letters/<function>.jsonl. Rules in docs/local-run.md.
+Exit status: 0; 1 if a delivery failed after its retries; 2 if a file could not be read or delivered (even when a
+delivery also failed) or the run could not happen.`,
     );
   return runCommand<ReplayOptions>(command, argv, io, async (options, paths) => {
     if (options.generate === undefined && paths.length === 0)

@@ -49,8 +49,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   return runCommand<StartOptions>(command, argv, io, async (options) => {
     // Loaded once the command line is good: `--help` and misuse answer at once.
     const { readDeliveries, runDeliveries } = await import('../emulator/index.js');
-    const sampleEvents = () =>
-      readDeliveries([EVENTS], MessageEncoding.Base64Gzip).filter((delivery) => !delivery.source.includes('/samples/'));
+    const sampleEvents = () => {
+      const { deliveries, undelivered } = readDeliveries([EVENTS], MessageEncoding.Base64Gzip);
+      return { deliveries: deliveries.filter((delivery) => !delivery.source.includes('/samples/')), undelivered };
+    };
     return runDeliveries(
       sampleEvents,
       {

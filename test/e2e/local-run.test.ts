@@ -134,10 +134,11 @@ describe('npm run replay', () => {
       'bad-gzip.json': ['rejected', 'bad_gzip'],
       'empty-type.json': ['rejected', 'invalid_type'],
       'empty.json': ['rejected', 'invalid_json'],
-      'from-sqs.json': ['rejected', 'not_sns_record'],
+      // Not SNS-shaped (an SQS record, an empty Records): a bare event of its own, wrapped, with no type.
+      'from-sqs.json': ['rejected', 'missing_type'],
       'gzip-bomb.json': ['rejected', 'inflated_too_large'],
       'json-array.json': ['rejected', 'not_an_object'],
-      'no-records.json': ['rejected', 'not_one_record'],
+      'no-records.json': ['rejected', 'missing_type'],
       'no-type.json': ['rejected', 'missing_type'],
       'not-json.json': ['rejected', 'invalid_json'],
       'numeric-type.json': ['rejected', 'invalid_type'],
@@ -166,6 +167,7 @@ describe('npm run replay', () => {
     expect((JSON.parse(rawIo.out) as Report).results).toEqual([
       {
         source: 'events/samples/message.new.json',
+        read: 'wrapped',
         type: 'message.new',
         category: 'messages',
         outcome: 'processed',
@@ -180,7 +182,7 @@ describe('npm run replay', () => {
     expect(summary.byOutcome.duplicate).toBeGreaterThan(0);
   });
 
-  it('stops with status 2 naming the path when a path does not exist', async () => {
+  it('exits 2 naming the path, in the report too, when a path does not exist', async () => {
     // Prepare
     const io = capturedIo();
 
@@ -190,7 +192,11 @@ describe('npm run replay', () => {
     // Assess
     expect(code).toBe(2);
     expect(io.err).toContain('no/such/file.json');
-    expect(io.out).toBe('');
+    expect(JSON.parse(io.out)).toMatchObject({
+      results: [],
+      undelivered: [{ source: 'no/such/file.json', reason: 'missing' }],
+      summary: { deliveries: 0, undelivered: 1 },
+    });
   });
 
   it('stops with status 2 naming the endpoint, the network error and the address when DynamoDB cannot be reached', async () => {

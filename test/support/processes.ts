@@ -23,19 +23,21 @@ export interface ProcessOptions {
   timeoutMs?: number;
   /** Written to the child's stdin, which is then closed. */
   input?: string;
+  /** Run as this user (needs root): for a test of what an unprivileged user may not read. */
+  user?: { uid: number; gid: number };
 }
 
 /** Runs `file` with `args`; resolves when it ends, whatever its exit status. */
 export function runProcess(
   file: string,
   args: readonly string[],
-  { cwd, baseEnv = process.env, env = {}, timeoutMs = 240_000, input }: ProcessOptions,
+  { cwd, baseEnv = process.env, env = {}, timeoutMs = 240_000, input, user }: ProcessOptions,
 ): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       file,
       [...args],
-      { cwd, env: { ...baseEnv, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: { ...baseEnv, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, ...user },
       (error, stdout, stderr) => {
         const failure = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
         // A command that could not start at all (ENOENT) is the test's own mistake, not a run to assess.
