@@ -73,7 +73,7 @@ async function run(table: string, options: { build: Build; hooks?: WantedHook[];
     onLogLine: (_, line) => lines.push(line),
   });
   try {
-    const deliveries = readDeliveries(options.sources, MessageEncoding.Base64Gzip);
+    const { deliveries } = readDeliveries(options.sources, MessageEncoding.Base64Gzip);
     const results = await stack.deliverAll(deliveries, 2);
     return { results, lines };
   } finally {
