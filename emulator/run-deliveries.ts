@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LocalArchive } from './archive.js';
 import { type Build, openBuild } from './build.js';
 import { describeError } from './errors.js';
 import type { Delivery } from './local-stack.js';
@@ -47,6 +48,8 @@ export interface RunDeliveriesOptions {
   buildDir?: string;
   /** The idempotency table's name, instead of the one the functions are configured with. */
   tableName?: string;
+  /** Where the run archives what it delivers, as the stack's archive in S3 (default: `<service>/.local/archive`). */
+  archiveDir?: string;
 }
 
 /** Runs the deliveries and reports; resolves to the exit status. */
@@ -85,6 +88,10 @@ export async function runDeliveries(deliveries: () => Delivery[], options: RunDe
     const progress = progressBar(toDeliver.length, 'delivering');
     const results = await stack.deliverAll(toDeliver, options.concurrency, progress.tick);
     progress.done();
+    const archive = new LocalArchive(options.archiveDir ?? join(serviceDir, '.local', 'archive'), new Date(started));
+    for (const { lambdaEvent } of toDeliver) archive.add(lambdaEvent);
+    const archived = archive.write();
+    if (archived !== undefined) info(`Archived ${archive.size} SNS messages in ${relative(process.cwd(), archived)}`);
     const summary = summarize(results);
     const durationMs = Date.now() - started;
     const { deadLetters } = stack.fanOut;

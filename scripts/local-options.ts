@@ -32,3 +32,10 @@ export const portOption = () =>
     .argParser(integer({ min: 0, max: 65_535 }))
     .default(0)
     .conflicts('endpoint');
+
+/** `--archive <dir>`: where a local run archives what it delivers (as the stack's archive in S3). */
+export const archiveOption = () =>
+  new Option(
+    '--archive <dir>',
+    "archive what the run delivers in this folder, in the S3 archive's format (default: .local/archive)",
+  ).argParser((dir: string) => resolve(dir));

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { MessageEncoding } from '../shared/types.js';
 import { type CommandIo, defineCommand, isEntryPoint, processIo, runCommand } from './cli.js';
-import { buildOption, endpointOption, tableOption } from './local-options.js';
+import { archiveOption, buildOption, endpointOption, tableOption } from './local-options.js';
 
 const EVENTS = fileURLToPath(new URL('../events/', import.meta.url));
 
@@ -17,6 +17,7 @@ interface StartOptions {
   build?: string;
   endpoint?: string;
   table?: string;
+  archive?: string;
 }
 
 /** `npm start -- <argv>`; resolves to the exit status. */
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addOption(buildOption())
     .addOption(endpointOption())
     .addOption(tableOption())
+    .addOption(archiveOption())
     .addHelpText('after', '\nExit status: 0, 1 if a delivery failed after its retries, 2 if the run could not happen.');
   return runCommand<StartOptions>(command, argv, io, async (options) => {
     // Loaded once the command line is good: `--help` and misuse answer at once.
@@ -46,6 +48,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         concurrency: 1,
         ...(options.build === undefined ? {} : { buildDir: options.build }),
         ...(options.table === undefined ? {} : { tableName: options.table }),
+        ...(options.archive === undefined ? {} : { archiveDir: options.archive }),
       },
       io,
     );
