@@ -40,17 +40,25 @@ export function parseSource(from: string): ArchiveSource {
   return { kind: 's3', bucket: match[1]!, prefix };
 }
 
-/** The hour prefixes from `since` to one hour past `until`, oldest first. */
-export function hourPrefixes(prefix: string, since: Date, until: Date): string[] {
+/**
+ * The prefixes to list from `since` to one hour past `until`, oldest first: a day's prefix for a day the range
+ * covers whole, else its hours' (a month is some 30 listings, not 720).
+ */
+export function listPrefixes(prefix: string, since: Date, until: Date): string[] {
   const prefixes: string[] = [];
-  const hour = new Date(since);
-  hour.setUTCMinutes(0, 0, 0);
-  for (let at = hour.getTime(); at <= until.getTime() + S3_READ.marginMs; at += 3_600_000) {
+  const first = Math.floor(since.getTime() / HOUR_MS) * HOUR_MS;
+  const last = until.getTime() + S3_READ.marginMs;
+  for (let at = first; at <= last; ) {
     const iso = new Date(at).toISOString();
-    prefixes.push(`${prefix}dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`);
+    const wholeDay = at % DAY_MS === 0 && at + DAY_MS - HOUR_MS <= last;
+    prefixes.push(wholeDay ? `${prefix}dt=${iso.slice(0, 10)}/` : `${prefix}dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`);
+    at += wholeDay ? DAY_MS : HOUR_MS;
   }
   return prefixes;
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Every object of the folder (recursively, sorted by path), read. */
 export function* readFolder(path: string): Generator<ArchiveObject & { name: string }> {
@@ -87,7 +95,7 @@ export async function* readBucket(
     forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined,
   });
   try {
-    for (const prefix of hourPrefixes(source.prefix, range.since, range.until)) {
+    for (const prefix of listPrefixes(source.prefix, range.since, range.until)) {
       const pages = paginateListObjectsV2({ client: s3, pageSize: S3_READ.pageSize }, { Bucket: source.bucket, Prefix: prefix });
       for await (const page of pages) {
         for (const { Key } of page.Contents ?? []) {
