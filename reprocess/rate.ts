@@ -6,7 +6,6 @@
  * Hand-written rather than a token-bucket library: the whole need is "the next start is one interval after the
  * last", a few lines; p-limit (already a dependency) bounds how many are in flight.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A pacer: `await next()` before each start. */
 export interface Pacer {
@@ -14,7 +13,7 @@ export interface Pacer {
 }
 
 /** Starts at most `perSecond` each second, the first at once. */
-export function pacer(perSecond: number, now: () => number = Date.now): Pacer {
+export function pacer(perSecond: number, now: () => number = () => Date.now()): Pacer {
   const intervalMs = 1000 / perSecond;
   let nextStart = Number.NEGATIVE_INFINITY;
   return {
@@ -22,7 +21,7 @@ export function pacer(perSecond: number, now: () => number = Date.now): Pacer {
       const at = Math.max(now(), nextStart);
       nextStart = at + intervalMs;
       const wait = at - now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     },
   };
 }
