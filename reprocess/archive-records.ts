@@ -57,7 +57,7 @@ export function readArchiveObject(name: string, bytes: Uint8Array): ArchiveObjec
   try {
     text = (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1] ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8');
   } catch (error) {
-    return { events: [], unreadable: [{ source: name, reason: `not a gzip archive object (${(error as Error).message}); skipped` }] };
+    return { events: [], unreadable: [{ source: name, reason: `not a gzip archive object (${(error as Error).message})` }] };
   }
   const events: ArchivedEvent[] = [];
   const unreadable: UnreadableRecord[] = [];
@@ -79,17 +79,18 @@ function readArchivedLine(source: string, line: string): ArchivedEvent {
   try {
     value = JSON.parse(line);
   } catch {
-    throw new UnreadableArchiveRecordError('not JSON');
+    throw new UnreadableArchiveRecordError('not an SNS notification: not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UnreadableArchiveRecordError('not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UnreadableArchiveRecordError('not an SNS notification: not a JSON object');
   const notification = value as Record<string, unknown>;
   if (notification.Type !== 'Notification')
-    throw new UnreadableArchiveRecordError(`Type is ${JSON.stringify(notification.Type)}, not "Notification"`);
+    throw new UnreadableArchiveRecordError(`not an SNS notification: Type is ${JSON.stringify(notification.Type)}, not "Notification"`);
   for (const field of ['MessageId', 'TopicArn', 'Message', 'Timestamp'] as const)
-    if (typeof notification[field] !== 'string') throw new UnreadableArchiveRecordError(`no string ${field}`);
+    if (typeof notification[field] !== 'string') throw new UnreadableArchiveRecordError(`not an SNS notification: no string ${field}`);
   const publishedAt = new Date(String(notification.Timestamp));
   if (Number.isNaN(publishedAt.getTime()))
-    throw new UnreadableArchiveRecordError(`Timestamp is not a time: ${String(notification.Timestamp)}`);
+    throw new UnreadableArchiveRecordError(`not an SNS notification: Timestamp is not a time: ${String(notification.Timestamp)}`);
   let type: string;
   try {
     type = decodeSnsDelivery({ Records: [{ EventSource: 'aws:sns', Sns: notification }] }).event.type;

@@ -11,7 +11,7 @@ export class ReprocessUsageError extends Error {
 /** A line of an archive object that is not an SNS notification carrying a Stream event: reported, skipped, counted. */
 export class UnreadableArchiveRecordError extends Error {
   public constructor(reason: string) {
-    super(`not an archived SNS notification (${reason}); skipped`);
+    super(reason);
     this.name = 'UnreadableArchiveRecordError';
   }
 }

@@ -176,7 +176,7 @@ function rendered({ events, refused, unreadable, summary }: ReprocessReport): st
   for (const event of events.filter(({ outcome }) => outcome === 'failed'))
     lines.push(`failed ${event.source} ${event.type} -> ${event.target}: ${event.detail}`);
   lines.push(
-    `${summary.archived} archived events in ${summary.objects} objects: ${summary.selected} selected, ${summary.notSelected} not asked for, ${summary.refused} refused, ${summary.unreadable} unreadable lines skipped`,
+    `${summary.archived} archived events in ${summary.objects} object${summary.objects === 1 ? '' : 's'}: ${summary.selected} selected, ${summary.notSelected} not asked for, ${summary.refused} refused, ${summary.unreadable} unreadable lines skipped`,
   );
   for (const [category, types] of Object.entries(summary.byCategory))
     lines.push(
