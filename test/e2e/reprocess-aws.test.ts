@@ -5,8 +5,11 @@
  * 5xx is retried and counted, one that lasts fails the run (exit 1); what is not an archive record is reported,
  * skipped and counted; an event older than the records' lifetime is refused unless forced.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { encodeMessage } from '../../emulator/index.js';
 import { main } from '../../scripts/reprocess.js';
 import { MessageEncoding } from '../../shared/types.js';
@@ -68,6 +71,39 @@ async function reprocess(args: string[]): Promise<{ code: number; report: any; s
 }
 
 describe('npm run reprocess -- --from s3://', () => {
+  it('exits 2 naming the bucket when there is none, and writes the JSON report to --report', async () => {
+    // Prepare
+    const at = new Date(Date.now() - HOUR_MS);
+    putObject(at, 'a.gz', [notification('message.new', 'a', at), notification('member.added', 'b', at)]);
+    const since = new Date(at.getTime() - HOUR_MS).toISOString();
+    const folder = mkdtempSync(join(tmpdir(), 'reprocess-report-'));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    const reportFile = join(folder, 'report.json');
+
+    // Act
+    const missing = await reprocess(['--from', 's3://no-such-bucket', '--since', since, '--stack', STACK]);
+    const written = await reprocess([
+      '--from',
+      `s3://${BUCKET}`,
+      '--since',
+      since,
+      '--stack',
+      STACK,
+      '--category',
+      'channels',
+      '--report',
+      reportFile,
+    ]);
+
+    // Assess
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no bucket named no-such-bucket/);
+    expect(written.code, written.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(written.report);
+    expect(written.report.summary).toMatchObject({ selected: 1, notSelected: 1, sent: 1 });
+    expect(lambda.invocations.map(({ functionName }) => functionName)).toEqual([`${STACK}-channels`]);
+  });
+
   it('reads every page of the hours asked for and invokes each event on its owner, asynchronously, with streamReprocess', async () => {
     // Prepare: 30 objects in the hour two hours ago (3 pages of 10), one the hour before, one outside the range.
     const base = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS);

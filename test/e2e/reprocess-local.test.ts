@@ -70,14 +70,14 @@ describe('npm start: the local archive', () => {
 });
 
 describe('npm run reprocess -- --from <local archive>', () => {
-  it('runs nothing again without --force; --dry-run counts and runs nothing; --types sends only those', async () => {
+  it('runs nothing again without --force; --dry-run counts and runs nothing; --types selects only those', async () => {
     // Prepare
     const { byOutcome } = started.report.summary;
 
     // Act
     const plain = await again();
     const dryRun = await again('--dry-run', '--force', 'dry');
-    const typed = await again('--types', 'message.new,user.banned');
+    const typed = await again('--dry-run', '--types', 'message.new,user.banned');
 
     // Assess: every readable archived event went to its owner, which found it done.
     expect(plain.code, plain.stderr).toBe(0);
