@@ -40,9 +40,10 @@ const LOCAL_ONLY = ['endpoint', 'service', 'build', 'table'] as const;
 /** The options that go with `s3://` only. */
 const S3_ONLY = ['stack', 'functionPrefix', 'region'] as const;
 
-/** An ISO 8601 time (`2026-12-01T09:00Z`, `2026-12-01`). */
+/** An ISO 8601 time (`2026-12-01T09:00Z`, `2026-12-01`), UTC when it names no zone (as the archive's hours are). */
 function time(value: string): Date {
-  const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(Number.NaN);
+  const utc = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+  const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(utc) : new Date(Number.NaN);
   if (Number.isNaN(at.getTime())) throw new InvalidArgumentError(`expected an ISO 8601 time such as 2026-12-01T09:00:00Z, got "${value}"`);
   return at;
 }
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       '--from <source>',
       "the archive: s3://<bucket>[/<prefix>] (the stack's ArchiveBucketName output; prefix events/), or a folder in its format (.local/archive)",
     )
-    .option('--since <time>', 'events published at or after this ISO 8601 time (needed with s3://)', time)
+    .option('--since <time>', 'events published at or after this ISO 8601 time, UTC unless it says (needed with s3://)', time)
     .option('--until <time>', 'events published before this ISO 8601 time (default: now)', time)
     .option('--types <types>', 'only these event types, comma-separated', (value: string) =>
       value

@@ -2,7 +2,7 @@
  * The pure parts of `npm run reprocess`: reading archive objects, the payload and its label, which events are
  * selected or refused, the S3 prefixes listed, the pace; and the local run's archive writer read back by the reader.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +14,9 @@ import { checkLabel, REPROCESS_KEY, reprocessPayload } from '../../reprocess/pay
 import { pacer } from '../../reprocess/rate.js';
 import { selectEvents } from '../../reprocess/selection.js';
 import { listPrefixes, parseSource } from '../../reprocess/sources.js';
+import { main as reprocess } from '../../scripts/reprocess.js';
 import { MessageEncoding } from '../../shared/types.js';
+import { capturedIo } from '../support/command-io.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:stream-chat-events-prod-events';
 const NOW = new Date('2026-12-07T12:00:00.000Z');
@@ -230,5 +232,33 @@ describe('LocalArchive', () => {
       Timestamp: runAt.toISOString(),
     });
     expect(read.events[0]!.type).toBe('reaction.new');
+  });
+});
+
+describe('npm run reprocess, the command over a folder', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads --since without a zone as UTC, whatever the machine zone, and counts per category and type in a dry run', async () => {
+    // Prepare
+    dir = mkdtempSync(join(tmpdir(), 'reprocess-folder-'));
+    const lines = [
+      notification('message.new', '2026-12-07T09:59:59.999Z', 'm1'),
+      notification('member.added', '2026-12-07T10:00:00.000Z', 'm2'),
+    ];
+    writeFileSync(join(dir, 'object.gz'), gzipSync(lines.join('\n')));
+    vi.stubEnv('TZ', 'America/New_York');
+    const io = capturedIo();
+
+    // Act
+    const code = await reprocess(['--from', dir, '--since', '2026-12-07T10:00', '--dry-run', '--json'], io);
+
+    // Assess
+    expect(code, io.err).toBe(0);
+    const { summary } = JSON.parse(io.out);
+    expect(summary).toMatchObject({ selected: 1, notSelected: 1, sent: 0, byCategory: { channels: { 'member.added': 1 } } });
   });
 });
