@@ -10,6 +10,8 @@ import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeMessage, LocalArchive, snsLambdaEvent } from '../../emulator/index.js';
 import { readArchiveObject } from '../../reprocess/archive-records.js';
+import { InvokeRefusedError } from '../../reprocess/errors.js';
+import { isRetryableInvokeFailure } from '../../reprocess/invokers.js';
 import { checkLabel, REPROCESS_KEY, reprocessPayload } from '../../reprocess/payload.js';
 import { pacer } from '../../reprocess/rate.js';
 import { selectEvents } from '../../reprocess/selection.js';
@@ -260,5 +262,22 @@ describe('npm run reprocess, the command over a folder', () => {
     expect(code, io.err).toBe(0);
     const { summary } = JSON.parse(io.out);
     expect(summary).toMatchObject({ selected: 1, notSelected: 1, sent: 0, byCategory: { channels: { 'member.added': 1 } } });
+  });
+});
+
+describe('isRetryableInvokeFailure', () => {
+  const answered = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+
+  it.each([
+    ['a throttle', answered('TooManyRequestsException', 429), true],
+    ['a 5xx', answered('ServiceException', 500), true],
+    ['a 503 of any name', answered('Unknown', 503), true],
+    ['no answer (a connection refused)', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', $metadata: {} }), true],
+    ['a missing function', answered('ResourceNotFoundException', 404), false],
+    ['no permission', answered('AccessDeniedException', 403), false],
+    ['a payload too large', answered('RequestEntityTooLargeException', 413), false],
+    ['an answer that is not 202', new InvokeRefusedError('status 200'), false],
+  ] as const)('%s', (_what, error, retryable) => {
+    expect(isRetryableInvokeFailure(error)).toBe(retryable);
   });
 });
