@@ -64,6 +64,15 @@ export class LocalFanOut {
     return Promise.all(targets.map((target) => this.#invokeAsync(target, lambdaEvent)));
   }
 
+  /**
+   * Invokes one function asynchronously, as Lambda's Invoke API does with InvocationType Event (`npm run reprocess`):
+   * the same retries and on-failure record as a delivery; undefined when no function has that name.
+   */
+  public async invokeAsync(functionName: string, lambdaEvent: string): Promise<FunctionReport | undefined> {
+    const target = this.#functions.find(({ fn }) => fn.name === functionName);
+    return target === undefined ? undefined : this.#invokeAsync(target, lambdaEvent);
+  }
+
   /** The subscribed function with this ARN (qualified or not), if any. */
   public functionByArn(arn: string): LocalFunction | undefined {
     const unqualified = arn.split(':').slice(0, 7).join(':');

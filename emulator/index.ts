@@ -16,6 +16,7 @@
  */
 
 // 1. Build
+export { archivedNotification, archiveObjectKey, LocalArchive } from './archive.js';
 export { type Build, type BuildOptions, type BuiltFunction, buildService, openBuild, packageService, stagedService } from './build.js';
 export { bundleLikeDeploy } from './bundle.js';
 export { DeadLetterFiles, type FailedInvocation } from './dead-letters.js';

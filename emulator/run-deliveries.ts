@@ -8,6 +8,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RoutingSettings } from '../shared/routing.js';
+import { LocalArchive } from './archive.js';
 import { type Build, openBuild } from './build.js';
 import type { DeliveryFiles, FileReading, UndeliveredFile } from './delivery-files.js';
 import { describeError } from './errors.js';
@@ -52,6 +53,8 @@ export interface RunDeliveriesOptions {
   tableName?: string;
   /** Routing settings instead of the packaged ones (`--routing`, `--catch-all`). */
   routing?: Partial<RoutingSettings>;
+  /** Where the run archives what it delivers, as the stack's archive in S3 (default: `<service>/.local/archive`). */
+  archiveDir?: string;
 }
 
 /** What a run delivers: deliveries, or what files gave (deliveries, each saying how it was read, and files left out). */
@@ -119,6 +122,10 @@ export async function runDeliveries(deliveries: () => RunInput, options: RunDeli
       const { source, ...rest } = result;
       return read === undefined ? result : { source, read, ...rest };
     });
+    const archive = new LocalArchive(options.archiveDir ?? join(serviceDir, '.local', 'archive'), new Date(started));
+    for (const { lambdaEvent } of toDeliver) archive.add(lambdaEvent);
+    const archived = archive.write();
+    if (archived !== undefined) info(`Archived ${archive.size} SNS messages in ${relative(process.cwd(), archived)}`);
     const summary = summarize(results);
     const durationMs = Date.now() - started;
     const { deadLetters } = stack.fanOut;

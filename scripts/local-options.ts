@@ -59,3 +59,9 @@ export function routingOverrides(options: { routing?: RoutingMode; catchAll?: bo
     ...(options.catchAll === undefined ? {} : { catchAll: options.catchAll }),
   };
 }
+/** `--archive <dir>`: where a local run archives what it delivers (as the stack's archive in S3). */
+export const archiveOption = () =>
+  new Option(
+    '--archive <dir>',
+    "archive what the run delivers in this folder, in the S3 archive's format (default: .local/archive)",
+  ).argParser((dir: string) => resolve(dir));

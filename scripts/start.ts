@@ -9,6 +9,7 @@ import type { RoutingMode } from '../shared/routing.js';
 import { MessageEncoding } from '../shared/types.js';
 import { type CommandIo, defineCommand, isEntryPoint, processIo, runCommand } from './cli.js';
 import {
+  archiveOption,
   buildOption,
   catchAllOption,
   endpointOption,
@@ -28,6 +29,7 @@ interface StartOptions {
   table?: string;
   routing?: RoutingMode;
   catchAll?: boolean;
+  archive?: string;
 }
 
 /** `npm start -- <argv>`; resolves to the exit status. */
@@ -45,6 +47,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addOption(routingOption())
     .addOption(catchAllOption())
     .addOption(noCatchAllOption())
+    .addOption(archiveOption())
     .addHelpText('after', '\nExit status: 0, 1 if a delivery failed after its retries, 2 if the run could not happen.');
   return runCommand<StartOptions>(command, argv, io, async (options) => {
     // Loaded once the command line is good: `--help` and misuse answer at once.
@@ -63,6 +66,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         ...(options.build === undefined ? {} : { buildDir: options.build }),
         ...(options.table === undefined ? {} : { tableName: options.table }),
         routing: routingOverrides(options),
+        ...(options.archive === undefined ? {} : { archiveDir: options.archive }),
       },
       io,
     );

@@ -10,7 +10,7 @@ import { runProcess } from '../support/processes.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 /** The commands a user runs; bench and mutation are tools of this repository, their help is tested in-process. */
-const USER_COMMANDS = ['start', 'replay', 'soak', 'redrive', 'events'] as const;
+const USER_COMMANDS = ['start', 'replay', 'soak', 'redrive', 'reprocess', 'events'] as const;
 const tsx = (file: string, args: string[]) => runProcess(process.execPath, ['--import', 'tsx', file, ...args], { cwd: PROJECT_DIR });
 
 describe.concurrent('each command in a process of its own', () => {

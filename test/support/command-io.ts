@@ -28,6 +28,7 @@ export const COMMAND_FILES = {
   replay: 'scripts/replay.ts',
   soak: 'scripts/soak.ts',
   redrive: 'scripts/redrive.ts',
+  reprocess: 'scripts/reprocess.ts',
   events: 'scripts/generate-events.ts',
   'draw-dashboard': 'scripts/draw-dashboard.ts',
   bench: 'bench/run.ts',

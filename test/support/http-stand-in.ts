@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export interface StandInRequest {
   method: string;
   path: string;
+  /** The query string's parameters (S3's ListObjectsV2 takes its arguments there). */
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -18,7 +20,8 @@ export interface StandInRequest {
 export interface StandInAnswer {
   status: number;
   headers?: Record<string, string>;
-  body: string;
+  /** Text, or bytes (an S3 object). */
+  body: string | Buffer;
 }
 
 /** A failure to inject: answer `status` to the next request matching `when`, after applying it if `applied`. */
@@ -42,9 +45,11 @@ export async function startStandIn(
   const server = createServer(async (incoming, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const url = new URL(incoming.url ?? '/', 'http://x');
     const request = {
       method: incoming.method ?? '',
-      path: decodeURIComponent(new URL(incoming.url ?? '/', 'http://x').pathname),
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
       headers: incoming.headers,
       body: Buffer.concat(chunks).toString('utf8'),
     };

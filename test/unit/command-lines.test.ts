@@ -12,11 +12,12 @@ import { main as drawDashboard } from '../../scripts/draw-dashboard.js';
 import { main as events } from '../../scripts/generate-events.js';
 import { main as redrive } from '../../scripts/redrive.js';
 import { main as replay } from '../../scripts/replay.js';
+import { main as reprocess } from '../../scripts/reprocess.js';
 import { main as soak } from '../../scripts/soak.js';
 import { main as start } from '../../scripts/start.js';
 import { COMMAND_FILES, capturedIo } from '../support/command-io.js';
 
-const COMMANDS = { start, replay, soak, redrive, events, 'draw-dashboard': drawDashboard, bench, mutation } as const;
+const COMMANDS = { start, replay, soak, redrive, reprocess, events, 'draw-dashboard': drawDashboard, bench, mutation } as const;
 
 async function run(command: keyof typeof COMMANDS, argv: string[]) {
   const io = capturedIo();
@@ -80,6 +81,11 @@ describe('values the options do not take', () => {
     ['soak', ['--events', 'many'], 'integer'],
     ['soak', ['--failures', '1'], 'from 0 to 1 (exclusive)'],
     ['start', ['--endpoint', 'localhost'], 'http or https URL'],
+    ['reprocess', ['--from', 'x', '--since', 'yesterday'], 'ISO 8601 time'],
+    ['reprocess', ['--from', 'x', '--rate', '0'], 'from 1 to 1000'],
+    ['reprocess', ['--from', 'x', '--category', 'chat'], 'messages'],
+    ['reprocess', ['--from', 'x', '--force', 'a b'], '1 to 64 characters of A-Z'],
+    ['reprocess', ['--from', 'x', '--forse', 'a'], 'Did you mean --force'],
   ] as const)('%s %j: exits 2 naming what is allowed', async (command, argv, allowed) => {
     // Act
     const { code, err } = await run(command, [...argv]);
@@ -117,6 +123,12 @@ describe('options that do not go together', () => {
     ['redrive', ['--from', 'a.jsonl', '--queue', 'q'], 'give either --from'],
     ['redrive', ['--queue', 'q', '--build', '.'], '--build goes with --from'],
     ['redrive', ['--from', 'a.jsonl', '--region', 'eu-west-1'], '--region goes with --queue'],
+    ['reprocess', [], "'--from <source>' not specified"],
+    ['reprocess', ['--from', 's3://b', '--build', '.'], '--build goes with a folder'],
+    ['reprocess', ['--from', '.local/archive', '--stack', 's'], '--stack goes with --from s3://'],
+    ['reprocess', ['--from', 's3://b', '--stack', 's', '--function-prefix', 'p-'], 'not both'],
+    ['reprocess', ['--from', 's3://b', '--stack', 's'], 'needs --since'],
+    ['reprocess', ['--from', 's3://b', '--since', '2026-12-01'], 'needs --stack'],
   ] as const)('%s %j: exits 2 saying why', async (command, argv, why) => {
     // Act
     const { code, err } = await run(command, [...argv]);
