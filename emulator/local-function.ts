@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BuiltFunction } from './build.js';
+import { lambdaRuntimeEnvironment } from './lambda-context.cjs';
 
 /** Settings of the local execution environments. */
 const LOCAL_FUNCTION_DEFAULTS = {
@@ -80,7 +81,12 @@ export class LocalFunction {
       // The bundle is plain CommonJS: no TypeScript loader (tsx) in the environments, as in Lambda.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: Math.floor(fn.memorySizeMb * LOCAL_FUNCTION_DEFAULTS.heapShareOfMemory) },
-      env: { ...process.env, ...fn.environment, ...environment },
+      env: {
+        ...process.env,
+        ...lambdaRuntimeEnvironment({ functionName: fn.functionName, memorySizeMb: fn.memorySizeMb }),
+        ...fn.environment,
+        ...environment,
+      },
       workerData: {
         handlerFile: fn.handlerFile,
         handlerExport: fn.handlerExport,

@@ -140,10 +140,10 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
       await idempotent(key, lambdaContext, run);
     } catch (error) {
       if (run.completed && error instanceof IdempotencyUnknownError) {
-        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), completionRetry, lambdaContext, error);
+        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), completionRetry, lambdaContext, error, tableName);
         return Outcome.Processed;
       }
-      throw run.executed ? unwrapHandlerError(error) : toTransient(error);
+      throw run.executed ? unwrapHandlerError(error, tableName) : toTransient(error, tableName);
     }
     return run.executed ? Outcome.Processed : Outcome.Duplicate;
   };
@@ -155,6 +155,7 @@ async function completeWithRetries(
   retry: CompletionRetry,
   lambdaContext: Context,
   firstError: unknown,
+  tableName: string,
 ): Promise<void> {
   const started = Date.now();
   let delay = retry.firstDelayMs;
@@ -170,28 +171,37 @@ async function completeWithRetries(
     }
   }
   throw lastError instanceof IdempotencyUnknownError
-    ? toTransient(lastError)
+    ? toTransient(lastError, tableName)
     : new IdempotencyStoreUnavailableError(`the event ran but could not be recorded as done: ${(lastError as Error).message}`, {
         cause: lastError,
       });
 }
 
 /** Errors of the customer's code pass through as they are; a failing record cleanup becomes transient. */
-function unwrapHandlerError(error: unknown): unknown {
-  return error instanceof IdempotencyUnknownError ? toTransient(error) : error;
+function unwrapHandlerError(error: unknown, tableName: string): unknown {
+  return error instanceof IdempotencyUnknownError ? toTransient(error, tableName) : error;
 }
 
-function toTransient(error: unknown): unknown {
+function toTransient(error: unknown, tableName: string): unknown {
   if (error instanceof IdempotencyAlreadyInProgressError) return new EventInProgressError({ cause: error });
   if (error instanceof IdempotencyUnknownError) {
     const cause = (error as Error & { cause?: unknown }).cause;
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : error.message;
-    return new IdempotencyStoreUnavailableError(`${detail}${endpointHint()}`, { cause: error });
+    return new IdempotencyStoreUnavailableError(`${detail}${storeHint(tableName)}`, { cause: error });
   }
   return error;
 }
 
-function endpointHint(): string {
+/**
+ * Where the store was looked for, and, against a local endpoint, how to get one there: the failure a newcomer meets
+ * under `serverless invoke local` with an AWS_ENDPOINT_URL_DYNAMODB where nothing runs.
+ */
+function storeHint(tableName: string): string {
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  return endpoint ? `; DynamoDB endpoint ${endpoint}: is DynamoDB Local running there?` : '';
+  if (!endpoint) return `; table ${tableName}`;
+  return (
+    `; table ${tableName} at DynamoDB endpoint ${endpoint}: is DynamoDB Local running there, with that table? ` +
+    'Unset AWS_ENDPOINT_URL_DYNAMODB and `serverless invoke local` starts one and creates the table itself; ' +
+    `or, with DynamoDB Local running there, create the table: npm run replay -- --endpoint ${endpoint} --table ${tableName} <event file>`
+  );
 }
