@@ -20,6 +20,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
@@ -44,6 +45,11 @@ export interface IdempotencyOptions {
   dynamoDB: DynamoDBClient;
   /** How the completion write is retried (see {@link CompletionRetry}); tests shorten it. */
   completionRetry: CompletionRetry;
+  /**
+   * Where records are kept instead of the DynamoDB table: the test kit's in-memory store (testing/index.ts). Any
+   * Powertools persistence layer; `tableName` and `dynamoDB` then only name the store in error messages.
+   */
+  store: BasePersistenceLayer | undefined;
 }
 
 /**
@@ -108,13 +114,12 @@ export type IdempotentRunner = (
  * key prefix of the category it was built for.
  */
 export function createIdempotentRunner(category: Category, options: Partial<IdempotencyOptions> = {}): IdempotentRunner {
-  const { tableName, recordLifetimeSeconds, dynamoDB, completionRetry } = {
+  const { tableName, recordLifetimeSeconds, completionRetry, store } = {
     ...IDEMPOTENCY_DEFAULTS,
     ...options,
     tableName: options.tableName ?? requiredSetting('IDEMPOTENCY_TABLE'),
-    dynamoDB: options.dynamoDB ?? createDynamoDBClient(),
   };
-  const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
+  const persistenceStore = store ?? new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: options.dynamoDB ?? createDynamoDBClient() });
   const idempotent = makeIdempotent(
     async (_key: { eventKey: string }, _lambdaContext: Context, run: Run) => {
       run.executed = true;
