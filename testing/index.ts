@@ -197,15 +197,23 @@ function isLambdaEvent(event: unknown): event is SNSEvent {
   return isPlainObject(event) && 'Records' in event;
 }
 
+/** Loads under way: the local setting stays until the last one has ended (loads may run at once). */
+let loading = 0;
+let settingBefore: string | undefined;
+
 /** Imports the handler's module under the local settings (shared/configuration.ts), then puts the environment back. */
 async function loadLocally(load: Loader): Promise<{ handler: unknown }> {
-  const before = process.env.STREAM_LOCAL_RUN;
+  if (loading === 0) settingBefore = process.env.STREAM_LOCAL_RUN;
+  loading += 1;
   process.env.STREAM_LOCAL_RUN = 'true';
   try {
     return await load();
   } finally {
-    if (before === undefined) delete process.env.STREAM_LOCAL_RUN;
-    else process.env.STREAM_LOCAL_RUN = before;
+    loading -= 1;
+    if (loading === 0) {
+      if (settingBefore === undefined) delete process.env.STREAM_LOCAL_RUN;
+      else process.env.STREAM_LOCAL_RUN = settingBefore;
+    }
   }
 }
 

@@ -152,3 +152,18 @@ describe('categoryUnderTest', () => {
     }
   });
 });
+
+describe('categoryUnderTest, loading a handler module', () => {
+  it('loads modules at once under the local settings, and puts the environment back after the last', async () => {
+    // Prepare
+    const before = process.env.STREAM_LOCAL_RUN;
+    const loads = CATEGORIES.map((category) => () => import(`../../functions/${category}/handler.ts`));
+
+    // Act
+    const loaded = await Promise.all(loads.map((load) => categoryUnderTest(load)));
+
+    // Assess
+    expect(loaded.map((fn) => fn.category).sort()).toEqual([...CATEGORIES].sort());
+    expect(process.env.STREAM_LOCAL_RUN).toBe(before);
+  });
+});
