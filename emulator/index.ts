@@ -51,7 +51,7 @@ export {
   PackagedServiceError,
 } from './errors.js';
 export { type FanOutOptions, type FunctionReport, LocalFanOut } from './fanout.js';
-export { type LambdaContextOptions, lambdaContext } from './lambda-context.cjs';
+export { type LambdaContextOptions, lambdaContext, lambdaRuntimeEnvironment } from './lambda-context.cjs';
 export { type Invocation, type LambdaError, LocalFunction, type LocalFunctionOptions } from './local-function.js';
 // 2b. Routing: Stream's hooks and the stack's topics, as the routing mode makes them
 export {

@@ -26,3 +26,15 @@ exports.lambdaContext = function lambdaContext({
     succeed: () => undefined,
   };
 };
+
+// The variables the Lambda runtime sets in an execution environment that Powertools reads: `on-demand` makes
+// Logger report cold_start true on the environment's first invocation (without it Powertools assumes provisioned
+// concurrency and says false on every line), and the memory size is the function's own. Used by the local run's
+// environments and by `serverless invoke local` (template/invoke-local.ts).
+exports.lambdaRuntimeEnvironment = function lambdaRuntimeEnvironment({ functionName, memorySizeMb }) {
+  return {
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySizeMb),
+  };
+};

@@ -13,6 +13,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BuiltFunction } from './build.js';
 import { type RunningInvocation, waitForRetry } from './retry-clock.js';
+import { lambdaRuntimeEnvironment } from './lambda-context.cjs';
 
 /** Settings of the local execution environments. */
 const LOCAL_FUNCTION_DEFAULTS = {
@@ -92,7 +93,12 @@ export class LocalFunction {
       // The bundle is plain CommonJS: no TypeScript loader (tsx) in the environments, as in Lambda.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: Math.floor(fn.memorySizeMb * LOCAL_FUNCTION_DEFAULTS.heapShareOfMemory) },
-      env: { ...process.env, ...fn.environment, ...environment },
+      env: {
+        ...process.env,
+        ...lambdaRuntimeEnvironment({ functionName: fn.functionName, memorySizeMb: fn.memorySizeMb }),
+        ...fn.environment,
+        ...environment,
+      },
       workerData: {
         handlerFile: fn.handlerFile,
         handlerExport: fn.handlerExport,

@@ -33,6 +33,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
@@ -58,6 +59,12 @@ export interface IdempotencyOptions {
   dynamoDB: DynamoDBClient;
   /** How the completion write is retried (see {@link CompletionRetry}) by shared/retry.ts; tests shorten it. */
   completionRetry: CompletionRetry;
+  /**
+   * Where records are kept instead of the DynamoDB table: the test kit's in-memory store (testing/index.ts). A
+   * factory of Powertools persistence layers over one store, one layer per key prefix (a layer keeps the prefix it
+   * was configured with); `tableName` then only names the store in error messages.
+   */
+  store: (() => BasePersistenceLayer) | undefined;
 }
 
 /**
@@ -144,18 +151,19 @@ export type IdempotentRunner = (
  * prefix) are built here, and the category names the legacy records it reads.
  */
 export function createIdempotentRunner(category: Category, options: Partial<IdempotencyOptions> = {}): IdempotentRunner {
-  const { tableName, recordLifetimeSeconds, dynamoDB, completionRetry } = {
+  const { tableName, recordLifetimeSeconds, completionRetry, store } = {
     ...IDEMPOTENCY_DEFAULTS,
     ...options,
     tableName: options.tableName ?? requiredSetting('IDEMPOTENCY_TABLE'),
-    dynamoDB: options.dynamoDB ?? createDynamoDBClient(),
   };
   // Stryker disable next-line BooleanLiteral: the key is always a SHA-256 hash (StreamDelivery.eventKey), never missing
   const config = new IdempotencyConfig({ expiresAfterSeconds: recordLifetimeSeconds, throwOnNoIdempotencyKey: true });
-  const legacy = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
+  const dynamoDB = store === undefined ? (options.dynamoDB ?? createDynamoDBClient()) : undefined;
+  const persistenceLayer = () => store?.() ?? new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
+  const legacy = persistenceLayer();
   legacy.configure({ config, keyPrefix: legacyKeyPrefixOf(category) });
   const namespace = (keyPrefix: string) => {
-    const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
+    const persistenceStore = persistenceLayer();
     const idempotent = makeIdempotent(
       async (_key: { eventKey: string }, _lambdaContext: Context, run: Run) => {
         // Only reached when Powertools just created the record: the event's first sighting under this prefix.
@@ -188,7 +196,7 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
     const key = { eventKey: delivery.eventKey };
     const run: Run = {
       execute,
-      doneBefore: reprocessLabel === undefined ? () => doneUnderLegacyKey(legacy, key) : undefined,
+      doneBefore: reprocessLabel === undefined ? () => doneUnderLegacyKey(legacy, key, tableName) : undefined,
       executed: false,
       completed: false,
     };
@@ -198,10 +206,10 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
       await idempotent(key, lambdaContext, run);
     } catch (error) {
       if (run.completed && error instanceof IdempotencyUnknownError) {
-        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), completionRetry, lambdaContext, error);
+        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), completionRetry, lambdaContext, error, tableName);
         return Outcome.Processed;
       }
-      throw run.executed ? unwrapHandlerError(error) : toTransient(error);
+      throw run.executed ? unwrapHandlerError(error, tableName) : toTransient(error, tableName);
     }
     return run.executed ? Outcome.Processed : Outcome.Duplicate;
   };
@@ -212,7 +220,7 @@ export function createIdempotentRunner(category: Category, options: Partial<Idem
  * running (in progress, its lock not expired) makes this one wait for a retry, as a v3 one would; a lock that has
  * expired (its invocation timed out) or no record at all means not done.
  */
-async function doneUnderLegacyKey(legacy: DynamoDBPersistenceLayer, key: { eventKey: string }): Promise<boolean> {
+async function doneUnderLegacyKey(legacy: BasePersistenceLayer, key: { eventKey: string }, tableName: string): Promise<boolean> {
   let status: string;
   let lockExpired: boolean;
   try {
@@ -223,7 +231,7 @@ async function doneUnderLegacyKey(legacy: DynamoDBPersistenceLayer, key: { event
     if (error instanceof IdempotencyItemNotFoundError) return false;
     const cause = (error as Error & { cause?: unknown }).cause ?? error;
     throw new IdempotencyStoreUnavailableError(
-      `reading the legacy record: ${(cause as Error).name}: ${(cause as Error).message}${endpointHint()}`,
+      `reading the legacy record: ${(cause as Error).name}: ${(cause as Error).message}${storeHint(tableName)}`,
       {
         cause: error,
       },
@@ -245,6 +253,7 @@ async function completeWithRetries(
   completion: CompletionRetry,
   lambdaContext: Context,
   firstError: unknown,
+  tableName: string,
 ): Promise<void> {
   // One deadline for the helper: the sooner of the retry budget (attempts included) and the margin before Lambda's.
   const budgetEndsAt = Date.now() + completion.maxWaitMs;
@@ -262,7 +271,7 @@ async function completeWithRetries(
     // Only the helper's own errors reach here (every failure is retryable); the write's last failure is their cause.
     const lastError = (error as Error).cause ?? error;
     throw lastError instanceof IdempotencyUnknownError
-      ? toTransient(lastError)
+      ? toTransient(lastError, tableName)
       : new IdempotencyStoreUnavailableError(`the event ran but could not be recorded as done: ${(lastError as Error).message}`, {
           cause: lastError,
         });
@@ -270,21 +279,30 @@ async function completeWithRetries(
 }
 
 /** Errors of the customer's code pass through as they are; a failing record cleanup becomes transient. */
-function unwrapHandlerError(error: unknown): unknown {
-  return error instanceof IdempotencyUnknownError ? toTransient(error) : error;
+function unwrapHandlerError(error: unknown, tableName: string): unknown {
+  return error instanceof IdempotencyUnknownError ? toTransient(error, tableName) : error;
 }
 
-function toTransient(error: unknown): unknown {
+function toTransient(error: unknown, tableName: string): unknown {
   if (error instanceof IdempotencyAlreadyInProgressError) return new EventInProgressError({ cause: error });
   if (error instanceof IdempotencyUnknownError) {
     const cause = (error as Error & { cause?: unknown }).cause;
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : error.message;
-    return new IdempotencyStoreUnavailableError(`${detail}${endpointHint()}`, { cause: error });
+    return new IdempotencyStoreUnavailableError(`${detail}${storeHint(tableName)}`, { cause: error });
   }
   return error;
 }
 
-function endpointHint(): string {
+/**
+ * Where the store was looked for, and, against a local endpoint, how to get one there: the failure a newcomer meets
+ * under `serverless invoke local` with an AWS_ENDPOINT_URL_DYNAMODB where nothing runs.
+ */
+function storeHint(tableName: string): string {
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  return endpoint ? `; DynamoDB endpoint ${endpoint}: is DynamoDB Local running there?` : '';
+  if (!endpoint) return `; table ${tableName}`;
+  return (
+    `; table ${tableName} at DynamoDB endpoint ${endpoint}: is DynamoDB Local running there, with that table? ` +
+    'Unset AWS_ENDPOINT_URL_DYNAMODB and `serverless invoke local` starts one and creates the table itself; ' +
+    `or, with DynamoDB Local running there, create the table: npm run replay -- --endpoint ${endpoint} --table ${tableName} <event file>`
+  );
 }

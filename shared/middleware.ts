@@ -77,8 +77,39 @@ export function streamEventFunction<C extends Category>(
 ): MiddyfiedHandler<unknown, InvocationResult> {
   const { rejectedDeliveries, idempotency, routing } = resolveFunctionOptions(options);
   const runIdempotently = createIdempotentRunner(category, idempotency);
-  const dispatch = dispatchByType(handlers);
 
+  const fn = buildChain(category, handlers, rejectedDeliveries, runIdempotently, routing);
+  // What it was built from, for the test kit to build the same function on in-memory stores (testing/index.ts).
+  Object.defineProperty(fn, STREAM_EVENT_FUNCTION, { value: { category, handlers } satisfies StreamEventFunctionDefinition<C> });
+  return fn;
+}
+
+/** The key under which a Stream event function keeps what it was built from ({@link definitionOf}). */
+const STREAM_EVENT_FUNCTION = Symbol('streamEventFunction');
+
+/** What {@link streamEventFunction} built a function from. */
+export interface StreamEventFunctionDefinition<C extends Category = Category> {
+  category: C;
+  handlers: CategoryHandlers<C>;
+}
+
+/**
+ * The category and handlers a function returned by {@link streamEventFunction} was built from; undefined for any
+ * other value. The test kit (testing/index.ts) builds the same function again on stores of its own with them.
+ */
+export function definitionOf(fn: unknown): StreamEventFunctionDefinition | undefined {
+  if (typeof fn !== 'function') return undefined;
+  return (fn as unknown as Record<symbol, StreamEventFunctionDefinition | undefined>)[STREAM_EVENT_FUNCTION];
+}
+
+function buildChain<C extends Category>(
+  category: C,
+  handlers: CategoryHandlers<C>,
+  rejectedDeliveries: RejectedDeliveryStore,
+  runIdempotently: IdempotentRunner,
+  routing: FunctionRouting,
+): MiddyfiedHandler<unknown, InvocationResult> {
+  const dispatch = dispatchByType(handlers);
   // The chain's event type is what the handler receives, the delivery step 1 decoded; `.handler<unknown>` keeps the
   // function's own type what Lambda passes in. Steps 1-3 read the Lambda event as `unknown` and share their state
   // in request.internal (shared/middlewares/decode-delivery.ts).

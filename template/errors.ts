@@ -99,3 +99,40 @@ export class ResourceNamesTooLongError extends TemplateError {
     this.name = 'ResourceNamesTooLongError';
   }
 }
+
+/**
+ * `serverless invoke local` was given a bare Stream event (`{"type": ...}`) as the Lambda event. A function takes
+ * what SNS hands it, `{"Records": [...]}`; the bare event would be decoded as an SNS notification and rejected, and
+ * the command would end with status 0 as if it had worked.
+ */
+export class BareStreamEventError extends TemplateError {
+  public constructor(public readonly eventType: string) {
+    super(
+      `The event given to invoke local is a bare Stream event (type ${JSON.stringify(eventType)}), not what SNS hands the function. ` +
+        `Pass an SNS event instead: events/<type>.base64-gzip.json (e.g. -p events/message.new.base64-gzip.json); ` +
+        `to make one from your bare event, put it in events/samples/ and run npm run events, ` +
+        `or deliver the bare file as it is with npm run replay -- <file>, which wraps it as Stream sends it.`,
+    );
+    this.name = 'BareStreamEventError';
+  }
+}
+
+/**
+ * `serverless invoke local` was pointed at a DynamoDB (AWS_ENDPOINT_URL_DYNAMODB) where nothing answers: the
+ * function would fail on its first request, so the command stops before it runs.
+ */
+export class LocalStoreUnreachableError extends TemplateError {
+  public constructor(
+    public readonly endpoint: string,
+    public readonly tableName: string,
+    /** The network error's code (ECONNREFUSED, ENOTFOUND). */
+    public readonly code: string | undefined,
+  ) {
+    super(
+      `No DynamoDB answers at AWS_ENDPOINT_URL_DYNAMODB=${endpoint}${code === undefined ? '' : ` (${code})`}, where the function ` +
+        `would keep its idempotency table ${tableName}. Unset AWS_ENDPOINT_URL_DYNAMODB and invoke local starts DynamoDB ` +
+        'Local itself (tables kept in .local/dynamodb/), or start DynamoDB Local at that address; the table is created there if missing.',
+    );
+    this.name = 'LocalStoreUnreachableError';
+  }
+}

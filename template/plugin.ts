@@ -6,22 +6,36 @@
  *   and `EventTypes`), are pairwise disjoint and together exactly the catalog's named types (shared/routing.ts);
  * - a topic KMS key (param topicKmsKey) is given only with keys auth, and as a key ARN ({@link checkTopicKey}).
  *
+ * Around `serverless invoke local` of a category function it starts DynamoDB Local, creates the table and gives the
+ * function a Lambda context of its own (template/invoke-local.ts).
+ *
  * Limitation: without the StreamHook resource there is no list to check here; the setup checks its own on every run.
  */
 
+// Not the emulator's index, which cannot be required: template/invoke-local.ts says why.
+import { DynamoDBLocalError } from '../emulator/errors.js';
 import { RoutingListError } from '../shared/errors.js';
 import { wantedHooks } from '../shared/routing.js';
-import { ResourceNamesTooLongError, RoutingParameterError, TopicKeyError } from './errors.js';
+import {
+  BareStreamEventError,
+  LocalStoreUnreachableError,
+  ResourceNamesTooLongError,
+  RoutingParameterError,
+  TopicKeyError,
+} from './errors.js';
+import { type InvokeLocalOptions, type InvokeLocalServerless, invokeLocalHooks } from './invoke-local.js';
 import { checkResourceNames, resourceNames, type Service } from './resource-names.js';
 import { routingSettingsOf } from './routing-settings.js';
 
 /** The parts of osls's Serverless object the plugin reads. */
 interface Serverless {
-  service: Service & {
-    resources?: { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
-    custom: { topicName: string; topicEncryption?: { snsAuth?: unknown; kmsKey?: unknown } };
-  };
-  getProvider(name: 'aws'): { getStage(): string; naming: { getStackName(): string } };
+  serviceDir: string;
+  service: Service &
+    InvokeLocalServerless['service'] & {
+      resources?: { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
+      custom: { topicName: string; topicEncryption?: { snsAuth?: unknown; kmsKey?: unknown } };
+    };
+  getProvider(name: 'aws'): { getStage(): string; getRegion(): string; naming: { getStackName(): string } };
   classes: { Error: new (message: string, code: string) => Error };
 }
 
@@ -73,10 +87,23 @@ export function checkTopicKey(snsAuth: unknown, kmsKey: unknown): void {
 
 /** The template's checks, run before anything is packaged. */
 export class TemplatePlugin {
-  public readonly hooks: Record<string, () => void>;
+  public readonly hooks: Record<string, () => void | Promise<void>>;
 
-  public constructor(serverless: Serverless) {
+  public constructor(serverless: Serverless, options: InvokeLocalOptions = {}) {
+    const invokeLocal = invokeLocalHooks(serverless, options);
     this.hooks = {
+      ...Object.fromEntries(
+        Object.entries(invokeLocal).map(([event, hook]) => [
+          event,
+          async () => {
+            try {
+              await hook();
+            } catch (error) {
+              throw invokeLocalError(serverless, error);
+            }
+          },
+        ]),
+      ),
       'before:package:cleanup': () => {
         const provider = serverless.getProvider('aws');
         const stackName = provider.naming.getStackName();
@@ -97,4 +124,15 @@ export class TemplatePlugin {
       },
     };
   }
+}
+
+/**
+ * An error of the invoke-local hooks as osls prints its own: the message alone, no stack trace, exit status 1. The
+ * emulator's errors (Java missing, DynamoDB Local not starting, an endpoint not answering) say what to do already.
+ */
+function invokeLocalError(serverless: Serverless, error: unknown): unknown {
+  if (error instanceof BareStreamEventError) return new serverless.classes.Error(error.message, 'INVOKE_LOCAL_BARE_STREAM_EVENT');
+  if (error instanceof DynamoDBLocalError) return new serverless.classes.Error(error.message, `INVOKE_LOCAL_DYNAMODB_${error.code}`);
+  if (error instanceof LocalStoreUnreachableError) return new serverless.classes.Error(error.message, 'INVOKE_LOCAL_DYNAMODB_UNREACHABLE');
+  return error;
 }

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeMessage, lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
+import { CATEGORIES, categoryOf } from '../../shared/catalog.js';
 import { RejectionReason } from '../../shared/errors.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { flushSkippedCounts, logger } from '../../shared/observability.js';
@@ -33,16 +34,16 @@ afterEach(() => {
 describe('category guard', () => {
   it('hands each sample to exactly one function, the owner of its type', async () => {
     // Prepare
-    const categories = ['messages', 'channels', 'users', 'moderation', 'other'] as const;
-    const functions = await Promise.all(categories.map((category) => testFunction(category)));
+    const functions = await Promise.all(CATEGORIES.map((category) => testFunction(category)));
     const delivery = snsLambdaEvent(encodeMessage(sampleJson('user.banned'), MessageEncoding.Base64Gzip), { messageId: 'b' });
+    const owner = categoryOf('user.banned');
 
     // Act
     const results = await Promise.all(functions.map((fn) => fn.invoke(delivery)));
 
     // Assess
-    expect(results.map((result) => result.outcome)).toEqual(['skipped', 'skipped', 'skipped', 'processed', 'skipped']);
-    expect(functions.map((fn) => fn.runs.length)).toEqual([0, 0, 0, 1, 0]);
+    expect(results.map((result) => result.outcome)).toEqual(CATEGORIES.map((c) => (c === owner ? 'processed' : 'skipped')));
+    expect(functions.map((fn) => fn.runs.length)).toEqual(CATEGORIES.map((c) => (c === owner ? 1 : 0)));
   });
 
   it('gives custom and unknown types to other', async () => {
@@ -153,8 +154,8 @@ describe('poison deliveries', () => {
 
   it('are kept by the owner of the type their first bytes name, whatever breaks after them', async () => {
     // Prepare
-    const categories = ['messages', 'channels', 'users', 'moderation', 'other'] as const;
-    const functions = await Promise.all(categories.map((category) => testFunction(category)));
+    const functions = await Promise.all(CATEGORIES.map((category) => testFunction(category)));
+    const owner = categoryOf('message.new');
     const deliveries = {
       truncated: snsLambdaEvent('{"type":"message.new","text":"cut her', { messageId: 't' }),
       twoTypes: snsLambdaEvent('{"type":"message.new","text":"x","type":"user.banned"}', { messageId: 'd' }),
@@ -170,10 +171,10 @@ describe('poison deliveries', () => {
 
     // Assess
     expect(outcomes).toEqual({
-      truncated: ['rejected:invalid_json', 'skipped', 'skipped', 'skipped', 'skipped'],
-      twoTypes: ['rejected:conflicting_type', 'skipped', 'skipped', 'skipped', 'skipped'],
+      truncated: CATEGORIES.map((c) => (c === owner ? 'rejected:invalid_json' : 'skipped')),
+      twoTypes: CATEGORIES.map((c) => (c === owner ? 'rejected:conflicting_type' : 'skipped')),
     });
-    expect(functions.map((fn) => fn.runs.length)).toEqual([0, 0, 0, 0, 0]);
+    expect(functions.map((fn) => fn.runs.length)).toEqual(CATEGORIES.map(() => 0));
   });
 
   it('fail the invocation when they cannot be kept, so that Lambda retries instead of dropping them', async () => {

@@ -1,15 +1,20 @@
 /**
- * Adding a category is a catalog entry and a handler file: in a copy of the project where only those two change,
- * the real `serverless package` (default routing, per-category) produces the new category's function, its own
- * topic with its policy and alarms, its subscription there, dead-letter queue, alarm, role and invoke
- * configuration, and the hook waits for them. The copy is packaged at the longest stage the
- * names check lets through, so the longest function name is exactly Lambda's limit.
+ * Adding a category as docs/add-code.md says, on a copy of the project: a catalog entry that takes the `export.*`
+ * types from `other`, a handler file, and the handler `other` had for one of them moved into it. The copy then
+ * type-checks (the real `tsc`), and the ownership property holds on its own catalog and chains: every delivery has
+ * exactly one owner, the category its catalog names. The real `serverless package` (default routing, per-category)
+ * produces the new category's function, its own topic with its policy and alarms, its subscription there,
+ * dead-letter queue, alarm, role and invoke configuration, and the hook waits for them. The copy is packaged at the
+ * longest stage the names check lets through, so the longest function name is exactly Lambda's limit.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fc } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATEGORIES } from '../../shared/catalog.js';
-import { copyProject, serverless } from '../support/serverless-cli.js';
+import { CATEGORIES, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
+import { lambdaEvent } from '../property/deliveries.js';
+import { runProcess } from '../support/processes.js';
+import { copyProject, PROJECT_DIR, serverless } from '../support/serverless-cli.js';
 
 type Resource = {
   Type: string;
@@ -19,8 +24,16 @@ type Resource = {
   UpdateReplacePolicy?: string;
 };
 
-const NEW_CATEGORY = 'reminders';
-const MOVED_TYPES = ['reminder.created', 'reminder.updated', 'reminder.deleted', 'notification.reminder_due'];
+const NEW_CATEGORY = 'exports';
+// Every export type `other` owns today, read from the catalog.
+const MOVED_TYPES = Object.entries(EVENT_TYPE_CATEGORY)
+  .filter(([type, category]) => type.startsWith('export.') && category === 'other')
+  .map(([type]) => type);
+/** The handler `other` has for one of the moved types: step 3 moves it into the new category's file. */
+const MOVED_HANDLER = `  'export.channels.success': async (event, { logger }) => {
+    logger.info('Channel export ready', { taskId: (event as { task_id?: string }).task_id });
+  },
+`;
 const SERVICE = 'stream-chat-events';
 // Lambda allows 64 characters in `<service>-<stage>-<function>`; the longest function name decides.
 const STAGE = 's'.repeat(64 - `${SERVICE}--`.length - Math.max(...[...CATEGORIES, NEW_CATEGORY, 'setup'].map((name) => name.length)));
@@ -29,7 +42,7 @@ let project: ReturnType<typeof copyProject>;
 let resources: Record<string, Resource>;
 let packageDir: string;
 
-/** The catalog with one more category, owning the reminder types that `other` owned. */
+/** The catalog with one more category, owning the export types that `other` owned. */
 function withNewCategory(catalog: string): string {
   const [before, after] = catalog.split("  other: 'other',\n");
   if (after === undefined) throw new Error("shared/catalog.ts no longer lists `other: 'other',` in Category: update this test's edit");
@@ -42,10 +55,20 @@ function withNewCategory(catalog: string): string {
   return edited;
 }
 
+let typeCheck: Awaited<ReturnType<typeof runProcess>>;
+
 beforeAll(async () => {
   project = copyProject();
+  // 1. The catalog.
   const catalogFile = join(project.dir, 'shared', 'catalog.ts');
   writeFileSync(catalogFile, withNewCategory(readFileSync(catalogFile, 'utf8')));
+  // 3. The handler of the category that gave the types up, without the handler it had for one of them...
+  const otherFile = join(project.dir, 'functions', 'other', 'handler.ts');
+  const other = readFileSync(otherFile, 'utf8');
+  if (!other.includes(MOVED_HANDLER))
+    throw new Error('functions/other/handler.ts no longer has the export handler this test moves: update it');
+  writeFileSync(otherFile, other.replace(MOVED_HANDLER, ''));
+  // 2. ...which goes into the new category's handler file.
   mkdirSync(join(project.dir, 'functions', NEW_CATEGORY));
   writeFileSync(
     join(project.dir, 'functions', NEW_CATEGORY, 'handler.ts'),
@@ -53,37 +76,82 @@ beforeAll(async () => {
       "import { streamEventFunction } from '../../shared/middleware.js';",
       '',
       `export const handler = streamEventFunction('${NEW_CATEGORY}', {`,
-      "  fallback: async (event, { logger }) => logger.info('Reminder', { eventType: event.type }),",
+      MOVED_HANDLER.trimEnd(),
+      "  fallback: async (event, { logger }) => logger.info('Export', { eventType: event.type }),",
       '});',
       '',
     ].join('\n'),
   );
-  packageDir = join(project.dir, 'packaged');
-  await serverless(['package', '--stage', STAGE, '--package', packageDir], { projectDir: project.dir });
-  resources = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  // 4. npm test: the type check, and the package.
+  [typeCheck] = await Promise.all([
+    runProcess(join(PROJECT_DIR, 'node_modules/.bin/tsc'), ['--noEmit', '-p', project.dir], { cwd: project.dir, timeoutMs: 180_000 }),
+    (async () => {
+      packageDir = join(project.dir, 'packaged');
+      await serverless(['package', '--stage', STAGE, '--package', packageDir], { projectDir: project.dir });
+      resources = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+    })(),
+  ]);
 }, 240_000);
 
 afterAll(() => project?.remove());
 
-describe('adding a category: catalog entry and handler file only', () => {
+describe('adding a category: the steps of docs/add-code.md', () => {
+  it('type-checks, the moved handler in its new file', () => {
+    // Assess
+    expect(typeCheck.code, typeCheck.stdout).toBe(0);
+  });
+
+  it('gives every delivery exactly one owner, the category of the copy’s catalog, on the copy’s own chains', async () => {
+    // Prepare
+    const kit = (await import(join(project.dir, 'testing', 'index.ts'))) as typeof import('../../testing/index.js');
+    const catalog = (await import(join(project.dir, 'shared', 'catalog.ts'))) as typeof import('../../shared/catalog.js');
+    const functions = await Promise.all(
+      (catalog.CATEGORIES as readonly string[]).map((category) =>
+        kit.categoryUnderTest(() => import(join(project.dir, 'functions', category, 'handler.ts'))),
+      ),
+    );
+
+    // Act
+    const owners: Array<{ type: string | null; owners: string[] }> = [];
+    await fc.assert(
+      fc.asyncProperty(lambdaEvent, async (event) => {
+        const delivered = await Promise.all(
+          functions.map(async (fn) => ({ category: fn.category, ...(await fn.deliver(event as never)) })),
+        );
+        const owning = delivered.filter(({ outcome }) => outcome !== 'skipped');
+        owners.push({ type: owning[0]?.result?.type ?? null, owners: owning.map(({ category }) => category) });
+        return owning.length === 1;
+      }),
+      { numRuns: 200 },
+    );
+    const exported = kit.snsDelivery(kit.streamEvent('export.users.success' as never));
+    const exportOwners = (
+      await Promise.all(functions.map(async (fn) => ({ category: fn.category, ...(await fn.deliver(exported)) })))
+    ).filter(({ outcome }) => outcome !== 'skipped');
+
+    // Assess
+    for (const { type, owners: found } of owners) if (type !== null) expect(found).toEqual([catalog.categoryOf(type)]);
+    expect(exportOwners.map(({ category, outcome }) => [category, outcome])).toEqual([[NEW_CATEGORY, 'processed']]);
+  });
+
   it('builds its function on its handler, on nodejs24.x, with its own role, zipped', () => {
     // Act
-    const fn = resources.RemindersLambdaFunction!;
+    const fn = resources.ExportsLambdaFunction!;
 
     // Assess
     expect(fn.Properties).toMatchObject({
       Handler: `functions/${NEW_CATEGORY}/handler.handler`,
       FunctionName: `${SERVICE}-${STAGE}-${NEW_CATEGORY}`,
       Runtime: 'nodejs24.x',
-      Role: { 'Fn::GetAtt': ['RemindersRole', 'Arn'] },
+      Role: { 'Fn::GetAtt': ['ExportsRole', 'Arn'] },
     });
     expect(readFileSync(join(packageDir, `${NEW_CATEGORY}.zip`)).length).toBeGreaterThan(0);
   });
 
   it('gives it a topic of its own, with the policy and alarms of every topic', () => {
     // Act
-    const topic = resources.RemindersEventsTopic!;
-    const policy = resources.RemindersEventsTopicPolicy!;
+    const topic = resources.ExportsEventsTopic!;
+    const policy = resources.ExportsEventsTopicPolicy!;
     const alarmed = Object.values(resources)
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Namespace === 'AWS/SNS')
       .filter((r) => r.Properties.Dimensions[0].Value === `${SERVICE}-${STAGE}-events-${NEW_CATEGORY}`)
@@ -94,31 +162,31 @@ describe('adding a category: catalog entry and handler file only', () => {
       TopicName: `${SERVICE}-${STAGE}-events-${NEW_CATEGORY}`,
       KmsMasterKeyId: { 'Fn::If': ['TopicEncrypted', '', { Ref: 'AWS::NoValue' }] },
     });
-    expect(policy.Properties.Topics).toEqual([{ Ref: 'RemindersEventsTopic' }]);
+    expect(policy.Properties.Topics).toEqual([{ Ref: 'ExportsEventsTopic' }]);
     expect(alarmed.sort()).toEqual(['NumberOfNotificationsFailed', 'NumberOfNotificationsFailedToRedriveToDlq']);
   });
 
   it('subscribes it to its own topic, with SNS allowed to invoke it and to redrive to its dead-letter queue', () => {
     // Act
-    const subscription = resources.RemindersSnsSubscriptionRemindersEvents!;
-    const permission = resources.RemindersLambdaPermissionRemindersEventsSNS!;
+    const subscription = resources.ExportsSnsSubscriptionExportsEvents!;
+    const permission = resources.ExportsLambdaPermissionExportsEventsSNS!;
 
     // Assess
     expect(subscription.Properties).toMatchObject({
       Protocol: 'lambda',
-      TopicArn: { Ref: 'RemindersEventsTopic' },
-      Endpoint: { 'Fn::GetAtt': ['RemindersLambdaFunction', 'Arn'] },
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['RemindersDeadLetterQueue', 'Arn'] } },
+      TopicArn: { Ref: 'ExportsEventsTopic' },
+      Endpoint: { 'Fn::GetAtt': ['ExportsLambdaFunction', 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['ExportsDeadLetterQueue', 'Arn'] } },
     });
-    expect(permission.Properties).toMatchObject({ Principal: 'sns.amazonaws.com', SourceArn: { Ref: 'RemindersEventsTopic' } });
-    expect(resources.StreamEventsToRemindersDLQPolicy?.Type).toBe('AWS::SQS::QueuePolicy');
+    expect(permission.Properties).toMatchObject({ Principal: 'sns.amazonaws.com', SourceArn: { Ref: 'ExportsEventsTopic' } });
+    expect(resources.StreamEventsToExportsDLQPolicy?.Type).toBe('AWS::SQS::QueuePolicy');
   });
 
   it('gives it a retained dead-letter queue, an alarm on it, and two retries before it', () => {
     // Act
-    const queue = resources.RemindersDeadLetterQueue!;
-    const alarm = resources.RemindersDeadLetterAlarm!;
-    const invokeConfig = resources.RemindersLambdaEvConf!;
+    const queue = resources.ExportsDeadLetterQueue!;
+    const alarm = resources.ExportsDeadLetterAlarm!;
+    const invokeConfig = resources.ExportsLambdaEvConf!;
 
     // Assess
     expect(queue).toMatchObject({
@@ -128,19 +196,19 @@ describe('adding a category: catalog entry and handler file only', () => {
     });
     expect(alarm.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: `${SERVICE}-${STAGE}-${NEW_CATEGORY}-dlq` }]);
     expect(invokeConfig.Properties).toMatchObject({
-      FunctionName: { Ref: 'RemindersLambdaFunction' },
+      FunctionName: { Ref: 'ExportsLambdaFunction' },
       MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['RemindersDeadLetterQueue', 'Arn'] } } },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ExportsDeadLetterQueue', 'Arn'] } } },
     });
   });
 
   it('gives its role its own log group and dead-letter queue, and nothing of another category', () => {
     // Act
-    const statements = resources.RemindersRole!.Properties.Policies[0].PolicyDocument.Statement;
+    const statements = resources.ExportsRole!.Properties.Policies[0].PolicyDocument.Statement;
 
     // Assess
     expect(statements[0].Resource['Fn::Sub']).toMatch(new RegExp(`/aws/lambda/${SERVICE}-${STAGE}-${NEW_CATEGORY}:\\*$`));
-    expect(statements[3].Resource).toEqual({ 'Fn::GetAtt': ['RemindersDeadLetterQueue', 'Arn'] });
+    expect(statements[3].Resource).toEqual({ 'Fn::GetAtt': ['ExportsDeadLetterQueue', 'Arn'] });
     expect(JSON.stringify(statements)).not.toMatch(new RegExp(CATEGORIES.join('|'), 'i'));
   });
 
@@ -151,11 +219,11 @@ describe('adding a category: catalog entry and handler file only', () => {
     // Assess
     expect(dependsOn).toEqual(
       expect.arrayContaining([
-        'RemindersEventsTopicPolicy',
-        'RemindersSnsSubscriptionRemindersEvents',
-        'RemindersLambdaPermissionRemindersEventsSNS',
-        'RemindersLambdaEvConf',
-        'StreamEventsToRemindersDLQPolicy',
+        'ExportsEventsTopicPolicy',
+        'ExportsSnsSubscriptionExportsEvents',
+        'ExportsLambdaPermissionExportsEventsSNS',
+        'ExportsLambdaEvConf',
+        'StreamEventsToExportsDLQPolicy',
       ]),
     );
   });

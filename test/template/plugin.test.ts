@@ -20,12 +20,15 @@ class ServerlessError extends Error {
 /** osls's Serverless object, as far as the plugin reads it, with the hook's custom resource properties. */
 function serverlessWith(hookProperties: Record<string, unknown>, topicEncryption = { snsAuth: 'resource', kmsKey: '' }) {
   return {
+    serviceDir: '/nowhere',
     service: {
+      provider: {},
+      getFunction: (name: string) => ({ name: `svc-dev-${name}` }),
       functions: { messages: { name: 'svc-dev-messages' } },
       resources: { Resources: { StreamHook: { Type: 'Custom::StreamSnsHook', Properties: hookProperties } } },
       custom: { topicName: 'svc-dev-events', topicEncryption },
     },
-    getProvider: () => ({ getStage: () => 'dev', naming: { getStackName: () => 'svc-dev' } }),
+    getProvider: () => ({ getStage: () => 'dev', getRegion: () => 'us-east-1', naming: { getStackName: () => 'svc-dev' } }),
     classes: { Error: ServerlessError },
   };
 }

@@ -341,7 +341,7 @@ describe('serverless invoke local', () => {
     expect(foreign.stdout).toMatch(/"outcome": "skipped"/);
   });
 
-  it('says clearly that no DynamoDB is reachable', async () => {
+  it('says clearly that no DynamoDB is reachable at the endpoint given, naming it and the table', async () => {
     // Prepare
     const env = { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' };
 
@@ -352,7 +352,8 @@ describe('serverless invoke local', () => {
     );
 
     // Assess
-    expect(failure?.stdout).toMatch(/IdempotencyStoreUnavailableError/);
-    expect(failure?.stdout).toMatch(/is DynamoDB Local running there\?/);
+    expect(failure?.stdout).toContain('AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:9 (ECONNREFUSED)');
+    expect(failure?.stdout).toContain('stream-chat-events-dev-idempotency');
+    expect(failure?.stdout).toMatch(/Unset AWS_ENDPOINT_URL_DYNAMODB and invoke local starts DynamoDB Local/);
   });
 });
