@@ -164,6 +164,8 @@ export async function runSetup(
       return run.afterWrites(async () => run.report(hooks, settled, await run.checkTopics(wanted, keys), first));
     }
     case SetupAction.Remove: {
+      // Remove takes away every hook with one of the stack's ids, whatever the mode: it plans none.
+      run.planned = [];
       const isOursToRemove = (hook: EventHook) => stackIds.includes(hook.id!);
       const hooks = await run.read(isOursToRemove);
       const settled = await run.settle(isOursToRemove, (current) => planRemove(current, stackIds));
