@@ -191,6 +191,10 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
       if (!Object.values(SetupAction).includes(action)) {
         throw new SetupConfigurationError(`action must be one of ${Object.values(SetupAction).join(', ')}, not "${String(action)}"`);
       }
+      if (action === SetupAction.Sync && process.env.STREAM_REGISTER_HOOK === 'false') {
+        // The operator manages the hooks (registerHookOnDeploy false): the schedule must not write them either.
+        return { action, leftAlone: leftAlone(topicArnFromContext(context)) };
+      }
       const settings = await settingsFor(topicArnFromContext(context), process.env.STREAM_SNS_AUTH ?? 'resource', {
         routing: process.env.STREAM_ROUTING ?? ROUTING_DEFAULTS.mode,
         catchAll: process.env.STREAM_CATCH_ALL ?? String(ROUTING_DEFAULTS.catchAll),

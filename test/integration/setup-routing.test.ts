@@ -337,6 +337,31 @@ describe('setup routing: catchAll false and the hourly sync', () => {
   });
 });
 
+describe('setup routing: the sync leaves Stream alone', () => {
+  it('when registerHookOnDeploy is false (STREAM_REGISTER_HOOK), the scheduled sync reads and writes nothing', async () => {
+    // Prepare
+    const handler = createSetupHandler({
+      streamCredentials: async () => credentials,
+      options: options(),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    vi.stubEnv('STREAM_TOPIC_NAME', TOPIC_NAME);
+    vi.stubEnv('STREAM_CATCH_ALL', 'false');
+    vi.stubEnv('STREAM_REGISTER_HOOK', 'false');
+
+    // Act
+    const answer = await handler(
+      { action: 'sync' },
+      lambdaContext({ functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:setup' }),
+    );
+    vi.unstubAllEnvs();
+
+    // Assess
+    expect(answer).toMatchObject({ action: 'sync', leftAlone: expect.stringMatching(/registerHookOnDeploy is false/) });
+    expect(stream.requests).toEqual([]);
+  });
+});
+
 describe('setup routing: the custom resource', () => {
   let responses: ResponseUrl;
   beforeEach(async () => {
