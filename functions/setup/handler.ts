@@ -29,7 +29,7 @@ import { answerCustomResource, type CustomResourceOutcome, isCustomResourceEvent
 import { DEADLINES, type Deadline, deadlineAfter } from './deadlines.js';
 import { HooksNotAdoptableError, SetupConfigurationError, SetupError } from './errors.js';
 import { type HookPlan, type HookSettings, stackHookIds } from './hook-plan.js';
-import { dataOf, fitsPhysicalId, type HookRecord, physicalIdOf, recordOf } from './hook-record.js';
+import { dataOf, fitsPhysicalId, type HookRecord, physicalIdOf, recordedAdoptions, recordOf } from './hook-record.js';
 import { SecretScrubber } from './scrubber.js';
 import type { SetupOptions, SetupWait, StreamCredentials } from './stream-app.js';
 import { assertCheckPassed, runSetup, SetupAction, type SetupReport, undoSetup } from './stream-hook.js';
@@ -155,14 +155,14 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
               beforeFirstWrite: continuing
                 ? undefined
                 : (plan) => {
-                    adoptable(plan, topicArn);
-                    adopted = plan.adopted;
+                    adopted = recordedAdoptions(plan);
+                    adoptable(plan, adopted, topicArn);
                     if (event.RequestType === 'Create') failureId = physicalIdOf({ topicArn, created: [], adopted });
                   },
             }),
           );
           assertCheckPassed(report, settings.authType);
-          const record: HookRecord = continuing ? previous : { topicArn, created: report.written.created, adopted: report.adopted };
+          const record: HookRecord = continuing ? previous : { topicArn, created: report.written.created, adopted: adopted ?? [] };
           const physicalResourceId = continuing ? previousId! : physicalIdOf(record);
           return {
             physicalResourceId,
@@ -244,7 +244,7 @@ export const handler = createSetupHandler({});
  * Refuses, before any write, a first apply whose undo could not put back what was there: several hooks for the topic
  * (all but one would be deleted, their credentials lost), or a record too large for the physical id.
  */
-function adoptable(plan: HookPlan, topicArn: string): void {
+function adoptable(plan: HookPlan, adopted: HookPlan['adopted'], topicArn: string): void {
   if (plan.duplicateIds.length > 0) {
     throw new HooksNotAdoptableError(
       `Stream's app already holds ${plan.duplicateIds.length + 1} hooks for ${topicArn} (${[...plan.adopted.map(({ id }) => id), ...plan.duplicateIds].join(', ')}). ` +
@@ -252,7 +252,7 @@ function adoptable(plan: HookPlan, topicArn: string): void {
         `(npm run setup -- --topic-arn ${topicArn} does), then deploy again.`,
     );
   }
-  if (!fitsPhysicalId({ topicArn, created: stackHookIds(topicArn), adopted: plan.adopted })) {
+  if (!fitsPhysicalId({ topicArn, created: stackHookIds(topicArn), adopted })) {
     throw new HooksNotAdoptableError(
       `the settings of the hooks already there for ${topicArn} (${plan.adopted.map(({ id }) => id).join(', ')}) are too long to record in the stack ` +
         '(1 KB), so a rollback could not put them back. Remove them or shorten their event types, then deploy again.',

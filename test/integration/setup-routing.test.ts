@@ -398,6 +398,22 @@ describe('setup routing: the custom resource', () => {
     expect(JSON.stringify(stream.hooks)).toBe(JSON.stringify(HOOKS_OF_OTHERS));
   });
 
+  it('a Create after npm run setup in per-category mode adopts the five hooks within the 1 KB record, and its Delete leaves them', async () => {
+    // Prepare
+    await runSetup('apply', perCategory, credentials, options());
+    const before = JSON.stringify(stream.hooks);
+
+    // Act
+    await handler()(request('Create', {}), lambdaContext());
+    await handler()(request('Delete', {}, responses.answers[0]!.PhysicalResourceId), lambdaContext());
+
+    // Assess
+    expect(responses.answers[0]).toMatchObject({ Status: 'SUCCESS', Data: { Created: '' } });
+    expect(responses.answers[0]!.Data.Adopted.split(',').sort()).toEqual([TOPIC, ...NAMED.map(topicOf)].map(hookIdFor).sort());
+    expect(Buffer.byteLength(responses.answers[0]!.PhysicalResourceId)).toBeLessThanOrEqual(1024);
+    expect(JSON.stringify(stream.hooks)).toBe(before);
+  });
+
   it('answers FAILED, naming the value, for a Routing the template does not know', async () => {
     // Act
     await handler()(request('Create', { Routing: 'by-magic' }), lambdaContext());
