@@ -17,11 +17,14 @@ import { SecretScrubber } from '../functions/setup/scrubber.js';
 import { checkedBaseUrl, SDK_URL_VARIABLES, type SetupWait } from '../functions/setup/stream-app.js';
 import { assertCheckPassed, runSetup, SetupAction, type SetupReport } from '../functions/setup/stream-hook.js';
 import { parseTopicArn } from '../functions/setup/topic-arn.js';
+import { ROUTING_DEFAULTS, RoutingMode } from '../shared/routing.js';
 import { type CommandIo, defineCommand, ExitStatus, integer, Option, processIo, runCommand, UsageError } from './cli.js';
 
 interface SetupFlags {
   topicArn: string;
   auth: HookSettings['authType'];
+  routing: HookSettings['routing'];
+  catchAll: 'true' | 'false';
   eventTypes: string;
   dryRun?: boolean;
   check?: boolean;
@@ -43,8 +46,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   ]);
   const command = defineCommand(
     'npm run setup --',
-    "Registers this stack's SNS hook in your Stream app (or updates it), then runs Stream's SNS check. Other hooks are " +
-      "never written. Our hook's id is derived from the topic ARN, so running it again, or after a failure, is safe.",
+    "Registers this stack's SNS hooks in your Stream app (or updates them), then runs Stream's SNS check on each topic. " +
+      'Per-category routing writes one hook per named category, on a topic whose ARN follows from the events topic, and ' +
+      "the catch-all on the events topic. Other hooks are never written. Each hook's id is derived from its topic ARN, " +
+      'so running it again, or after a failure, is safe.',
     io,
   )
     .requiredOption('--topic-arn <arn>', "the stack's events topic (output StreamEventsTopicArn)")
@@ -53,10 +58,31 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         .choices(['resource', 'keys'])
         .default('resource'),
     )
-    .option('--event-types <a,b>', 'event types to send; default every event, including types Stream adds later', '')
-    .addOption(new Option('--dry-run', 'print the hooks before and after, write nothing').conflicts(['check', 'remove']))
+    .addOption(
+      new Option('--routing <mode>', 'one hook and topic per named category plus the catch-all, or one hook on the events topic')
+        .choices(Object.values(RoutingMode))
+        .default(ROUTING_DEFAULTS.mode),
+    )
+    .addOption(
+      new Option(
+        '--catch-all <on>',
+        "per-category: the events topic's hook takes every type (true), or lists the other types and those Stream adds (false)",
+      )
+        .choices(['true', 'false'])
+        .default(String(ROUTING_DEFAULTS.catchAll)),
+    )
+    .option('--event-types <a,b>', 'event types to send (narrows every hook); default every event, including types Stream adds later', '')
+    .addOption(
+      new Option(
+        '--dry-run',
+        'print every hook the mode wants with its topic ARN, and the hooks before and after; write nothing',
+      ).conflicts(['check', 'remove']),
+    )
     .addOption(new Option('--check', "run Stream's SNS check only").conflicts(['remove']))
-    .option('--remove', "delete this stack's hooks (those with its ids) and nothing else; other hooks for the topic are named")
+    .option(
+      '--remove',
+      "delete this stack's hooks (those with its ids, in either mode) and nothing else; other hooks for its topics are named",
+    )
     .option('--base-url <url>', 'another Stream-compatible endpoint, https:// or http:// to this machine (also STREAM_BASE_URL)')
     .option('--timeout <seconds>', 'deadline of the whole run', integer({ min: 1, max: 3_600 }), DEADLINES.commandRunMs / 1000)
     .option('--json', 'print one JSON document')
@@ -77,6 +103,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     const settings: HookSettings = {
       topicArn: flags.topicArn,
       authType: flags.auth,
+      routing: flags.routing,
+      catchAll: flags.catchAll === 'true',
       eventTypes: flags.eventTypes
         .split(',')
         .map((type) => type.trim())
@@ -136,8 +164,15 @@ function render(report: SetupReport): string {
   const { created, updated } = report.written;
   const duplicates = report.duplicatesRemoved;
   const plural = (count: number) => `${count} ${count === 1 ? 'hook' : 'hooks'}`;
+  const planned = report.planned.map(
+    ({ role, topicArn, id, eventTypes, sendCustomEvents }) =>
+      `  ${role}: ${topicArn} (id ${id}; ${eventTypes === 0 ? 'every event type' : `${eventTypes} event types`}${sendCustomEvents ? ', custom events' : ''})`,
+  );
   return [
     `${report.action} ${report.topicArn}: ${report.changed ? (dryRun ? 'would change' : 'changed') : 'no change'}`,
+    ...(report.routing === undefined || planned.length === 0
+      ? []
+      : [`${report.routing} routing, ${planned.length === 1 ? 'one hook' : `${planned.length} hooks`}:`, ...planned]),
     ...(created.length > 0 ? [`${dryRun ? 'would create' : 'created'}: ${ids(created)}`] : []),
     ...(updated.length > 0 ? [`${dryRun ? 'would update' : 'updated'}: ${ids(updated)}`] : []),
     ...(duplicates.length > 0
@@ -150,6 +185,7 @@ function render(report: SetupReport): string {
       ? [`left ${plural(report.left.length)} for this topic that this stack did not make: ${ids(report.left)}`]
       : []),
     ...report.notes.map((note) => `note: ${note}`),
+    ...report.warnings.map((warning) => `warning: ${warning}`),
     'hooks before:',
     hooks(report.hooksBefore),
     `hooks after${dryRun ? ' (planned, nothing written)' : ''}:`,

@@ -33,6 +33,7 @@ import { type Output, type Resources, ref, sub, type Text } from './cloudformati
 import { dashboard, dashboardOutputs } from './dashboard.js';
 import { errorRateAlarm, eventAgeAlarm, throttlesAlarm } from './function-alarms.js';
 import { checkCategoryName, EVENTS_TOPIC, LogicalId, OperateId } from './logical-ids.js';
+import { setupSyncAlarm, setupSyncEvents } from './setup-sync.js';
 import { readStack, type Stack, type VariableResolver } from './stack.js';
 import { DeliveryFailure, deliveryFailureAlarm, ownTopicOf, type StackTopic, topic, topicPolicy, topicsOf } from './topics.js';
 
@@ -61,6 +62,11 @@ export async function topics(resolver: VariableResolver): Promise<{ Resources: R
 export async function operatorParts(resolver: VariableResolver): Promise<{ Resources: Resources; Outputs: Record<string, Output> }> {
   const stack = await readStack(resolver);
   return { Resources: operatorResources(stack), Outputs: { ...dashboardOutputs(stack), ...archiveOutputs(stack) } };
+}
+
+/** The setup function's `events`: the hourly sync's schedule with `catchAll: false` (template/setup-sync.ts), else none. */
+export async function setupEvents(resolver: VariableResolver): Promise<ReturnType<typeof setupSyncEvents>> {
+  return setupSyncEvents(await readStack(resolver));
 }
 
 /**
@@ -136,10 +142,11 @@ export function topicResources(stack: Stack): Resources {
  */
 export function operatorResources(stack: Stack): Resources {
   const archive = archiveResources(stack);
-  const alarmNames = Object.values({ ...categoryResources(stack), ...topicResources(stack), ...archive }).flatMap((resource) =>
+  const sync = setupSyncAlarm(stack);
+  const alarmNames = Object.values({ ...categoryResources(stack), ...topicResources(stack), ...archive, ...sync }).flatMap((resource) =>
     resource.Type === 'AWS::CloudWatch::Alarm' ? [resource.Properties.AlarmName] : [],
   );
-  return { [OperateId.dashboard]: dashboard(stack, alarmNames), ...archive };
+  return { [OperateId.dashboard]: dashboard(stack, alarmNames), ...archive, ...sync };
 }
 
 /** Which function is subscribed to which topic in the stack's mode, category by category in catalog order. */

@@ -102,10 +102,14 @@ export class StreamTransientError extends SetupError {
 
 /** After writing, Stream's app still does not hold exactly our hooks (or still holds one, after remove). */
 export class HookNotSettledError extends SetupError {
-  /** @param wanted - what the app should hold, e.g. "no hook of ours for arn:...". */
-  public constructor(wanted: string, writes: number, lastFailure: string | undefined) {
+  /**
+   * @param wanted - what the app should hold, e.g. "no hook of ours for arn:...".
+   * @param failures - the read-back's checks that still fail (hook ids and field names, never values).
+   */
+  public constructor(wanted: string, writes: number, lastFailure: string | undefined, failures: readonly string[] = []) {
     super(
       `after ${writes} writes, Stream's app still does not hold ${wanted}` +
+        `${failures.length > 0 ? ` (${failures.join('; ')})` : ''}` +
         `${lastFailure ? ` (last failure: ${lastFailure})` : ''}. Run the setup again; if this persists, look at the app's hooks.`,
     );
     this.name = 'HookNotSettledError';
@@ -159,5 +163,22 @@ export class SetupConfigurationError extends SetupError {
   public constructor(message: string) {
     super(message);
     this.name = 'SetupConfigurationError';
+  }
+}
+
+/**
+ * Per-category routing asked of an app that is not migrated to multi-event hooks (`GET /app` does not answer
+ * `use_hook_v2: true`): such an app applies one selection of event types to every hook, so each category's hook
+ * would publish every event to its topic and each function would reject the others' types as misrouted. Raised
+ * before any write.
+ */
+export class MultiEventHooksRequiredError extends SetupError {
+  public constructor(useHookV2: unknown) {
+    super(
+      `per-category routing needs a Stream app on multi-event hooks, and this one answers use_hook_v2: ${useHookV2 === undefined ? 'nothing' : String(useHookV2)}. ` +
+        "Migrate the app to multi-event hooks in Stream's dashboard, or deploy with --param routing=single-topic " +
+        '(npm run setup -- --routing single-topic). Nothing was written.',
+    );
+    this.name = 'MultiEventHooksRequiredError';
   }
 }

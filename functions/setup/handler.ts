@@ -14,19 +14,26 @@
  * - On demand: `npx serverless invoke -f setup` applies again; `-d '{"action":"check"}'` runs Stream's SNS check,
  *   `"dry-run"` shows the change, `"remove"` deletes our hooks. The answer is the report; an error's message is
  *   scrubbed.
+ * - Hourly, with `catchAll: false` (per-category): `{"action":"sync"}` from the schedule (template/setup-sync.ts)
+ *   applies without the SNS check, so that every type Stream lists and the catalog lacks joins the events topic's
+ *   hook, and emits the metric the alarm reads (sync-metric.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { functionLocation } from '../../shared/function-arn.js';
+import { ROUTING_DEFAULTS } from '../../shared/routing.js';
+import { RoutingParameterError } from '../../template/errors.js';
+import { type RoutingParameters, routingSettingsOf } from '../../template/routing-settings.js';
 import { snsKeysFromSecret, streamCredentialsFromSsm } from './credentials.js';
 import { answerCustomResource, type CustomResourceOutcome, isCustomResourceEvent } from './custom-resource.js';
 import { DEADLINES, type Deadline, deadlineAfter } from './deadlines.js';
 import { HooksNotAdoptableError, SetupConfigurationError, SetupError } from './errors.js';
 import { type HookPlan, type HookSettings, stackHookIds } from './hook-plan.js';
-import { dataOf, fitsPhysicalId, type HookRecord, physicalIdOf, recordOf } from './hook-record.js';
+import { dataOf, fitsPhysicalId, type HookRecord, physicalIdOf, recordedAdoptions, recordOf } from './hook-record.js';
 import { SecretScrubber } from './scrubber.js';
 import type { SetupOptions, SetupWait, StreamCredentials } from './stream-app.js';
 import { assertCheckPassed, runSetup, SetupAction, type SetupReport, undoSetup } from './stream-hook.js';
+import { emitSyncMetric } from './sync-metric.js';
 
 /** What the setup function needs from the outside world; tests replace it. */
 export interface SetupDependencies {
@@ -38,6 +45,8 @@ export interface SetupDependencies {
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Told of every wait (a retry, a rate limit); by default a log line. */
   onWait: ((wait: SetupWait) => void) | undefined;
+  /** Told of every scheduled sync's report; by default it emits the metric the alarm reads ({@link emitSyncMetric}). */
+  onSync: (report: SetupReport) => void;
 }
 
 const fromEnvironment: Omit<SetupDependencies, 'logger'> = {
@@ -45,6 +54,7 @@ const fromEnvironment: Omit<SetupDependencies, 'logger'> = {
   snsKeys: () => snsKeysFromSecret(requiredEnv('SNS_PUBLISHER_SECRET')),
   options: {},
   onWait: undefined,
+  onSync: emitSyncMetric,
 };
 
 /** The custom resource's properties (serverless.yml, `StreamHook`). */
@@ -52,6 +62,9 @@ interface HookProperties {
   TopicArn?: unknown;
   AuthType?: unknown;
   EventTypes?: unknown;
+  /** The params `routing` and `catchAll`; absent (older templates): the defaults. */
+  Routing?: unknown;
+  CatchAll?: unknown;
   /** `'false'` when registerHookOnDeploy is false; absent (older templates) means true. */
   Register?: unknown;
 }
@@ -74,21 +87,18 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
       ]);
       return read;
     };
-    const settingsFor = async (topicArn: string, authType: string, eventTypes: string): Promise<HookSettings> => {
+    const settingsFor = async (topicArn: string, authType: string, parameters: RoutingParameters): Promise<HookSettings> => {
       if (authType !== 'resource' && authType !== 'keys') {
         throw new SetupConfigurationError(`auth type must be resource or keys, not "${authType}"`);
       }
-      const types = eventTypes
-        .split(',')
-        .map((type) => type.trim())
-        .filter(Boolean);
-      if (authType === 'resource') return { topicArn, authType, eventTypes: types };
+      const routing = routingOfParameters(parameters);
+      if (authType === 'resource') return { topicArn, authType, ...routing };
       const keys = await dependencies.snsKeys();
       scrubber.add([
         { value: keys.snsSecret, visible: 0 },
         { value: keys.snsKey, visible: 4 },
       ]);
-      return { topicArn, authType, eventTypes: types, ...keys };
+      return { topicArn, authType, ...routing, ...keys };
     };
     const optionsWithin = (deadline: Deadline): Partial<SetupOptions> => ({
       ...dependencies.options,
@@ -121,7 +131,11 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
           const physicalResourceId = event.RequestType === 'Update' ? event.PhysicalResourceId : failureId;
           return { physicalResourceId, reason: leftAlone(topicArn) };
         }
-        const settings = await settingsFor(topicArn, String(properties.AuthType), String(properties.EventTypes ?? ''));
+        const settings = await settingsFor(topicArn, String(properties.AuthType), {
+          routing: properties.Routing ?? ROUTING_DEFAULTS.mode,
+          catchAll: properties.CatchAll ?? String(ROUTING_DEFAULTS.catchAll),
+          streamEventTypes: properties.EventTypes,
+        });
         // An Update of a topic the stack has a record for (a Create that registered, maybe followed by Updates with
         // Register false, which keep it): the record stands, and the physical id with it.
         const previousId = event.RequestType === 'Update' ? event.PhysicalResourceId : undefined;
@@ -141,14 +155,14 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
               beforeFirstWrite: continuing
                 ? undefined
                 : (plan) => {
-                    adoptable(plan, topicArn);
-                    adopted = plan.adopted;
+                    adopted = recordedAdoptions(plan);
+                    adoptable(plan, adopted, topicArn);
                     if (event.RequestType === 'Create') failureId = physicalIdOf({ topicArn, created: [], adopted });
                   },
             }),
           );
           assertCheckPassed(report, settings.authType);
-          const record: HookRecord = continuing ? previous : { topicArn, created: report.written.created, adopted: report.adopted };
+          const record: HookRecord = continuing ? previous : { topicArn, created: report.written.created, adopted: adopted ?? [] };
           const physicalResourceId = continuing ? previousId! : physicalIdOf(record);
           return {
             physicalResourceId,
@@ -177,13 +191,18 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
       if (!Object.values(SetupAction).includes(action)) {
         throw new SetupConfigurationError(`action must be one of ${Object.values(SetupAction).join(', ')}, not "${String(action)}"`);
       }
-      const settings = await settingsFor(
-        topicArnFromContext(context),
-        process.env.STREAM_SNS_AUTH ?? 'resource',
-        process.env.STREAM_EVENT_TYPES ?? '',
-      );
+      if (action === SetupAction.Sync && process.env.STREAM_REGISTER_HOOK === 'false') {
+        // The operator manages the hooks (registerHookOnDeploy false): the schedule must not write them either.
+        return { action, leftAlone: leftAlone(topicArnFromContext(context)) };
+      }
+      const settings = await settingsFor(topicArnFromContext(context), process.env.STREAM_SNS_AUTH ?? 'resource', {
+        routing: process.env.STREAM_ROUTING ?? ROUTING_DEFAULTS.mode,
+        catchAll: process.env.STREAM_CATCH_ALL ?? String(ROUTING_DEFAULTS.catchAll),
+        streamEventTypes: process.env.STREAM_EVENT_TYPES,
+      });
       const report = logged(await runSetup(action, settings, await credentials(), optionsWithin(deadline)));
       if (action === SetupAction.Apply) assertCheckPassed(report, settings.authType);
+      if (action === SetupAction.Sync) dependencies.onSync(report);
       return report;
     } catch (error) {
       // Lambda returns the message to whoever invoked the function, and logs it.
@@ -207,6 +226,17 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
   }
 }
 
+/** The routing settings of the parameters; a value that is not one of the choices is a configuration error. */
+function routingOfParameters(parameters: RoutingParameters): Pick<HookSettings, 'routing' | 'catchAll' | 'eventTypes'> {
+  try {
+    const { mode, catchAll, streamEventTypes } = routingSettingsOf(parameters);
+    return { routing: mode, catchAll, eventTypes: [...streamEventTypes] };
+  } catch (error) {
+    if (error instanceof RoutingParameterError) throw new SetupConfigurationError(error.message);
+    throw error;
+  }
+}
+
 /** The deployed handler. */
 export const handler = createSetupHandler({});
 
@@ -214,7 +244,7 @@ export const handler = createSetupHandler({});
  * Refuses, before any write, a first apply whose undo could not put back what was there: several hooks for the topic
  * (all but one would be deleted, their credentials lost), or a record too large for the physical id.
  */
-function adoptable(plan: HookPlan, topicArn: string): void {
+function adoptable(plan: HookPlan, adopted: HookPlan['adopted'], topicArn: string): void {
   if (plan.duplicateIds.length > 0) {
     throw new HooksNotAdoptableError(
       `Stream's app already holds ${plan.duplicateIds.length + 1} hooks for ${topicArn} (${[...plan.adopted.map(({ id }) => id), ...plan.duplicateIds].join(', ')}). ` +
@@ -222,7 +252,7 @@ function adoptable(plan: HookPlan, topicArn: string): void {
         `(npm run setup -- --topic-arn ${topicArn} does), then deploy again.`,
     );
   }
-  if (!fitsPhysicalId({ topicArn, created: stackHookIds(topicArn), adopted: plan.adopted })) {
+  if (!fitsPhysicalId({ topicArn, created: stackHookIds(topicArn), adopted })) {
     throw new HooksNotAdoptableError(
       `the settings of the hooks already there for ${topicArn} (${plan.adopted.map(({ id }) => id).join(', ')}) are too long to record in the stack ` +
         '(1 KB), so a rollback could not put them back. Remove them or shorten their event types, then deploy again.',

@@ -11,11 +11,15 @@
  * (the physical id shows in the console), so an adopted hook that published with keys gets its settings back, not
  * its key and secret. CloudFormation allows 1 KB: an adoption that would not fit is refused before any write.
  *
+ * A hook the Create finds exactly as it would write it (`npm run setup` ran first, in the same mode) is recorded
+ * with no settings (`before: {}`): a Delete then leaves it as the last deploy set it, neither deleted nor changed.
+ * Per-category mode has five hooks whose lists would not fit in 1 KB; recording them whole would refuse that Create.
+ *
  * Older versions answered `stream-sns-hook:<topic ARN>` (they removed every hook for the topic); such a record is read
  * as "created the hook with the topic's deterministic id", and nothing else.
  */
 import { hookIdFor } from './hook-id.js';
-import type { AdoptedHook } from './hook-plan.js';
+import type { AdoptedHook, HookPlan } from './hook-plan.js';
 
 /** What the stack did to the app. */
 export interface HookRecord {
@@ -65,6 +69,14 @@ export function recordOf(physicalResourceId: string | undefined): HookRecord | u
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What the record keeps of a first plan's adoptions: the settings of each hook the plan changes, nothing of one it
+ * leaves as it is (undo then leaves it too).
+ */
+export function recordedAdoptions(plan: Pick<HookPlan, 'adopted' | 'changes'>): AdoptedHook[] {
+  return plan.adopted.map(({ id, before }) => (plan.changes.some((change) => change.id === id) ? { id, before } : { id, before: {} }));
 }
 
 /** The custom resource's Data: the record in words, for `Fn::GetAtt` and the console. */

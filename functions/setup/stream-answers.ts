@@ -61,6 +61,35 @@ export function hooksOfApp(answer: unknown, url: string): EventHook[] {
   return hooks as EventHook[];
 }
 
+/** GET /app's `use_hook_v2` as it came (undocumented; undefined when the answer has no such field). */
+export function useHookV2Of(answer: unknown): unknown {
+  const app = (answer as { app?: Record<string, unknown> } | null)?.app;
+  return typeof app === 'object' && app !== null ? app.use_hook_v2 : undefined;
+}
+
+/** The products whose event types a chat app's hook can carry. */
+const CHAT_PRODUCTS: readonly string[] = ['chat', 'moderation'];
+
+/**
+ * The event types in the answer to GET /hook/events (`{ events: [{ name, description, products }] }`), sorted and
+ * each once: those of the chat or moderation product, or of no product named.
+ *
+ * @throws StreamAnswerError unless the answer holds a list `events` whose entries have a string `name`.
+ */
+export function hookEventTypesOf(answer: unknown, url: string): string[] {
+  const events = (answer as { events?: unknown } | null)?.events;
+  const fault = (what: string) => new StreamAnswerError(url, 'a list of hook events', what);
+  if (!Array.isArray(events))
+    throw fault(typeof answer === 'object' && answer !== null ? 'an object without a list `events`' : describeNonObject(answer));
+  const names = events.map((event: unknown, index) => {
+    const { name, products } = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '') throw fault(`event ${index + 1} has no string \`name\``);
+    const chat = !Array.isArray(products) || products.length === 0 || products.some((product) => CHAT_PRODUCTS.includes(String(product)));
+    return chat ? reduced(name, NO_VALUES, 120) : undefined;
+  });
+  return [...new Set(names.filter((name): name is string => name !== undefined))].sort();
+}
+
 /**
  * The result in the answer to POST /check_sns, its texts reduced as error bodies are.
  *

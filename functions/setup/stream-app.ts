@@ -1,5 +1,6 @@
 /**
- * The three Stream calls the setup makes (read the app, write hooks, run the SNS check), through the stream-chat SDK,
+ * The four Stream calls the setup makes (read the app, read the list of hook events, write hooks, run the SNS check),
+ * through the stream-chat SDK,
  * with what the SDK does not do on its own:
  *
  * - Where: the base URL is set after the client is built, so the SDK's own test switches (STREAM_LOCAL_TEST_RUN,
@@ -34,7 +35,16 @@ import {
   StreamUnavailableError,
 } from './errors.js';
 import type { SecretScrubber } from './scrubber.js';
-import { hooksOfApp, reduced, type SnsCheckResult, snsCheckResultOf, streamErrorBody, valuesOf } from './stream-answers.js';
+import {
+  hookEventTypesOf,
+  hooksOfApp,
+  reduced,
+  type SnsCheckResult,
+  snsCheckResultOf,
+  streamErrorBody,
+  useHookV2Of,
+  valuesOf,
+} from './stream-answers.js';
 
 /** The Stream app's server-side credentials. */
 export interface StreamCredentials {
@@ -178,10 +188,26 @@ export class StreamApp {
    * message quotes them later.
    */
   public async readHooks(isOurs: (hook: EventHook) => boolean): Promise<EventHook[]> {
+    return (await this.readApp(isOurs)).hooks;
+  }
+
+  /** {@link readHooks}, with the app's `use_hook_v2` as Stream answered it (undefined: not in the answer). */
+  public async readApp(isOurs: (hook: EventHook) => boolean): Promise<{ hooks: EventHook[]; useHookV2: unknown }> {
     const answer = await this.#withRetries('read app settings', () => this.#client.getAppSettings());
     const hooks = hooksOfApp(answer, `${this.baseUrl}/app`);
     for (const hook of hooks) if (!isOurs(hook)) for (const value of valuesOf(hook)) this.#hidden.add(value);
-    return hooks;
+    return { hooks, useHookV2: useHookV2Of(answer) };
+  }
+
+  /**
+   * The event types Stream lists for hooks (GET /hook/events), those of the chat and moderation products (or of no
+   * product named): the ones a chat app's hook can carry. Video or feeds types are left out.
+   *
+   * @throws StreamAnswerError unless the answer holds a list of events with string names.
+   */
+  public async readHookEvents(): Promise<string[]> {
+    const answer = await this.#withRetries('read the hook event types', () => this.#client.getHookEvents());
+    return hookEventTypesOf(answer, `${this.baseUrl}/hook/events`);
   }
 
   /**

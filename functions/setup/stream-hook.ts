@@ -20,9 +20,11 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type { EventHook } from 'stream-chat';
-import { categoryTopic, NAMED_CATEGORIES } from '../../shared/routing.js';
+import { EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
+import { categoryTopic, NAMED_CATEGORIES, RoutingMode } from '../../shared/routing.js';
 import {
   HookNotSettledError,
+  MultiEventHooksRequiredError,
   OtherHooksChangedError,
   SetupConfigurationError,
   SetupDeadlineError,
@@ -32,14 +34,17 @@ import {
 } from './errors.js';
 import {
   type AdoptedHook,
+  checksOf,
   differentFields,
   type HookPlan,
   type HookSettings,
   hooksAfter,
+  ourHookFor,
   planApply,
   planRemove,
   planUndo,
   stackHookIds,
+  syncsUncategorised,
   type WantedHook,
   wantedHooks,
 } from './hook-plan.js';
@@ -60,6 +65,11 @@ export const SetupAction = {
   Check: 'check',
   /** Delete the hooks with our deterministic ids, and nothing else. */
   Remove: 'remove',
+  /**
+   * Apply without the SNS check (which publishes a test message to every topic): the hourly schedule's action, so
+   * that with `catchAll: false` the events topic's hook gains every type Stream lists and the catalog lacks.
+   */
+  Sync: 'sync',
 } as const;
 
 /** One of the {@link SetupAction} values. */
@@ -82,6 +92,18 @@ export interface SetupReport {
   left: string[];
   /** What a person should know about the run (a secret written that cannot be confirmed, say). */
   notes: string[];
+  /** The routing mode the run wrote (or would write, or checked); undefined for an undo, which follows its record. */
+  routing: HookSettings['routing'] | undefined;
+  /** Every hook the mode wants, with its role, its topic (derived from the events topic) and its id. */
+  planned: Array<{ role: WantedHook['role']; topicArn: string; id: string; eventTypes: number; sendCustomEvents: boolean }>;
+  /**
+   * Drift against Stream's own list (GET /hook/events), apply, sync and dry run only: types Stream lists that the
+   * catalog lacks (they reach `other` through the catch-all, or, with `catchAll: false`, through the types added to
+   * the events topic's hook), and catalog types Stream does not list. Warnings, never a failure.
+   */
+  drift?: { streamOnly: string[]; catalogOnly: string[] } | undefined;
+  /** What is not a failure but needs a person: drift, a list that could not be read. */
+  warnings: string[];
   hooksBefore: HookView[];
   hooksAfter: HookView[];
   check?: SnsCheckResult | undefined;
@@ -108,34 +130,46 @@ export async function runSetup(
   if (action !== SetupAction.Remove && settings.authType === 'keys' && (!settings.snsKey || !settings.snsSecret)) {
     throw new SetupConfigurationError('keys auth needs the SNS access key and secret (SNS_KEY and SNS_SECRET).');
   }
-  const wanted = wantedHooks(settings, region);
-  const run = new SetupRun(action, settings.topicArn, credentials, [settings.snsSecret, settings.snsKey], options);
+  // The lists are proved (pairwise disjoint, complete) before anything is read or written.
+  let wanted = wantedHooks(settings, region);
+  const stackIds = stackHookIds(settings.topicArn);
+  const run = new SetupRun(action, settings.topicArn, settings.routing, credentials, [settings.snsSecret, settings.snsKey], options);
+  run.planned = wanted;
   const keys = settings.authType === 'keys' ? { sns_key: settings.snsKey, sns_secret: settings.snsSecret } : {};
+  const isOurs = isOursFor(wanted, stackIds);
   switch (action) {
     case SetupAction.Check: {
-      const hooks = await run.read(isOursFor(wanted));
-      return run.report(hooks, hooks, await run.app.checkSns(settings.topicArn, keys));
+      const hooks = await run.read(isOurs);
+      return run.report(hooks, hooks, await run.checkTopics(wanted, keys));
     }
     case SetupAction.DryRun: {
-      const hooks = await run.read(isOursFor(wanted));
-      const plan = planApply(hooks, wanted, { compareSecret: true });
+      const hooks = await run.read(isOurs);
+      wanted = await run.routable(hooks, wanted, settings, region);
+      const plan = planApply(hooks, wanted, { compareSecret: true }, stackIds);
       return run.report(hooks, hooksAfter(hooks, plan.changes), undefined, plan);
     }
-    case SetupAction.Apply: {
-      const isOurs = isOursFor(wanted);
+    case SetupAction.Apply:
+    case SetupAction.Sync: {
       const hooks = await run.read(isOurs);
-      const first = planApply(hooks, wanted, { compareSecret: true });
+      wanted = await run.routable(hooks, wanted, settings, region);
+      const first = planApply(hooks, wanted, { compareSecret: true }, stackIds);
       options.beforeFirstWrite?.(first);
-      const settled = await run.settle(isOurs, (current, writes) => planApply(current, wanted, { compareSecret: writes === 0 }));
+      const settled = await run.settle(
+        isOurs,
+        (current, writes) => planApply(current, wanted, { compareSecret: writes === 0 }, stackIds),
+        (current) => wanted.flatMap((hook) => checksOf(ourHookFor(current, hook), hook)),
+      );
       run.noteSecret(first, settled, wanted);
-      return run.afterWrites(async () => run.report(hooks, settled, await run.app.checkSns(settings.topicArn, keys), first));
+      if (action === SetupAction.Sync) return run.report(hooks, settled, undefined, first);
+      return run.afterWrites(async () => run.report(hooks, settled, await run.checkTopics(wanted, keys), first));
     }
     case SetupAction.Remove: {
-      const ids = stackHookIds(settings.topicArn);
-      const isOurs = (hook: EventHook) => ids.includes(hook.id!);
-      const hooks = await run.read(isOurs);
-      const settled = await run.settle(isOurs, (current) => planRemove(current, ids));
-      run.leave(settled, topicsOf(settings.topicArn), isOurs);
+      // Remove takes away every hook with one of the stack's ids, whatever the mode: it plans none.
+      run.planned = [];
+      const isOursToRemove = (hook: EventHook) => stackIds.includes(hook.id!);
+      const hooks = await run.read(isOursToRemove);
+      const settled = await run.settle(isOursToRemove, (current) => planRemove(current, stackIds));
+      run.leave(settled, topicsOf(settings.topicArn), isOursToRemove);
       return run.report(hooks, settled);
     }
   }
@@ -153,7 +187,7 @@ export async function undoSetup(
   const adoptedIds = new Set(record.adopted.map(({ id }) => id));
   const created = [...new Set([...record.created, ...stackHookIds(record.topicArn).filter((id) => !adoptedIds.has(id))])];
   const isOurs = (hook: EventHook) => created.includes(hook.id!) || adoptedIds.has(hook.id!);
-  const run = new SetupRun('undo', record.topicArn, credentials, [], options);
+  const run = new SetupRun('undo', record.topicArn, undefined, credentials, [], options);
   const hooks = await run.read(isOurs);
   const settled = await run.settle(isOurs, (current) => planUndo(current, created, record.adopted));
   run.leave(settled, topicsOf(record.topicArn), isOurs);
@@ -186,9 +220,14 @@ export function assertCheckPassed(report: SetupReport, authType: HookSettings['a
   );
 }
 
-/** Our hooks for apply: the wanted ids, and SNS hooks for a wanted topic (the ones apply adopts or deletes). */
-function isOursFor(wanted: WantedHook[]): (hook: EventHook) => boolean {
-  return (hook) => wanted.some(({ id, topicArn }) => hook.id === id || (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn));
+/**
+ * Our hooks for apply: the wanted ids, SNS hooks for a wanted topic (the ones apply adopts or deletes), and every hook
+ * with one of the stack's ids (another mode's, which apply deletes).
+ */
+function isOursFor(wanted: WantedHook[], stackIds: readonly string[]): (hook: EventHook) => boolean {
+  return (hook) =>
+    stackIds.includes(hook.id!) ||
+    wanted.some(({ id, topicArn }) => hook.id === id || (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn));
 }
 
 /** Every topic a hook of the stack can publish to: the events topic and the category topics derived from it. */
@@ -200,8 +239,14 @@ function topicsOf(eventsTopicArn: string): string[] {
 class SetupRun {
   public readonly app: StreamApp;
   public readonly notes: string[] = [];
+  public readonly warnings: string[] = [];
+  /** The hooks the mode wants (none for an undo). */
+  public planned: WantedHook[] = [];
+  public drift: SetupReport['drift'];
   readonly #action: SetupReport['action'];
   readonly #topicArn: string;
+  readonly #routing: SetupReport['routing'];
+  #useHookV2: unknown;
   readonly #scrubber: SecretScrubber;
   readonly #options: SetupOptions;
   #first: EventHook[] = [];
@@ -216,12 +261,14 @@ class SetupRun {
   public constructor(
     action: SetupReport['action'],
     topicArn: string,
+    routing: SetupReport['routing'],
     credentials: StreamCredentials,
     secrets: Array<string | undefined>,
     options: Partial<SetupOptions>,
   ) {
     this.#action = action;
     this.#topicArn = topicArn;
+    this.#routing = routing;
     this.#options = { ...SETUP_DEFAULTS, ...options };
     const [snsSecret, snsKey] = secrets;
     this.#scrubber = new SecretScrubber([
@@ -241,13 +288,80 @@ class SetupRun {
   }
 
   /**
+   * The wanted hooks, once the app is known to route them and Stream's own list is read: per-category mode stops
+   * here, before any write, on an app not migrated to multi-event hooks; the drift against GET /hook/events becomes
+   * warnings; with `catchAll: false`, the types the catalog lacks (those Stream lists, and those our events topic's
+   * hook holds already, so that a list Stream could not give this time takes nothing away) join its list.
+   */
+  public async routable(hooks: EventHook[], wanted: WantedHook[], settings: HookSettings, region: string): Promise<WantedHook[]> {
+    if (settings.routing === RoutingMode.PerCategory && this.#useHookV2 !== true) throw new MultiEventHooksRequiredError(this.#useHookV2);
+    let listed: string[] | undefined;
+    try {
+      listed = await this.app.readHookEvents();
+    } catch (error) {
+      if (error instanceof SetupDeadlineError) throw error;
+      this.warnings.push(
+        `Stream's list of hook event types (GET /hook/events) could not be read, so drift is not known: ${(error as Error).message}`,
+      );
+    }
+    const catalog = Object.keys(EVENT_TYPE_CATEGORY);
+    const uncategorised = new Set<string>();
+    if (listed !== undefined) {
+      const streamOnly = listed.filter((type) => !catalog.includes(type));
+      const catalogOnly = catalog.filter((type) => !listed.includes(type)).sort();
+      this.drift = { streamOnly, catalogOnly };
+      for (const type of streamOnly) uncategorised.add(type);
+      const reach = syncsUncategorised(settings)
+        ? "the setup adds them to the events topic's hook, so they reach `other`; give each a category in shared/catalog.ts"
+        : settings.eventTypes.length > 0
+          ? 'streamEventTypes narrows the hooks, so they are not sent unless listed there'
+          : 'they reach `other` through the catch-all hook; give each a category in shared/catalog.ts if it is not for `other`';
+      if (streamOnly.length > 0)
+        this.warnings.push(
+          `Stream lists ${streamOnly.length} event type${streamOnly.length === 1 ? '' : 's'} the catalog does not have (${streamOnly.join(', ')}): ${reach}`,
+        );
+      if (catalogOnly.length > 0)
+        this.warnings.push(
+          `the catalog has ${catalogOnly.length} event type${catalogOnly.length === 1 ? '' : 's'} Stream does not list (${catalogOnly.join(', ')}): a renamed or retired type, or one Stream sends without listing it`,
+        );
+    }
+    const eventsHookId = wanted.find(({ role }) => role === 'catch-all')?.id;
+    const eventsHook = hooks.find(({ id }) => id !== undefined && id === eventsHookId);
+    for (const type of Array.isArray(eventsHook?.event_types) ? eventsHook.event_types : []) {
+      if (!catalog.includes(String(type))) uncategorised.add(String(type));
+    }
+    this.planned = wantedHooks(settings, region, [...uncategorised]);
+    return this.planned;
+  }
+
+  /**
+   * Stream's SNS check on every wanted topic (it publishes a test message to each): `ok` when all pass, or the first
+   * failure, naming its topic.
+   */
+  public async checkTopics(
+    wanted: WantedHook[],
+    keys: { sns_key?: string | undefined; sns_secret?: string | undefined },
+  ): Promise<SnsCheckResult> {
+    for (const { topicArn, role } of wanted) {
+      const result = await this.app.checkSns(topicArn, keys);
+      if (result.status !== 'ok')
+        return wanted.length === 1 ? result : { ...result, error: `${role} topic ${topicArn}: ${result.error ?? 'no reason given'}` };
+    }
+    return { status: 'ok' };
+  }
+
+  /**
    * Writes and reads back until the plan for the app's hooks is empty and no unanswered write can land any more;
    * then proves that every other hook is as it was.
    *
    * A write whose outcome is unknown (no answer, a 5xx) is followed by a read, not by the same write: if it was
    * applied, the plan is empty now; if not, the plan says again what to write.
    */
-  public async settle(isOurs: (hook: EventHook) => boolean, plan: (hooks: EventHook[], writes: number) => HookPlan): Promise<EventHook[]> {
+  public async settle(
+    isOurs: (hook: EventHook) => boolean,
+    plan: (hooks: EventHook[], writes: number) => HookPlan,
+    checks: (hooks: EventHook[]) => string[] = () => [],
+  ): Promise<EventHook[]> {
     this.#isOurs = isOurs;
     const { attempts, retryBaseDelayMs, requestTimeoutMs } = this.#options;
     let hooks = this.#first;
@@ -268,7 +382,7 @@ class SetupRun {
         continue;
       }
       if (this.#writes === attempts) {
-        throw this.#noted(new HookNotSettledError(this.#wanted(), this.#writes, lastFailure));
+        throw this.#noted(new HookNotSettledError(this.#wanted(), this.#writes, lastFailure, checks(hooks)));
       }
       try {
         await this.app.writeHooks(changes);
@@ -290,6 +404,9 @@ class SetupRun {
       hooks = await this.afterWrites(() => this.#readAgain());
     }
     if (this.#writes > 0) this.#proveOthers(hooks);
+    // The read-back's proof of each of our hooks: the plan is empty only when these pass, and they are said again.
+    const failures = checks(hooks);
+    if (failures.length > 0) throw this.#noted(new HookNotSettledError(this.#wanted(), this.#writes, lastFailure, failures));
     return hooks;
   }
 
@@ -331,14 +448,32 @@ class SetupRun {
       topicArn: this.#topicArn,
       changed: dryRun ? (plan?.changes.length ?? 0) > 0 : this.#writes > 0,
       written,
-      duplicatesRemoved: this.#action === SetupAction.Apply || dryRun ? written.deleted : [],
+      duplicatesRemoved:
+        this.#action === SetupAction.Apply || this.#action === SetupAction.Sync || dryRun
+          ? written.deleted.filter((id) => !this.#otherModesIds().includes(id))
+          : [],
       adopted: plan?.adopted ?? [],
       left: this.#left,
       notes: this.notes,
+      routing: this.#routing,
+      planned: this.planned.map(({ role, topicArn, id, eventTypes, sendCustomEvents }) => ({
+        role,
+        topicArn,
+        id,
+        eventTypes: eventTypes.length,
+        sendCustomEvents,
+      })),
+      drift: this.drift,
+      warnings: this.warnings,
       hooksBefore: before.map((hook) => viewOf(hook, ourIds)),
       hooksAfter: after.map((hook) => viewOf(hook, ourIds)),
       check,
     });
+  }
+
+  /** The stack's ids that the mode does not want: another mode's hooks, which apply deletes (not duplicates). */
+  #otherModesIds(): string[] {
+    return stackHookIds(this.#topicArn).filter((id) => !this.planned.some((hook) => hook.id === id));
   }
 
   /** Counts a write that Stream applied, or may have (no answer, a 5xx). */
@@ -348,7 +483,9 @@ class SetupRun {
   }
 
   async #readAgain(): Promise<EventHook[]> {
-    this.#lastRead = await this.app.readHooks((hook) => this.#isOurs(hook));
+    const { hooks, useHookV2 } = await this.app.readApp((hook) => this.#isOurs(hook));
+    this.#lastRead = hooks;
+    this.#useHookV2 = useHookV2;
     for (const hook of this.#lastRead) if (this.#isOurs(hook)) this.#ourIdsSeen.add(hook.id!);
     return this.#lastRead;
   }
@@ -398,7 +535,7 @@ class SetupRun {
   }
 
   #wanted(): string {
-    return this.#action === SetupAction.Apply
+    return this.#action === SetupAction.Apply || this.#action === SetupAction.Sync
       ? `exactly our hooks for ${this.#topicArn} with our settings`
       : `none of our hooks for ${this.#topicArn}`;
   }

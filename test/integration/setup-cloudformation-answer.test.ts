@@ -43,10 +43,13 @@ const skipWait = (wait: SetupWait) => {
   queueMicrotask(() => vi.advanceTimersByTime(wait.ms));
 };
 const answering = (): AnswerOptions => ({ scrubber: new SecretScrubber(), log: () => undefined, onWait: skipWait });
-const settings = { topicArn: TOPIC, authType: 'resource' as const, eventTypes: [] };
+const settings = { topicArn: TOPIC, authType: 'resource' as const, routing: 'single-topic' as const, catchAll: true, eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 const create = () =>
-  streamHookRequest('Create', { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '' } });
+  streamHookRequest('Create', {
+    responseUrl: responses.url,
+    properties: { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', Routing: 'single-topic' },
+  });
 /** The work of a Create: apply against the Stream stand-in, stopping at its deadline. */
 const applyWork = (deadline: Deadline) =>
   runSetup('apply', settings, credentials, {

@@ -45,7 +45,14 @@ describe('setup command: where the calls go (case 13)', () => {
       // Assess
       expect(run.code, run.stderr).toBe(0);
       expect(decoy.requests).toEqual([]);
-      expect(stream.requests.map((request) => request.path)).toEqual(['/app', '/app', '/app', '/check_sns']);
+      // Per-category (the default): read, Stream's list of types, one write of every hook, the read-back, a check per topic.
+      expect(stream.requests.map((request) => request.path)).toEqual([
+        '/app',
+        '/hook/events',
+        '/app',
+        '/app',
+        ...Array(5).fill('/check_sns'),
+      ]);
       expect(run.stderr).toContain(`note: ${variable} is set and ignored: the setup calls ${stream.baseUrl}`);
     },
   );
@@ -60,7 +67,7 @@ describe('setup command: where the calls go (case 13)', () => {
     // Assess
     expect(run.code, run.stderr).toBe(0);
     expect(decoy.requests).toEqual([]);
-    expect(stream.requests).toHaveLength(1);
+    expect(stream.requests.map((request) => request.path)).toEqual(['/app', '/hook/events']);
   });
 
   it.each([
@@ -88,7 +95,7 @@ describe('setup command: where the calls go (case 13)', () => {
     // Act
     const failure = await runSetup(
       'check',
-      { topicArn: TOPIC, authType: 'resource', eventTypes: [] },
+      { topicArn: TOPIC, authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] },
       { apiKey: API_KEY, apiSecret: API_SECRET },
       { baseUrl: 'http://stream.example.com' },
     ).catch((error: unknown) => error);

@@ -145,6 +145,7 @@ describe('setup function as deployed: its credentials from SSM and Secrets Manag
     vi.stubEnv('STREAM_API_SECRET_PARAMETER', SECRET_PARAMETER);
     vi.stubEnv('SNS_PUBLISHER_SECRET', PUBLISHER_SECRET);
     vi.stubEnv('STREAM_TOPIC_NAME', TOPIC_NAME);
+    vi.stubEnv('STREAM_ROUTING', 'single-topic');
   });
 
   /** The deployed handler, talking to the Stream stand-in instead of Stream's API. */
@@ -152,7 +153,7 @@ describe('setup function as deployed: its credentials from SSM and Secrets Manag
   const request = (type: 'Create' | 'Delete', authType: string) =>
     streamHookRequest(type, {
       responseUrl: responses.url,
-      properties: { TopicArn: TOPIC, AuthType: authType, EventTypes: '' },
+      properties: { TopicArn: TOPIC, AuthType: authType, EventTypes: '', Routing: 'single-topic' },
       physicalResourceId: type === 'Create' ? undefined : `stream-sns-hook:${TOPIC}`,
     });
 

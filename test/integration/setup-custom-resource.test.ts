@@ -47,7 +47,7 @@ function request(
   physicalResourceId?: string,
   oldProperties: Record<string, string> = {},
 ) {
-  const all = { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties };
+  const all = { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', Routing: 'single-topic', ...properties };
   const defined = Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as Record<string, string>;
   return streamHookRequest(type, {
     responseUrl: responses.url,

@@ -18,7 +18,7 @@ const API_SECRET = 'faults-api-secret-c07e66';
 const SNS_KEY = 'AKIAPUBLISHER9X2';
 const SNS_SECRET = 'sns-publisher-secret-44be90';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
-const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
+const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 const CLIENT_TIMEOUT_MS = 400;
 const HTML_PAGE = '<!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>';
@@ -34,7 +34,11 @@ const ours = () => stream.hooks.filter((hook) => hook.hook_type === 'sns' && hoo
 const others = () => stream.hooks.filter((hook) => !(hook.hook_type === 'sns' && hook.sns_topic_arn === TOPIC));
 const writes = () => stream.requests.filter((request) => request.method === 'PATCH');
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  runSetupCommand([...args, '--base-url', stream.baseUrl], { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
+  runSetupCommand([...args, '--routing', 'single-topic', '--base-url', stream.baseUrl], {
+    STREAM_API_KEY: API_KEY,
+    STREAM_API_SECRET: API_SECRET,
+    ...env,
+  });
 const ourHookAsOlderVersionsLeftIt = (id: string): FakeStreamHook => ({
   id,
   hook_type: 'sns',

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../emulator/index.js';
 import { createSetupHandler, type SetupDependencies } from '../../functions/setup/handler.js';
+import { hookIdFor } from '../../functions/setup/hook-id.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import { type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '../support/fake-stream.js';
 
@@ -28,6 +29,7 @@ beforeEach(async () => {
   vi.stubEnv('STREAM_TOPIC_NAME', TOPIC_NAME);
   vi.stubEnv('STREAM_SNS_AUTH', undefined);
   vi.stubEnv('STREAM_EVENT_TYPES', undefined);
+  vi.stubEnv('STREAM_ROUTING', 'single-topic');
 });
 afterEach(async () => {
   vi.unstubAllEnvs();
@@ -52,7 +54,7 @@ function handlerWith(overrides: Partial<SetupDependencies> = {}) {
 }
 
 function request(type: 'Create' | 'Update' | 'Delete', properties: Record<string, string | undefined> = {}, physicalResourceId?: string) {
-  const all = { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', ...properties };
+  const all = { TopicArn: TOPIC, AuthType: 'resource', EventTypes: '', Routing: 'single-topic', ...properties };
   const defined = Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as Record<string, string>;
   return streamHookRequest(type, { responseUrl: responses.url, properties: defined, physicalResourceId });
 }
@@ -103,7 +105,7 @@ describe('setup function on demand', () => {
       when: 'the action is unknown',
       event: { action: 'delete' },
       name: 'SetupConfigurationError',
-      says: 'action must be one of apply, dry-run, check, remove, not "delete"',
+      says: 'action must be one of apply, dry-run, check, remove, sync, not "delete"',
     },
     {
       when: 'Stream rejects the API secret',
@@ -144,7 +146,7 @@ describe('setup function on demand', () => {
       when: 'another writer undoes every write',
       prepare: listRestoredByAnotherWriter,
       name: 'HookNotSettledError',
-      says: `after 2 writes, Stream's app still does not hold exactly our hooks for ${TOPIC} with our settings. Run the setup again; if this persists, look at the app's hooks. This run had written to Stream's app 2 times`,
+      says: `after 2 writes, Stream's app still does not hold exactly our hooks for ${TOPIC} with our settings (hook ${hookIdFor(TOPIC)} (catch-all, ${TOPIC}) is missing). Run the setup again; if this persists, look at the app's hooks. This run had written to Stream's app 2 times`,
     },
     {
       when: 'another writer undoes every write, and one write failed',
@@ -153,7 +155,7 @@ describe('setup function on demand', () => {
         stream.faults.push({ route: 'PATCH /app', fault: StreamFault.AppliedThen500 });
       },
       name: 'HookNotSettledError',
-      says: 'with our settings (last failure: HTTP 500: Stream error -1: internal error). Run the setup again',
+      says: 'is missing) (last failure: HTTP 500: Stream error -1: internal error). Run the setup again',
     },
     {
       when: "Stream's SNS check fails",

@@ -24,7 +24,15 @@ const API_SECRET = 'keys-api-secret-d41f08';
 const SNS_KEY = 'AKIAKEYSAUTH5R8W';
 const SNS_SECRET = 'keys-sns-secret-77a3c1';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
-const keys: HookSettings = { topicArn: TOPIC, authType: 'keys', eventTypes: [], snsKey: SNS_KEY, snsSecret: SNS_SECRET };
+const keys: HookSettings = {
+  topicArn: TOPIC,
+  authType: 'keys',
+  routing: 'single-topic',
+  catchAll: true,
+  eventTypes: [],
+  snsKey: SNS_KEY,
+  snsSecret: SNS_SECRET,
+};
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 
 /**
@@ -64,6 +72,7 @@ const ourHook = (id: string): FakeStreamHook => ({
   sns_auth_type: 'keys',
   sns_key: SNS_KEY,
   sns_secret: SNS_SECRET,
+  should_send_custom_events: true,
 });
 
 describe('setup keys auth: the hook and its check', () => {
@@ -139,7 +148,12 @@ describe('setup keys auth: the hook and its check', () => {
     stream.hooks.push(ourHook(hookIdFor(TOPIC)));
 
     // Act
-    const report = await runSetup('remove', { topicArn: TOPIC, authType: 'keys', eventTypes: [] }, credentials, options());
+    const report = await runSetup(
+      'remove',
+      { topicArn: TOPIC, authType: 'keys', routing: 'single-topic', catchAll: true, eventTypes: [] },
+      credentials,
+      options(),
+    );
 
     // Assess
     expect(report.changed).toBe(true);

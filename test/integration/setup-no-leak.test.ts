@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../emulator/index.js';
 import { createSetupHandler } from '../../functions/setup/handler.js';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
+import { stackHookIds } from '../../functions/setup/hook-plan.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import {
   CREDENTIALS_OF_OTHERS,
@@ -136,7 +137,7 @@ async function everythingOut(fault: Omit<PlannedFault, 'route'>, routes: string[
       await handler(
         streamHookRequest(type, {
           responseUrl: responses.url,
-          properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '' },
+          properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '', Routing: 'single-topic' },
           physicalResourceId: type === 'Delete' ? `stream-sns-hook:${TOPIC}` : undefined,
         }),
         lambdaContext(),
@@ -227,7 +228,10 @@ describe("setup no leak: other teams' hooks are shown by id, type and state only
     ];
     const logged = await captureOutput(async () => {
       await deployedHandler()(
-        streamHookRequest('Create', { responseUrl: responses.url, properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '' } }),
+        streamHookRequest('Create', {
+          responseUrl: responses.url,
+          properties: { TopicArn: TOPIC, AuthType: 'keys', EventTypes: '', Routing: 'single-topic' },
+        }),
         lambdaContext(),
       );
       await deployedHandler()({ action: 'dry-run' }, lambdaContext());
@@ -237,7 +241,7 @@ describe("setup no leak: other teams' hooks are shown by id, type and state only
     expect(runs.map((run) => run.code)).toEqual([0, 0, 0, 0, 0]);
     const printed = [...runs.map((run) => run.stdout + run.stderr), logged, JSON.stringify(responses.answers)].join('\n');
     expect(leaks(printed, [...CREDENTIALS_OF_OTHERS, ...HIDDEN_CREDENTIALS])).toEqual([]);
-    const shown = JSON.parse(runs[3]!.stdout).hooksBefore.filter((hook: { id: string }) => hook.id !== hookIdFor(TOPIC));
+    const shown = JSON.parse(runs[3]!.stdout).hooksBefore.filter((hook: { id: string }) => !stackHookIds(TOPIC).includes(hook.id));
     expect(shown).toEqual(
       [...HOOKS_OF_OTHERS, ...HOOKS_WITH_HIDDEN_CREDENTIALS].map(({ id, hook_type, enabled }) => ({ id, hook_type, enabled })),
     );
@@ -330,6 +334,10 @@ describe('setup no leak: no control character reaches the output (case 16)', () 
     ],
     ["in Stream's SNS check answer", () => (stream.checkAnswer = { status: 'error', error: FORGED })],
     ['in the ids and types of other hooks', () => stream.hooks.push({ id: `evil${FORGED}`, hook_type: `webhook${FORGED}`, enabled: true })],
+    [
+      "in the names of Stream's hook event types (a drift warning quotes them)",
+      () => stream.hookEvents.push({ name: `evil.type${FORGED}`, description: FORGED, products: ['chat'] }),
+    ],
   ])('case 16: control characters %s reach neither the terminal nor --json, and no line is forged', async (_, prepare) => {
     // Prepare
     prepare();

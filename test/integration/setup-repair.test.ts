@@ -12,7 +12,7 @@ import { type FakeStream, HOOKS_OF_OTHERS, startFakeStream } from '../support/fa
 const API_KEY = 'repair-api-key-41d2';
 const API_SECRET = 'repair-api-secret-c7e05a';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
-const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
+const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 
 let stream: FakeStream;

@@ -15,7 +15,7 @@ import { type FakeStream, HOOKS_OF_OTHERS, StreamFault, startFakeStream } from '
 const API_KEY = 'retries-api-key-58aa';
 const API_SECRET = 'retries-api-secret-0f93d2';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
-const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
+const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 
 let stream: FakeStream;
@@ -183,14 +183,26 @@ describe('setup retries: how long between attempts', () => {
 
   it('waits after a failed write as after a failed read, then reads before writing again', async () => {
     // Prepare: the write is refused by a 503, not applied.
-    stream.failNext.push({ status: 200, body: JSON.stringify({ app: { event_hooks: HOOKS_OF_OTHERS } }) }, { status: 503 });
+    stream.failNext.push(
+      { status: 200, body: JSON.stringify({ app: { event_hooks: HOOKS_OF_OTHERS } }) },
+      { status: 200, body: JSON.stringify({ events: [] }) },
+      { status: 503 },
+    );
 
     // Act
     await runSetup('apply', resource, credentials, options({ retryBaseDelayMs: 250 }));
 
     // Assess
     expect(waits).toEqual([{ name: 'retry after Stream failed', ms: 250, call: 'write the hooks' }]);
-    expect(stream.requests.map((request) => request.method)).toEqual(['GET', 'PATCH', 'GET', 'PATCH', 'GET', 'POST']);
+    expect(stream.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /app',
+      'GET /hook/events',
+      'PATCH /app',
+      'GET /app',
+      'PATCH /app',
+      'GET /app',
+      'POST /check_sns',
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ import { CREDENTIALS_OF_OTHERS, type FakeStream, HOOKS_OF_OTHERS, StreamFault, s
 const API_KEY = 'answers-api-key-71c2';
 const API_SECRET = 'answers-api-secret-9e04aa';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
-const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
+const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 const HTML_PAGE = '\n  <!doctype html><html><head><title>Sign in</title></head><body>Sign in</body></html>';
 const app = (eventHooks: unknown) => JSON.stringify({ app: { name: 'fake-app', event_hooks: eventHooks } });

@@ -52,7 +52,7 @@ const OTHER_HOOKS: FakeStreamHook[] = [
     updated_at: '2026-01-03T00:00:00Z',
   },
 ];
-const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
+const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] };
 const credentials = { apiKey: API_KEY, apiSecret: API_SECRET };
 const fast = { retryBaseDelayMs: 10 };
 
@@ -201,7 +201,7 @@ describe('setup: errors', () => {
 
     // Assess
     expect(report.changed).toBe(true);
-    expect(stream.requests.filter((r) => r.method === 'GET')).toHaveLength(3);
+    expect(stream.requests.filter((r) => r.path === '/app' && r.method === 'GET')).toHaveLength(3);
   });
 
   it('gives up on persistent 500s with a clear error', async () => {
@@ -231,7 +231,7 @@ describe('setup: errors', () => {
 
 describe('setup: the command line', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    runSetupCommand(args, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
+    runSetupCommand(['--routing', 'single-topic', ...args], { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, ...env });
 
   it('runs as npm run setup: a dry run in a child process exits 0 and prints the plan', { tags: ['child-process'] }, async () => {
     // Act
@@ -289,7 +289,7 @@ describe('setup: the command line', () => {
     // Assess
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: npm run setup -- \[options\]/);
-    expect(run.stdout).toMatch(/--remove +delete this stack's hooks \(those with its ids\) and\s+nothing else/);
+    expect(run.stdout).toMatch(/--remove +delete this stack's hooks \(those with its ids, in either\s+mode\) and nothing else/);
   });
 
   it('exits non-zero with the reason when the credentials are wrong or the check fails', async () => {

@@ -1,9 +1,17 @@
 /**
  * A local HTTP server that plays Stream's API for the endpoints the stream-chat SDK calls during setup:
  * GET /app, PATCH /app (both event_hooks semantics: replace the list, or explicit deletion, with upsert by id as
- * Stream documents it: an unknown id creates the hook with that id) and POST /check_sns. It checks the SDK's
- * credentials as Stream does (api_key parameter, JWT signed with the secret) and records every request, headers
- * included.
+ * Stream documents it: an unknown id creates the hook with that id), GET /hook/events and POST /check_sns. It checks
+ * the SDK's credentials as Stream does (api_key parameter, JWT signed with the secret) and records every request,
+ * headers included.
+ *
+ * It also models which hooks Stream publishes an event to ({@link FakeStream.publishesTo}): per-hook `event_types`
+ * on an app migrated to multi-event hooks (`use_hook_v2: true`, the stand-in's default), one selection for the whole
+ * app otherwise (`webhook_events`), and `should_send_custom_events`. **That model is an assumption**: Stream documents
+ * that an empty list means every type, future ones included, and that a positive list gets no new types; it does not
+ * document the default of `should_send_custom_events`, nor how it combines with a list (here: a custom event goes to
+ * exactly the hooks that have it on, whatever their list), nor what a hook's own list does on an app that is not
+ * migrated (here: nothing, the app's selection applies to every hook). shared/stream/NOTES.md has the sources.
  *
  * It misbehaves as real services, proxies and networks do, by general behaviours, not canned bodies: faults played
  * once on the next request of a route ({@link StreamFault}), and standing behaviours ({@link FakeStream.ignoreClientIds},
@@ -13,6 +21,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 
 /** A hook as the stand-in stores it: Stream always gives a hook an id and a type. */
 export interface FakeStreamHook extends Record<string, unknown> {
@@ -117,7 +126,25 @@ export interface FakeStream {
   maskedInAnswers: string[];
   /** Bytes sent by the last Trickle or Endless answer before the client went away or the limit came. */
   bytesSent: number;
+  /** GET /app's `use_hook_v2`: whether the app is migrated to multi-event hooks; `undefined` leaves the field out. */
+  useHookV2: boolean | undefined;
+  /** An app not migrated: the one selection of event types for every hook (empty: every type). */
+  webhookEvents: string[];
+  /** What GET /hook/events lists: the types a hook can subscribe to (by default the catalog's, all `chat`). */
+  hookEvents: StreamHookEvent[];
+  /**
+   * The SNS topics Stream would publish an event of `type` to, given the hooks it holds now (a custom event: `custom`
+   * true). The model described at the top of this file: an assumption where Stream documents nothing.
+   */
+  publishesTo(type: string, custom?: boolean): string[];
   close(): Promise<void>;
+}
+
+/** One entry of GET /hook/events. */
+export interface StreamHookEvent {
+  name: string;
+  description: string;
+  products: string[];
 }
 
 /**
@@ -204,6 +231,10 @@ export async function startFakeStream({
     dropOtherHooks: false,
     maskedInAnswers: [],
     bytesSent: 0,
+    useHookV2: true,
+    webhookEvents: [],
+    hookEvents: Object.keys(EVENT_TYPE_CATEGORY).map((name) => ({ name, description: `the ${name} event`, products: ['chat'] })),
+    publishesTo: (type: string, custom = false) => publishesTo(state, type, custom),
   };
   const stored = (hook: Record<string, unknown>, known: boolean): FakeStreamHook => {
     const now = new Date().toISOString();
@@ -265,7 +296,15 @@ export async function startFakeStream({
       Object.fromEntries(
         Object.entries(hook).map(([name, value]) => [name, state.maskedInAnswers.includes(name) && value !== undefined ? '****' : value]),
       );
-    const appAnswer = () => JSON.stringify({ app: { name: 'fake-app', event_hooks: state.hooks.map(masked) } });
+    const appAnswer = () =>
+      JSON.stringify({
+        app: {
+          name: 'fake-app',
+          ...(state.useHookV2 === undefined ? {} : { use_hook_v2: state.useHookV2 }),
+          ...(state.useHookV2 === true ? {} : { webhook_events: state.webhookEvents }),
+          event_hooks: state.hooks.map(masked),
+        },
+      });
     switch (fault?.fault) {
       case StreamFault.TruncatedJson: {
         const whole = appAnswer();
@@ -313,6 +352,11 @@ export async function startFakeStream({
       if (fault?.fault === StreamFault.AppliedThen500) return reply(500, { code: -1, message: 'internal error', StatusCode: 500 });
       if (fault?.fault === StreamFault.AppliedThenLate) await sleep(fault.delayMs ?? 2_000);
       return reply(201, {});
+    }
+    if (request.method === 'GET' && url.pathname === '/hook/events') {
+      const products = url.searchParams.get('product')?.split(',');
+      const events = state.hookEvents.filter((event) => products === undefined || event.products.some((name) => products.includes(name)));
+      return reply(200, { events });
     }
     if (request.method === 'POST' && url.pathname === '/check_sns') {
       return reply(201, typeof state.checkAnswer === 'function' ? state.checkAnswer(body as SnsCheckRequest) : state.checkAnswer);
@@ -362,6 +406,22 @@ async function stream(
     }
   }
   response.end();
+}
+
+/** The stand-in's model of Stream's fan-out to SNS hooks (an assumption: see the top of this file). */
+function publishesTo(
+  state: { hooks: FakeStreamHook[]; useHookV2: boolean | undefined; webhookEvents: string[] },
+  type: string,
+  custom: boolean,
+): string[] {
+  const listed = (types: unknown) => !Array.isArray(types) || types.length === 0 || types.includes(type);
+  return state.hooks
+    .filter((hook) => hook.hook_type === 'sns' && hook.enabled === true)
+    .filter((hook) => {
+      if (state.useHookV2 !== true) return listed(state.webhookEvents);
+      return custom ? hook.should_send_custom_events === true : listed(hook.event_types);
+    })
+    .map((hook) => String(hook.sns_topic_arn));
 }
 
 /** A value as Go's `%v` prints it: structs and maps as their values only, without names or quotes. */

@@ -332,3 +332,67 @@ describe('serverless package with a routing parameter it does not know', () => {
     expect(readdirSync(packageDir)).toEqual([]);
   });
 });
+
+describe('serverless package: the hourly sync of the setup (catchAll false only)', () => {
+  it('per-category with catchAll false invokes the setup hourly with {"action":"sync"}, and alarms to the operators on its metric', () => {
+    // Prepare
+    const template = templateOf('per-category');
+
+    // Act
+    const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+      .map(([, r]) => r.Properties)
+      .filter((alarm) => alarm.MetricName === 'UncategorisedStreamTypes');
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([, r]) => r.Properties.Principal === 'events.amazonaws.com',
+    );
+
+    // Assess
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['SetupLambdaFunction', 'Arn'] }, Input: '{"action":"sync"}' })],
+      }),
+    ]);
+    expect(permissions).toHaveLength(1);
+    expect(alarms).toEqual([
+      expect.objectContaining({
+        Namespace: 'StreamChatEvents',
+        Dimensions: [{ Name: 'service', Value: 'stream-chat-events' }],
+        Statistic: 'Maximum',
+        Period: 3600,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'OperatorAlarmsTopic' }],
+      }),
+    ]);
+    expect(template.Resources.SetupLambdaFunction?.Properties.Environment.Variables).toMatchObject({
+      STREAM_ROUTING: 'per-category',
+      STREAM_CATCH_ALL: 'false',
+      STREAM_REGISTER_HOOK: 'true',
+    });
+  });
+
+  it('single-topic has no schedule and no sync alarm', () => {
+    // Act
+    const template = templateOf('single-topic');
+
+    // Assess
+    expect(resourcesOfType(template, 'AWS::Events::Rule')).toEqual([]);
+    expect(
+      resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.MetricName === 'UncategorisedStreamTypes'),
+    ).toEqual([]);
+  });
+
+  it("hands the hook's custom resource the routing parameters the setup reads", () => {
+    for (const mode of Object.keys(MODES) as Mode[]) {
+      // Act
+      const properties = templateOf(mode).Resources.StreamHook?.Properties;
+
+      // Assess
+      expect(properties).toMatchObject({ Routing: mode, CatchAll: MODES[mode].catchAll, TopicArn: { Ref: EVENTS_TOPIC.id } });
+    }
+  });
+});

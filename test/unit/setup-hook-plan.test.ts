@@ -58,50 +58,79 @@ const settings: fc.Arbitrary<HookSettings> = fc.oneof(
   fc.record({
     topicArn: fc.constant(TOPIC),
     authType: fc.constant('resource' as const),
+    routing: fc.constantFrom('single-topic' as const, 'per-category' as const),
+    catchAll: fc.boolean(),
     eventTypes: fc.subarray(['message.new', 'user.banned']),
   }),
   fc.record({
     topicArn: fc.constant(TOPIC),
     authType: fc.constant('keys' as const),
+    routing: fc.constantFrom('single-topic' as const, 'per-category' as const),
+    catchAll: fc.boolean(),
     eventTypes: fc.constant<string[]>([]),
     snsKey: fc.constantFrom('AKIAONE', 'AKIATWO'),
     snsSecret: fc.constant('s'),
   }),
 );
-/** Ours, for apply: our id, or an SNS hook for our topic. */
-const isOurHook = (hook: EventHook, topicArn: string) =>
-  hook.id === hookIdFor(topicArn) || (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn);
-const othersOf = (hooks: EventHook[]) => hooks.filter((hook) => !isOurHook(hook, TOPIC));
+/**
+ * Ours, for apply: one of the stack's ids, or an SNS hook for a topic the mode wants (by default every topic of the
+ * stack: events, named categories). An SNS hook under another id for a topic the mode does not want is not ours.
+ */
+const STACK_TOPICS = [TOPIC, ...['messages', 'channels', 'users', 'moderation'].map((category) => `${TOPIC}-${category}`)];
+const isOurHook = (hook: EventHook, topics: readonly string[] = STACK_TOPICS) =>
+  stackHookIds(TOPIC).includes(hook.id!) || (hook.hook_type === 'sns' && topics.includes(String(hook.sns_topic_arn)));
+const othersOf = (hooks: EventHook[], topics: readonly string[] = STACK_TOPICS) => hooks.filter((hook) => !isOurHook(hook, topics));
 const planApply = (hooks: EventHook[], settings: HookSettings, region: string, compareSecret = true) =>
-  planApplyOfWanted(hooks, wantedHooks(settings, region), { compareSecret });
+  planApplyOfWanted(hooks, wantedHooks(settings, region), { compareSecret }, stackHookIds(TOPIC));
 const planRemove = (hooks: EventHook[], topicArn: string) => planRemoveOfIds(hooks, stackHookIds(topicArn));
 
 describe('hook plan: apply', () => {
-  it.prop([app, settings])('leaves exactly one hook for the topic, with the settings, and every other hook as it was', (hooks, wanted) => {
+  it.prop([app, settings])(
+    "leaves exactly one hook per topic of the mode, with the settings, no other of the stack's, and every other hook as it was",
+    (hooks, settings) => {
+      // Prepare
+      const wanted = wantedHooks(settings, REGION);
+      const topics = wanted.map(({ topicArn }) => topicArn);
+
+      // Act
+      const { changes } = planApply(hooks, settings, REGION);
+      const after = hooksAfter(hooks, changes);
+
+      // Assess
+      const ours = after.filter((hook) => isOurHook(hook, topics));
+      expect(ours.map((hook) => hook.sns_topic_arn).sort()).toEqual(wanted.map(({ topicArn }) => topicArn).sort());
+      for (const hook of wanted) {
+        expect(ours.find((current) => current.sns_topic_arn === hook.topicArn)).toMatchObject({
+          enabled: true,
+          sns_region: REGION,
+          sns_auth_type: settings.authType,
+          event_types: hook.eventTypes,
+          should_send_custom_events: hook.sendCustomEvents,
+        });
+      }
+      expect(othersOf(after, topics)).toEqual(othersOf(hooks, topics));
+      expect(planApply(after, settings, REGION).changes).toEqual([]);
+    },
+  );
+
+  it.prop([app, settings])('names only our hooks, each by id, and keeps our id or the id our hook already has', (hooks, settings) => {
+    // Prepare
+    const topics = wantedHooks(settings, REGION).map(({ topicArn }) => topicArn);
+
     // Act
-    const { changes } = planApply(hooks, wanted, REGION);
-    const after = hooksAfter(hooks, changes);
+    const { changes, duplicateIds } = planApply(hooks, settings, REGION);
 
     // Assess
-    const ours = after.filter((hook) => isOurHook(hook, TOPIC));
-    expect(ours).toHaveLength(1);
-    expect(ours[0]).toMatchObject({ enabled: true, sns_region: REGION, sns_auth_type: wanted.authType, sns_topic_arn: TOPIC });
-    expect(othersOf(after)).toEqual(othersOf(hooks));
-    expect(planApply(after, wanted, REGION).changes).toEqual([]);
-  });
-
-  it.prop([app, settings])('names only our hooks, each by id, and keeps our id or the id our hook already has', (hooks, wanted) => {
-    // Act
-    const { changes, duplicateIds } = planApply(hooks, wanted, REGION);
-
-    // Assess
-    const otherIds = new Set(othersOf(hooks).map((hook) => hook.id));
+    const otherIds = new Set(othersOf(hooks, topics).map((hook) => hook.id));
     for (const change of changes) expect(otherIds.has(change.id)).toBe(false);
-    const oursBefore = hooks.filter((hook) => isOurHook(hook, TOPIC));
-    const keptId = hooksAfter(hooks, changes).find((hook) => isOurHook(hook, TOPIC))?.id;
+    const eventsTopicWanted = topics.includes(TOPIC);
+    const oursBefore = hooks.filter((hook) => hook.id === hookIdFor(TOPIC) || (hook.hook_type === 'sns' && hook.sns_topic_arn === TOPIC));
+    const keptId = hooksAfter(hooks, changes).find(
+      (hook) => isOurHook(hook, topics) && hook.sns_topic_arn === TOPIC && eventsTopicWanted,
+    )?.id;
     const expectedId = oursBefore.some((hook) => hook.id === hookIdFor(TOPIC)) ? hookIdFor(TOPIC) : (oursBefore[0]?.id ?? hookIdFor(TOPIC));
-    expect(keptId).toBe(expectedId);
-    expect(duplicateIds).toHaveLength(Math.max(0, oursBefore.length - 1));
+    expect(keptId).toBe(eventsTopicWanted ? expectedId : undefined);
+    expect(duplicateIds).toHaveLength(eventsTopicWanted ? Math.max(0, oursBefore.length - 1) : 0);
   });
 });
 
@@ -124,15 +153,18 @@ const applied = (changes: Partial<EventHook> = {}): EventHook => ({
   hook_type: 'sns',
   enabled: true,
   event_types: [],
+  should_send_custom_events: true,
   sns_topic_arn: TOPIC,
   sns_region: REGION,
   sns_auth_type: 'resource',
   ...changes,
 });
-const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', eventTypes: [] };
+const resource: HookSettings = { topicArn: TOPIC, authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] };
 const keys: HookSettings = {
   topicArn: TOPIC,
   authType: 'keys',
+  routing: 'single-topic',
+  catchAll: true,
   eventTypes: [],
   snsKey: 'AKIAPUBLISHER1',
   snsSecret: 'publisher-secret-4f1e',
@@ -163,6 +195,7 @@ describe('hook plan: our hook is repaired, never reported unchanged, when it is 
         sns_topic_arn: TOPIC,
         sns_region: REGION,
         sns_auth_type: 'resource',
+        should_send_custom_events: true,
       },
     ]);
     expect(duplicateIds).toEqual([]);
@@ -215,7 +248,7 @@ describe('hook plan: our hook is repaired, never reported unchanged, when it is 
   it('apply leaves our hook alone when Stream lists its event types in another order, or omits an empty list', () => {
     // Prepare
     const wanted = { ...resource, eventTypes: ['user.banned', 'message.new', 'channel.created'] };
-    const reordered = applied({ event_types: ['channel.created', 'message.new', 'user.banned'] });
+    const reordered = applied({ event_types: ['channel.created', 'message.new', 'user.banned'], should_send_custom_events: false });
     const { event_types: _omitted, ...withoutEventTypes } = applied();
 
     // Act
@@ -238,7 +271,7 @@ describe('hook plan: which hooks are ours', () => {
     const remove = planRemove([repointed], TOPIC);
 
     // Assess
-    expect(isOurHook(repointed, TOPIC)).toBe(true);
+    expect(isOurHook(repointed)).toBe(true);
     expect(apply.changes).toEqual([applied()]);
     expect(remove.changes).toEqual([{ id: hookIdFor(TOPIC), delete: true }]);
   });
@@ -257,7 +290,7 @@ describe('hook plan: which hooks are ours', () => {
     const remove = planRemove([converted], TOPIC);
 
     // Assess
-    expect(isOurHook(converted, TOPIC)).toBe(false);
+    expect(isOurHook(converted)).toBe(false);
     expect(apply.changes).toEqual([applied()]);
     expect(remove.changes).toEqual([]);
   });
@@ -281,7 +314,14 @@ describe('hook plan: duplicates', () => {
     expect(planApply(hooks, resource, REGION).adopted).toEqual([
       {
         id: hookIdFor(TOPIC),
-        before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' },
+        before: {
+          enabled: true,
+          event_types: [],
+          sns_topic_arn: TOPIC,
+          sns_region: REGION,
+          sns_auth_type: 'resource',
+          should_send_custom_events: true,
+        },
       },
     ]);
     expect(hooksAfter(hooks, changes)).toEqual([applied()]);
@@ -328,7 +368,7 @@ describe('hook plan: event types are a set (case 9)', () => {
     (types) => {
       // Act
       const { changes } = planApply([], { ...resource, eventTypes: types }, REGION);
-      const stored = applied({ event_types: [...new Set(types)].reverse() });
+      const stored = applied({ event_types: [...new Set(types)].reverse(), should_send_custom_events: false });
 
       // Assess
       expect(changes[0]?.event_types).toEqual([...new Set(types)].sort());
@@ -403,15 +443,25 @@ describe('hook plan: examples of what generated apps cover', () => {
 
     // Assess
     expect(resourceWanted).toEqual([
-      { id: hookIdFor(TOPIC), topicArn: TOPIC, region: REGION, authType: 'resource', eventTypes: ['message.new', 'user.banned'] },
+      {
+        id: hookIdFor(TOPIC),
+        topicArn: TOPIC,
+        region: REGION,
+        role: 'catch-all',
+        authType: 'resource',
+        eventTypes: ['message.new', 'user.banned'],
+        sendCustomEvents: false,
+      },
     ]);
     expect(keysWanted).toEqual([
       {
         id: hookIdFor(TOPIC),
         topicArn: TOPIC,
         region: REGION,
+        role: 'catch-all',
         authType: 'keys',
         eventTypes: [],
+        sendCustomEvents: true,
         snsKey: keys.snsKey,
         snsSecret: keys.snsSecret,
       },
@@ -426,7 +476,17 @@ describe('hook plan: examples of what generated apps cover', () => {
     // Assess
     expect(byId.adopted.map(({ id }) => id)).toEqual([hookIdFor(TOPIC)]);
     expect(byTopic.adopted).toEqual([
-      { id: 'first', before: { enabled: true, event_types: [], sns_topic_arn: TOPIC, sns_region: REGION, sns_auth_type: 'resource' } },
+      {
+        id: 'first',
+        before: {
+          enabled: true,
+          event_types: [],
+          sns_topic_arn: TOPIC,
+          sns_region: REGION,
+          sns_auth_type: 'resource',
+          should_send_custom_events: true,
+        },
+      },
     ]);
     expect(byTopic.duplicateIds).toEqual(['second']);
   });
@@ -453,7 +513,7 @@ describe('hook plan: examples of what generated apps cover', () => {
   it('compares event types as sets, whatever order Stream keeps, and never confuses two lists that join alike', () => {
     // Act
     const unsorted = planApply(
-      [applied({ event_types: ['user.banned', 'message.new'] })],
+      [applied({ event_types: ['user.banned', 'message.new'], should_send_custom_events: false })],
       { ...resource, eventTypes: ['message.new', 'user.banned'] },
       REGION,
     );

@@ -78,7 +78,7 @@ describe('setup topic ARN', () => {
     // Act
     const failure = await runSetup(
       'apply',
-      { topicArn: 'stream-chat-events-dev-events', authType: 'resource', eventTypes: [] },
+      { topicArn: 'stream-chat-events-dev-events', authType: 'resource', routing: 'single-topic', catchAll: true, eventTypes: [] },
       { apiKey: 'k', apiSecret: 's' },
       unreachable,
     ).catch((e: unknown) => e);
