@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BuiltFunction } from './build.js';
-import { type RunningInvocation, waitForRetry } from './retry-clock.js';
 import { lambdaRuntimeEnvironment } from './lambda-context.cjs';
+import { type RunningInvocation, waitForRetry } from './retry-clock.js';
 
 /** Settings of the local execution environments. */
 const LOCAL_FUNCTION_DEFAULTS = {
