@@ -88,8 +88,15 @@ export async function runDeliveries(deliveries: () => RunInput, options: RunDeli
       : { deliveries: input, undelivered: [] };
     for (const file of undelivered) output.stderr(`not delivered: ${file.message}\n`);
     if (toDeliver.length === 0 && undelivered.length > 0) {
-      if (options.json)
-        output.stdout(`${JSON.stringify({ results: [], undelivered, summary: { ...summarize([]), undelivered: undelivered.length } })}\n`);
+      // The report every run gives, with nothing delivered and no dead letters written.
+      const summary = {
+        ...summarize([]),
+        undelivered: undelivered.length,
+        durationMs: Date.now() - started,
+        routing: null,
+        deadLetters: { records: 0, files: [] },
+      };
+      if (options.json) output.stdout(`${JSON.stringify({ results: [], undelivered, summary })}\n`);
       else output.stdout(`${renderSummary(summarize([]), Date.now() - started, undefined, undefined, { results: [], undelivered })}\n`);
       return 2;
     }

@@ -195,7 +195,7 @@ describe('npm run replay', () => {
     expect(JSON.parse(io.out)).toMatchObject({
       results: [],
       undelivered: [{ source: 'no/such/file.json', reason: 'missing' }],
-      summary: { deliveries: 0, undelivered: 1 },
+      summary: { deliveries: 0, undelivered: 1, deadLetters: { records: 0, files: [] } },
     });
   });
 
