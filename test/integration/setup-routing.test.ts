@@ -238,6 +238,27 @@ describe('setup routing: switching modes and removing', () => {
   });
 });
 
+describe('setup routing: the dry run', () => {
+  it('shows every hook the mode wants with the topic ARN it derives from --topic-arn, and writes nothing', async () => {
+    // Act
+    const run = await runSetupCommand(['--topic-arn', TOPIC, '--dry-run', '--base-url', stream.baseUrl], {
+      STREAM_API_KEY: API_KEY,
+      STREAM_API_SECRET: API_SECRET,
+    });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`per-category routing, ${CATEGORIES.length} hooks:`);
+    for (const category of NAMED) {
+      expect(run.stdout).toContain(
+        `  ${category}: ${topicOf(category)} (id ${hookIdFor(topicOf(category))}; ${typesOf(category).length} event types)`,
+      );
+    }
+    expect(run.stdout).toContain(`  catch-all: ${TOPIC} (id ${hookIdFor(TOPIC)}; every event type, custom events)`);
+    expect(writes()).toEqual([]);
+  });
+});
+
 describe("setup routing: drift against Stream's own list", () => {
   it('warns of each type Stream lists that the catalog lacks and each catalog type Stream does not list, and applies', async () => {
     // Prepare

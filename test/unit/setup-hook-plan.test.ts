@@ -10,6 +10,7 @@ import { describe, expect } from 'vitest';
 import { hookIdFor } from '../../functions/setup/hook-id.js';
 import {
   type AdoptedHook,
+  checksOf,
   differentFields,
   type HookSettings,
   hooksAfter,
@@ -559,5 +560,44 @@ describe('hook plan: examples of what generated apps cover', () => {
 
     // Assess
     expect(names).toEqual(['enabled', 'sns_region', 'webhook_url']);
+  });
+});
+
+describe("hook plan: the read-back's checks of each of our hooks", () => {
+  const perCategory: HookSettings = { ...resource, routing: 'per-category' };
+  const messages = () => wantedHooks(perCategory, REGION).find(({ role }) => role === 'messages')!;
+  const held = (changes: Partial<EventHook> = {}): EventHook => ({
+    id: messages().id,
+    hook_type: 'sns',
+    enabled: true,
+    event_types: [...messages().eventTypes].reverse(),
+    should_send_custom_events: false,
+    sns_topic_arn: messages().topicArn,
+    sns_region: REGION,
+    sns_auth_type: 'resource',
+    ...changes,
+  });
+
+  it.each<[string, EventHook | undefined, RegExp]>([
+    ['missing', undefined, /is missing/],
+    ['disabled', held({ enabled: false }), /is not enabled/],
+    ['on another topic', held({ sns_topic_arn: TOPIC }), /publishes to another topic \(sns_topic_arn\)/],
+    ['in another region', held({ sns_region: 'us-east-1' }), /has another sns_region/],
+    ['with another list', held({ event_types: ['message.new'] }), /has another list of event_types/],
+    ['with custom events on', held({ should_send_custom_events: true }), /has should_send_custom_events on/],
+    ['with keys auth', held({ sns_auth_type: 'keys' }), /has another sns_auth_type/],
+    ['of another type', held({ hook_type: 'sqs' }), /is not of type sns/],
+  ])('fails a hook %s, naming its id, role and topic, never a value', (_, current, failure) => {
+    // Act
+    const failures = checksOf(current, messages());
+
+    // Assess
+    expect(failures).toEqual([expect.stringMatching(failure)]);
+    expect(failures[0]).toContain(`hook ${messages().id} (messages, ${TOPIC}-messages)`);
+  });
+
+  it('passes the hook as written, whatever order Stream keeps its types in', () => {
+    // Act and assess
+    expect(checksOf(held(), messages())).toEqual([]);
   });
 });

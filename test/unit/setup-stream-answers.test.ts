@@ -7,11 +7,13 @@ import type { EventHook } from 'stream-chat';
 import { describe, expect, it } from 'vitest';
 import { StreamAnswerError } from '../../functions/setup/errors.js';
 import {
+  hookEventTypesOf,
   hooksOfApp,
   reduced,
   STREAM_MESSAGE_LIMIT,
   snsCheckResultOf,
   streamErrorBody,
+  useHookV2Of,
   valuesOf,
 } from '../../functions/setup/stream-answers.js';
 
@@ -159,5 +161,44 @@ describe('stream answers: the app and the SNS check', () => {
     // Assess
     expect(failed).toEqual({ status: 'error[1A', error: 'denied for ****' });
     expect(ok).toEqual({ status: 'ok' });
+  });
+});
+
+describe('stream answers: the list of hook event types (GET /hook/events)', () => {
+  it('keeps the names of the chat and moderation products, and of none named, sorted and each once', () => {
+    // Prepare
+    const answer = {
+      events: [
+        { name: 'message.new', description: '', products: ['chat'] },
+        { name: 'review_queue_item.new', description: '', products: ['moderation'] },
+        { name: 'call.started', description: '', products: ['video'] },
+        { name: 'a.type.without.products', description: '' },
+        { name: 'message.new', description: '', products: ['chat', 'video'] },
+      ],
+      duration: '1ms',
+    };
+
+    // Act
+    const types = hookEventTypesOf(answer, 'https://chat.example/hook/events');
+
+    // Assess
+    expect(types).toEqual(['a.type.without.products', 'message.new', 'review_queue_item.new']);
+  });
+
+  it.each([
+    ['no list', {}, /an object without a list `events`/],
+    ['a string', 'oops', /a list of hook events/],
+    ['an event without a name', { events: [{ description: 'x' }] }, /event 1 has no string `name`/],
+  ])('refuses an answer with %s', (_, answer, message) => {
+    // Act and assess
+    expect(() => hookEventTypesOf(answer, 'https://chat.example/hook/events')).toThrow(StreamAnswerError);
+    expect(() => hookEventTypesOf(answer, 'https://chat.example/hook/events')).toThrow(message);
+  });
+
+  it('reads use_hook_v2 as the app answers it, and nothing when it is not there', () => {
+    // Act and assess
+    expect([true, false, 'yes'].map((flag) => useHookV2Of({ app: { use_hook_v2: flag } }))).toEqual([true, false, 'yes']);
+    expect(useHookV2Of({ app: {} })).toBeUndefined();
+    expect(useHookV2Of(null)).toBeUndefined();
   });
 });
