@@ -6,7 +6,8 @@
  * and a rejection not be found. Only under `serverless invoke local` (IS_LOCAL) and the local run
  * (STREAM_LOCAL_RUN) do the local defaults apply.
  */
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, SettingValueError } from './errors.js';
+import { type FunctionRouting, ROUTING_DEFAULTS, RoutingMode } from './routing.js';
 
 /** The settings, with the value each takes under a local run (the `dev` stage's names). */
 const LOCAL_SETTINGS = {
@@ -28,4 +29,32 @@ export function requiredSetting(name: SettingName): string {
   if (value !== undefined && value !== '') return value;
   if (isLocalRun()) return LOCAL_SETTINGS[name];
   throw new ConfigurationError(name);
+}
+
+const MODES: readonly string[] = Object.values(RoutingMode);
+const BOOLEANS = ['true', 'false'] as const;
+
+/**
+ * The routing the function applies (shared/ownership.ts), from STREAM_ROUTING, STREAM_CATCH_ALL,
+ * STREAM_EVENT_TYPES and STREAM_EVENTS_TOPIC_NAME, which serverless.yml sets for every function from the
+ * parameters `routing`, `catchAll` and `streamEventTypes`. An unset variable takes {@link ROUTING_DEFAULTS}; an
+ * unset topic name (a function built outside the stack, as in a test) means that no delivery is known to come from a
+ * category's topic, so every one is judged as the events topic's.
+ *
+ * @throws SettingValueError at cold start for a value that is not one of the choices.
+ */
+export function routingFromEnvironment(): FunctionRouting {
+  const mode = process.env.STREAM_ROUTING || ROUTING_DEFAULTS.mode;
+  if (!MODES.includes(mode)) throw new SettingValueError('STREAM_ROUTING', mode, MODES);
+  const catchAll = process.env.STREAM_CATCH_ALL || String(ROUTING_DEFAULTS.catchAll);
+  if (!(BOOLEANS as readonly string[]).includes(catchAll)) throw new SettingValueError('STREAM_CATCH_ALL', catchAll, BOOLEANS);
+  return {
+    mode: mode as RoutingMode,
+    catchAll: catchAll === 'true',
+    streamEventTypes: (process.env.STREAM_EVENT_TYPES ?? '')
+      .split(',')
+      .map((type) => type.trim())
+      .filter(Boolean),
+    eventsTopicName: process.env.STREAM_EVENTS_TOPIC_NAME ?? '',
+  };
 }

@@ -18,14 +18,17 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
-import { isLocalRun, requiredSetting } from './configuration.js';
+import { isLocalRun, requiredSetting, routingFromEnvironment } from './configuration.js';
 import { EventInProgressError } from './errors.js';
+import { checkHandlerKeys } from './handler-keys.js';
 import { createIdempotentRunner, type IdempotencyOptions, type IdempotentRunner } from './idempotency.js';
 import { categoryGuard } from './middlewares/category-guard.js';
-import { decodeDelivery, type StreamEventInternal } from './middlewares/decode-delivery.js';
+import { decodeDelivery, type OwnedDelivery, type StreamEventInternal } from './middlewares/decode-delivery.js';
 import { keepRejected } from './middlewares/keep-rejected.js';
-import { countConcurrentDuplicate, countOutcome, eventLogger, logger } from './observability.js';
+import { countConcurrentDuplicate, countFailure, countOutcome, eventAge, eventLogger, logger } from './observability.js';
 import { logOnlyRejectedDeliveryStore, type RejectedDeliveryStore, sqsRejectedDeliveryStore } from './rejected-deliveries.js';
+import type { ReprocessRequest } from './reprocess.js';
+import type { FunctionRouting } from './routing.js';
 import type { CategoryHandlers, InvocationResult, StreamDelivery, StreamEventContext, StreamEventHandler } from './types.js';
 
 /** Options of a Stream event function; {@link resolveFunctionOptions} fills what is left out. */
@@ -34,6 +37,12 @@ export interface StreamEventFunctionOptions {
   rejectedDeliveries: RejectedDeliveryStore;
   /** Options of the idempotent step (table, record lifetime, DynamoDB client). */
   idempotency: Partial<IdempotencyOptions>;
+  /**
+   * The stack's routing: mode, catch-all, narrowed types and the events topic's name (shared/ownership.ts reads the
+   * topic a delivery came from with them). Default: the environment serverless.yml sets
+   * (shared/configuration.ts routingFromEnvironment); what is given here replaces it field by field.
+   */
+  routing: Partial<FunctionRouting>;
 }
 
 /**
@@ -41,12 +50,15 @@ export interface StreamEventFunctionOptions {
  * deployed function without it fails here, at cold start (shared/configuration.ts). Under `serverless invoke
  * local` and the local run there is no queue: rejections are kept in the log line only.
  */
-function resolveFunctionOptions(options: Partial<StreamEventFunctionOptions>): StreamEventFunctionOptions {
+function resolveFunctionOptions(
+  options: Partial<StreamEventFunctionOptions>,
+): Omit<StreamEventFunctionOptions, 'routing'> & { routing: FunctionRouting } {
   return {
     rejectedDeliveries:
       options.rejectedDeliveries ??
       (isLocalRun() ? logOnlyRejectedDeliveryStore : sqsRejectedDeliveryStore(requiredSetting('REJECTED_DELIVERIES_QUEUE'))),
     idempotency: options.idempotency ?? {},
+    routing: { ...routingFromEnvironment(), ...options.routing },
   };
 }
 
@@ -57,6 +69,7 @@ function resolveFunctionOptions(options: Partial<StreamEventFunctionOptions>): S
  * @param category - the category this function owns (shared/catalog.ts).
  * @param handlers - one handler per event type, and `fallback` for the category's other types.
  * @param options - overrides of the defaults (see {@link resolveFunctionOptions}), for tests.
+ * @throws HandlerKeyError at initialisation when `handlers` names a type of another category (shared/handler-keys.ts).
  * @throws ConfigurationError at cold start when a deployed function's environment lacks a setting.
  */
 export function streamEventFunction<C extends Category>(
@@ -64,24 +77,27 @@ export function streamEventFunction<C extends Category>(
   handlers: CategoryHandlers<C>,
   options: Partial<StreamEventFunctionOptions> = {},
 ): MiddyfiedHandler<unknown, InvocationResult> {
-  const { rejectedDeliveries, idempotency } = resolveFunctionOptions(options);
+  // First: a handler it can never receive is the mistake to report, before any setting the environment lacks.
+  checkHandlerKeys(category, Object.keys(handlers));
+  const { rejectedDeliveries, idempotency, routing } = resolveFunctionOptions(options);
   const runIdempotently = createIdempotentRunner(category, idempotency);
   const dispatch = dispatchByType(handlers);
 
   // The chain's event type is what the handler receives, the delivery step 1 decoded; `.handler<unknown>` keeps the
   // function's own type what Lambda passes in. Steps 1-3 read the Lambda event as `unknown` and share their state
   // in request.internal (shared/middlewares/decode-delivery.ts).
-  return middy<StreamDelivery, InvocationResult, Error, Context, StreamEventInternal>()
+  return middy<OwnedDelivery, InvocationResult, Error, Context, StreamEventInternal>()
     .use(lambdaContextInLogs)
-    .use(decodeDelivery(category))
+    .use(decodeDelivery(category, routing))
     .use(categoryGuard(category))
     .use(keepRejected(category, rejectedDeliveries))
-    .handler<unknown, InvocationResult>(async (delivery, lambdaContext, { signal }) => {
+    .handler<unknown, InvocationResult>(async ({ delivery, reprocess }, lambdaContext, { signal }) => {
       // Only owned, decoded deliveries get here: steps 2 and 3 returned early for the rest.
       const handler = dispatch(delivery);
       return handleOwnedDelivery(
         category,
         delivery,
+        reprocess,
         runIdempotently,
         (context) => handler(delivery.event, { ...context, lambdaContext, signal }),
         lambdaContext,
@@ -105,6 +121,7 @@ const lambdaContextInLogs = {
 async function handleOwnedDelivery(
   category: Category,
   delivery: StreamDelivery,
+  reprocess: ReprocessRequest | undefined,
   runIdempotently: IdempotentRunner,
   runHandler: (context: Pick<StreamEventContext, 'logger' | 'sns' | 'createdAt'>) => Promise<unknown> | unknown,
   lambdaContext: Context,
@@ -116,10 +133,15 @@ async function handleOwnedDelivery(
       createdAt: JSON.stringify(delivery.event.created_at).slice(0, 64),
     });
   }
+  // Measured when the event reaches its owner, before its code runs, whatever the outcome.
+  const age = eventAge(delivery.createdAt, reprocess !== undefined);
   let outcome: Awaited<ReturnType<IdempotentRunner>>;
   try {
-    outcome = await runIdempotently(delivery, lambdaContext, async () =>
-      runHandler({ logger, sns: delivery.sns, createdAt: delivery.createdAt }),
+    outcome = await runIdempotently(
+      delivery,
+      lambdaContext,
+      async () => runHandler({ logger, sns: delivery.sns, createdAt: delivery.createdAt }),
+      reprocess?.label,
     );
   } catch (error) {
     if (error instanceof EventInProgressError) {
@@ -128,11 +150,12 @@ async function handleOwnedDelivery(
       logger.warn('The same event is running in another invocation; Lambda will retry this one', { detail: error.message });
     } else {
       // Lambda retries the invocation (twice), then the dead-letter queue keeps it.
+      countFailure(category, age);
       logger.error('The event failed and will be retried', error as Error);
     }
     throw error;
   }
-  countOutcome(category, outcome);
+  countOutcome(category, outcome, age);
   if (outcome === 'duplicate') logger.info('Duplicate delivery: the event was already processed');
   return { outcome, category, type: delivery.event.type };
 }

@@ -4,14 +4,16 @@
  * - every name fits AWS's limit for it (template/resource-names.ts);
  * - the routing's hook lists, as the hook's custom resource will hand them to the setup (its `Routing`, `CatchAll`
  *   and `EventTypes`), are pairwise disjoint and together exactly the catalog's named types (shared/routing.ts);
- * - a topic KMS key (param topicKmsKey) is given only with keys auth, and as a key ARN ({@link checkTopicKey}).
+ * - a topic KMS key (param topicKmsKey) is given only with keys auth, and as a key ARN ({@link checkTopicKey});
+ * - no category's handler file registers a type of another category (template/handler-keys.ts).
  *
  * Limitation: without the StreamHook resource there is no list to check here; the setup checks its own on every run.
  */
 
-import { RoutingListError } from '../shared/errors.js';
+import { HandlerKeyError, RoutingListError } from '../shared/errors.js';
 import { wantedHooks } from '../shared/routing.js';
 import { ResourceNamesTooLongError, RoutingParameterError, TopicKeyError } from './errors.js';
+import { checkCategoryHandlers } from './handler-keys.js';
 import { checkResourceNames, resourceNames, type Service } from './resource-names.js';
 import { routingSettingsOf } from './routing-settings.js';
 
@@ -22,6 +24,8 @@ interface Serverless {
     custom: { topicName: string; topicEncryption?: { snsAuth?: unknown; kmsKey?: unknown } };
   };
   getProvider(name: 'aws'): { getStage(): string; naming: { getStackName(): string } };
+  /** The service's folder; absent in unit tests of the plugin, which then skip the handler files. */
+  serviceDir?: string;
   classes: { Error: new (message: string, code: string) => Error };
 }
 
@@ -73,7 +77,7 @@ export function checkTopicKey(snsAuth: unknown, kmsKey: unknown): void {
 
 /** The template's checks, run before anything is packaged. */
 export class TemplatePlugin {
-  public readonly hooks: Record<string, () => void>;
+  public readonly hooks: Record<string, () => void | Promise<void>>;
 
   public constructor(serverless: Serverless) {
     this.hooks = {
@@ -92,6 +96,17 @@ export class TemplatePlugin {
           if (error instanceof RoutingParameterError) throw new serverless.classes.Error(error.message, 'ROUTING_PARAMETER_INVALID');
           if (error instanceof RoutingListError) throw new serverless.classes.Error(error.message, 'ROUTING_LISTS_INCONSISTENT');
           if (error instanceof TopicKeyError) throw new serverless.classes.Error(error.message, 'TOPIC_KMS_KEY_UNUSABLE');
+          throw error;
+        }
+      },
+      // Apart, and after: loading the handler files takes a second or two, and only a package that passed the
+      // checks above gets that far.
+      'before:package:initialize': async () => {
+        if (serverless.serviceDir === undefined) return;
+        try {
+          await checkCategoryHandlers(serverless.serviceDir);
+        } catch (error) {
+          if (error instanceof HandlerKeyError) throw new serverless.classes.Error(error.message, 'HANDLER_KEY_NOT_OWNED');
           throw error;
         }
       },

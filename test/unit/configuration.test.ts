@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requiredSetting } from '../../shared/configuration.js';
-import { ConfigurationError } from '../../shared/errors.js';
+import { requiredSetting, routingFromEnvironment } from '../../shared/configuration.js';
+import { ConfigurationError, SettingValueError } from '../../shared/errors.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 
 afterEach(() => {
@@ -61,5 +61,48 @@ describe('configuration of a deployed function', () => {
 
     // Assess
     expect(table).toBe('stream-chat-events-dev-idempotency');
+  });
+});
+
+describe('routing of a function, from its environment', () => {
+  it('takes the defaults when nothing is set, and what serverless.yml sets when it is', () => {
+    // Prepare
+    vi.stubEnv('STREAM_ROUTING', undefined);
+    vi.stubEnv('STREAM_CATCH_ALL', undefined);
+    vi.stubEnv('STREAM_EVENT_TYPES', undefined);
+    vi.stubEnv('STREAM_EVENTS_TOPIC_NAME', undefined);
+    const defaults = routingFromEnvironment();
+    vi.stubEnv('STREAM_ROUTING', 'single-topic');
+    vi.stubEnv('STREAM_CATCH_ALL', 'false');
+    vi.stubEnv('STREAM_EVENT_TYPES', ' message.new ,,user.banned');
+    vi.stubEnv('STREAM_EVENTS_TOPIC_NAME', 'stream-chat-events-prod-events');
+
+    // Act
+    const set = routingFromEnvironment();
+
+    // Assess
+    expect(defaults).toEqual({ mode: 'per-category', catchAll: true, streamEventTypes: [], eventsTopicName: '' });
+    expect(set).toEqual({
+      mode: 'single-topic',
+      catchAll: false,
+      streamEventTypes: ['message.new', 'user.banned'],
+      eventsTopicName: 'stream-chat-events-prod-events',
+    });
+  });
+
+  it.each([
+    ['STREAM_ROUTING', 'per_category'],
+    ['STREAM_CATCH_ALL', 'yes'],
+  ])('fails at cold start when %s is %s, naming the variable and the choices', (variable, value) => {
+    // Prepare
+    vi.stubEnv(variable, value);
+
+    // Act
+    const build = () =>
+      streamEventFunction('messages', { fallback: async () => undefined }, { rejectedDeliveries: { keep: async () => {} } });
+
+    // Assess
+    expect(build).toThrow(SettingValueError);
+    expect(build).toThrow(new RegExp(`${variable} is "${value}"; it must be one of`));
   });
 });
