@@ -7,14 +7,9 @@
  * Limitation: the record's `EventSubscriptionArn` and signature fields are not in the archive (SNS gives Firehose
  * no signature); they are set to values that say so. The functions read neither.
  */
+import { REPROCESS_LABEL, REPROCESS_MEMBER } from '../shared/reprocess.js';
 import type { ArchivedNotification } from './archive-records.js';
 import { ReprocessUsageError } from './errors.js';
-
-/** A forced reprocess's label: 1 to 64 of `A-Z a-z 0-9 . _ -`, as the functions accept it. */
-export const REPROCESS_LABEL = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** The key beside `Records` that marks a reprocess. */
-export const REPROCESS_KEY = 'streamReprocess';
 
 /** The payload of one reprocess invocation. */
 export interface ReprocessPayload {
@@ -22,7 +17,7 @@ export interface ReprocessPayload {
   streamReprocess: { label?: string };
 }
 
-/** Checks a `--force` label; throws {@link ReprocessUsageError} saying what is allowed. */
+/** Checks a `--force` label against the functions' own rule (shared/reprocess.ts); throws {@link ReprocessUsageError} saying what is allowed. */
 export function checkLabel(label: string): string {
   if (!REPROCESS_LABEL.test(label))
     throw new ReprocessUsageError(`--force label ${JSON.stringify(label)}: 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'`);
@@ -50,6 +45,6 @@ export function reprocessPayload(notification: ArchivedNotification, label: stri
         },
       },
     ],
-    [REPROCESS_KEY]: label === undefined ? {} : { label },
+    [REPROCESS_MEMBER]: label === undefined ? {} : { label },
   };
 }

@@ -35,8 +35,13 @@ export interface ReprocessOptions {
   dryRun: boolean;
   /** Invocations started per second at most. */
   rate: number;
-  /** Invocations in flight at most. */
+  /** Invocations in flight at most, in AWS (an Event invocation returns once queued). */
   concurrency: number;
+  /**
+   * Locally, where an invocation returns when the function is done: one at a time, as `npm start` delivers, so that
+   * each function runs in one execution environment instead of starting a new one for each invocation in flight.
+   */
+  localConcurrency: number;
   /** In AWS: the functions are `<functionPrefix><category>` (`<stack>-` for the template's). */
   functionPrefix: string | undefined;
   region: string | undefined;
@@ -56,6 +61,7 @@ export const REPROCESS_DEFAULTS = {
   /** Well under a function's concurrency (1,000 per account by default; none reserved): live events keep theirs. */
   rate: 10,
   concurrency: 4,
+  localConcurrency: 1,
   since: undefined,
   until: undefined,
   functionPrefix: undefined,
@@ -167,7 +173,7 @@ export async function reprocess(
       invoke = localInvoker(stack);
     }
     const pace = pacer(options.rate);
-    const limit = pLimit(options.concurrency);
+    const limit = pLimit(source.kind === 's3' ? options.concurrency : options.localConcurrency);
     options.onProgress.start(selected.length);
     report.events = await Promise.all(
       selected.map((event) =>

@@ -125,6 +125,21 @@ export class ConfigurationError extends Error {
   }
 }
 
+/** A category's function registers a handler under a key it can never receive (shared/handler-keys.ts). */
+export class HandlerKeyError extends Error {
+  public override readonly name = 'HandlerKeyError';
+  /** The category whose handlers hold the key. */
+  public readonly category: string;
+  /** The key. */
+  public readonly key: string;
+
+  public constructor(category: string, key: string, problem: string) {
+    super(`${category} registers a handler it can never receive: ${problem}`);
+    this.category = category;
+    this.key = key;
+  }
+}
+
 /**
  * A setting of the function's environment holds a value it cannot take (serverless.yml sets each from a parameter
  * that `serverless package` checks; a hand-edited function can still get one wrong). Thrown at cold start.

@@ -20,6 +20,7 @@ import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import { isLocalRun, requiredSetting, routingFromEnvironment } from './configuration.js';
 import { EventInProgressError } from './errors.js';
+import { checkHandlerKeys } from './handler-keys.js';
 import { createIdempotentRunner, type IdempotencyOptions, type IdempotentRunner } from './idempotency.js';
 import { categoryGuard } from './middlewares/category-guard.js';
 import { decodeDelivery, type OwnedDelivery, type StreamEventInternal } from './middlewares/decode-delivery.js';
@@ -68,6 +69,7 @@ function resolveFunctionOptions(
  * @param category - the category this function owns (shared/catalog.ts).
  * @param handlers - one handler per event type, and `fallback` for the category's other types.
  * @param options - overrides of the defaults (see {@link resolveFunctionOptions}), for tests.
+ * @throws HandlerKeyError at initialisation when `handlers` names a type of another category (shared/handler-keys.ts).
  * @throws ConfigurationError at cold start when a deployed function's environment lacks a setting.
  */
 export function streamEventFunction<C extends Category>(
@@ -75,6 +77,8 @@ export function streamEventFunction<C extends Category>(
   handlers: CategoryHandlers<C>,
   options: Partial<StreamEventFunctionOptions> = {},
 ): MiddyfiedHandler<unknown, InvocationResult> {
+  // First: a handler it can never receive is the mistake to report, before any setting the environment lacks.
+  checkHandlerKeys(category, Object.keys(handlers));
   const { rejectedDeliveries, idempotency, routing } = resolveFunctionOptions(options);
   const runIdempotently = createIdempotentRunner(category, idempotency);
 

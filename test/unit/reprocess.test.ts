@@ -12,7 +12,7 @@ import { encodeMessage, LocalArchive, snsLambdaEvent } from '../../emulator/inde
 import { readArchiveObject } from '../../reprocess/archive-records.js';
 import { InvokeRefusedError } from '../../reprocess/errors.js';
 import { isRetryableInvokeFailure } from '../../reprocess/invokers.js';
-import { checkLabel, REPROCESS_KEY, reprocessPayload } from '../../reprocess/payload.js';
+import { checkLabel, reprocessPayload } from '../../reprocess/payload.js';
 import { pacer } from '../../reprocess/rate.js';
 import { selectEvents } from '../../reprocess/selection.js';
 import { listPrefixes, parseSource } from '../../reprocess/sources.js';
@@ -98,7 +98,7 @@ describe('the reprocess payload', () => {
     const plain = reprocessPayload(archived, undefined);
 
     // Assess
-    expect(Object.keys(forced)).toEqual(['Records', REPROCESS_KEY]);
+    expect(Object.keys(forced)).toEqual(['Records', 'streamReprocess']);
     expect(forced.streamReprocess).toEqual({ label: 'fix-1' });
     expect(plain.streamReprocess).toEqual({});
     expect(forced.Records[0]).toMatchObject({
