@@ -25,6 +25,10 @@ for (const stream of [process.stdout, process.stderr]) {
 
 let handler;
 
+// There is no rejected-deliveries queue here: the function keeps a rejection in its ERROR log line only, as the
+// product's options allow a host to inject (shared/middleware.ts INJECTED_OPTIONS_KEY), before the bundle loads.
+globalThis[Symbol.for('stream-chat-sns-lambda.functionOptions')] = { rejectedDeliveries: { keep: async () => {} } };
+
 module.exports = async function invoke({ event, requestId, invocationId, timeoutMs }) {
   channel.postMessage({ started: invocationId });
   try {

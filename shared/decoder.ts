@@ -50,6 +50,15 @@ export function snsMessageOf(lambdaEvent: unknown): string | undefined {
   }
 }
 
+/** The `Sns.TopicArn` of a Lambda event's first record, when it is a string. Never throws. */
+export function snsTopicArnOf(lambdaEvent: unknown): string | undefined {
+  const records = isObject(lambdaEvent) ? lambdaEvent.Records : undefined;
+  const record: unknown = Array.isArray(records) ? records[0] : undefined;
+  const sns = isObject(record) ? record.Sns : undefined;
+  const topicArn = isObject(sns) ? sns.TopicArn : undefined;
+  return typeof topicArn === 'string' ? topicArn : undefined;
+}
+
 /** Checks the Lambda event is exactly one SNS record and returns its message and metadata. */
 function readSnsRecord(lambdaEvent: unknown): { message: string; sns: Omit<SnsMetadata, 'encoding'> } {
   const records = isObject(lambdaEvent) ? lambdaEvent.Records : undefined;

@@ -45,6 +45,17 @@ export const RejectionReason = {
    * Neither can be trusted to be the event's. The first decides which function keeps it (shared/ownership.ts).
    */
   ConflictingType: 'conflicting_type',
+  /**
+   * A decodable event of a type that does not belong on the topic it came from: another category's type on a
+   * category's own topic, or, on the events topic in per-category mode, a named category's type that no hook of this
+   * stack sends to its own topic (shared/ownership.ts). Kept, never skipped: skipping would lose it.
+   */
+  Misrouted: 'misrouted',
+  /**
+   * An asynchronous invocation's `streamReprocess.label` (sent by `npm run reprocess -- --force <label>`) is not 1-64
+   * characters of `[A-Za-z0-9._-]`: its key namespace cannot be told, so it is not run under any.
+   */
+  InvalidReprocessLabel: 'invalid_reprocess_label',
 } as const;
 
 /** One of the {@link RejectionReason} values. */
@@ -111,6 +122,33 @@ export class ConfigurationError extends Error {
         'Deploy with `npx serverless deploy`, or run locally with `npm start` or `serverless invoke local`.',
     );
     this.name = 'ConfigurationError';
+  }
+}
+
+/** A category's function registers a handler under a key it can never receive (shared/handler-keys.ts). */
+export class HandlerKeyError extends Error {
+  public override readonly name = 'HandlerKeyError';
+  /** The category whose handlers hold the key. */
+  public readonly category: string;
+  /** The key. */
+  public readonly key: string;
+
+  public constructor(category: string, key: string, problem: string) {
+    super(`${category} registers a handler it can never receive: ${problem}`);
+    this.category = category;
+    this.key = key;
+  }
+}
+
+/**
+ * A setting of the function's environment holds a value it cannot take (serverless.yml sets each from a parameter
+ * that `serverless package` checks; a hand-edited function can still get one wrong). Thrown at cold start.
+ */
+export class SettingValueError extends Error {
+  public override readonly name = 'SettingValueError';
+
+  public constructor(variable: string, value: string, choices: readonly string[]) {
+    super(`the environment variable ${variable} is ${JSON.stringify(value.slice(0, 64))}; it must be one of ${choices.join(', ')}`);
   }
 }
 

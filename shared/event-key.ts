@@ -27,10 +27,18 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
- * The version of the key's derivation, part of every idempotency record's id. Version 1 hashed the decoded JSON
- * text as it arrived; version 2 hashes its RFC 8785 canonical form.
+ * The version of the idempotency record's id, the prefix of every record (shared/idempotency.ts). Version 1 hashed
+ * the decoded JSON text as it arrived; version 2 hashes its RFC 8785 canonical form, under `<category>#v2`; version
+ * 3 hashes the same, and its id no longer names the category (`v3#<hash>`), so that a type that moves to another
+ * category is still one event to the old and the new owner.
  */
-export const EVENT_KEY_VERSION = 'v2' as const;
+export const EVENT_KEY_VERSION = 'v3' as const;
+
+/**
+ * The version before: `<category>#v2#<hash>`, the same hash under the category's name. Read, never written, for one
+ * record lifetime after upgrading (shared/idempotency.ts, "legacy lookup").
+ */
+export const LEGACY_KEY_VERSION = 'v2' as const;
 
 const ESCAPED_DOMAIN = 'escaped-for-rfc8785\n';
 const ESCAPE = '\uffff';

@@ -2,11 +2,22 @@
  * The idempotent step: runs the customer's code once per distinct Stream event, with Powertools idempotency on
  * DynamoDB.
  *
- * Record id: `<category>#<key version>#<hash>`, where the hash is Powertools' over the event's key
- * ({@link StreamDelivery.eventKey}: SHA-256 of the event's canonical JSON). An SNS redelivery (same MessageId), a
- * Lambda retry and a re-publish (new MessageId, maybe another encoding or key order) therefore share one record,
- * and two distinct events about the same object (two reactions on one message) do not. The key version
+ * Record id: `v3#<hash>`, where the hash is Powertools' over the event's key ({@link StreamDelivery.eventKey}:
+ * SHA-256 of the event's canonical JSON). An SNS redelivery (same MessageId), a Lambda retry and a re-publish (new
+ * MessageId, maybe another encoding or key order) therefore share one record, and two distinct events about the same
+ * object (two reactions on one message) do not. The id names no category: when a type moves to another category,
+ * a delivery that reaches both the old and the new owner (during the deploy) runs once. The key version
  * ({@link EVENT_KEY_VERSION}) keeps records of an older key derivation apart.
+ *
+ * A forced reprocess (`npm run reprocess -- --force <label>`) runs under `v3#reprocess:<label>#<hash>`: once per
+ * label, whatever ran before.
+ *
+ * Legacy lookup, for the upgrade from `<category>#v2#<hash>` (the same hash): on an event's first sighting under v3
+ * (the record did not exist, so Powertools just created it), and before the customer's code runs, the owner reads
+ * the v2 record of its own category, one GetItem; a completed one makes the delivery a duplicate. An event seen again
+ * finds its v3 record and costs nothing more. Needed for one record lifetime (25 days) after upgrading, after which
+ * every v2 record has expired. The lookup uses the owner's category, so a type must not move between categories in
+ * the deploy that upgrades to v3: do the two in separate deploys.
  *
  * Why `makeIdempotent` around an inner function and not Powertools' middy middleware: in 2.35.0 that
  * middleware's onError deletes an in-progress record it never acquired, so a concurrent duplicate lets a third
@@ -16,6 +27,8 @@
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyItemNotFoundError,
+  IdempotencyRecordStatus,
   IdempotencyUnknownError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
@@ -26,8 +39,9 @@ import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
 import { requiredSetting } from './configuration.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from './errors.js';
-import { EVENT_KEY_VERSION } from './event-key.js';
+import { EVENT_KEY_VERSION, LEGACY_KEY_VERSION } from './event-key.js';
 import { RECORD_LIFETIME_DAYS } from './record-lifetime.js';
+import { retry } from './retry.js';
 import type { StreamDelivery } from './types.js';
 import { Outcome } from './types.js';
 
@@ -43,13 +57,13 @@ export interface IdempotencyOptions {
   recordLifetimeSeconds: number;
   /** The DynamoDB client. The default fails fast: see {@link createDynamoDBClient}. */
   dynamoDB: DynamoDBClient;
-  /** How the completion write is retried (see {@link CompletionRetry}); tests shorten it. */
+  /** How the completion write is retried (see {@link CompletionRetry}) by shared/retry.ts; tests shorten it. */
   completionRetry: CompletionRetry;
   /**
-   * Where records are kept instead of the DynamoDB table: the test kit's in-memory store (testing/index.ts). Any
-   * Powertools persistence layer; `tableName` and `dynamoDB` then only name the store in error messages.
+   * Builds where records are kept instead of the DynamoDB table, one store per key prefix: the test kit's in-memory
+   * store (testing/index.ts). Any Powertools persistence layer; `tableName` then only names the store.
    */
-  store: BasePersistenceLayer | undefined;
+  persistenceLayer: (() => BasePersistenceLayer) | undefined;
 }
 
 /**
@@ -93,6 +107,8 @@ function createDynamoDBClient(): DynamoDBClient {
 /** The per-invocation state the idempotent function reports back through. */
 interface Run {
   execute: () => Promise<unknown>;
+  /** Asks whether the event was done under the legacy key; undefined where there is none to ask (a forced reprocess). */
+  doneBefore: (() => Promise<boolean>) | undefined;
   /** The customer's code started. */
   executed: boolean;
   /** The customer's code finished without error: only the completion write can have failed after this. */
@@ -102,111 +118,181 @@ interface Run {
 /** The result stored with each completed record: written on every event, so kept tiny. */
 const STORED_RESULT = { done: true } as const;
 
-/** Runs the work of one delivery at most once per event; answers whether it ran (`processed`) or not. */
+/** How many forced-reprocess namespaces one container keeps ready; a reprocess run uses one label. */
+const REPROCESS_NAMESPACES_KEPT = 8;
+
+/**
+ * The record id's prefix: {@link EVENT_KEY_VERSION}, or, for a forced reprocess under `label`,
+ * `<version>#reprocess:<label>` (the label is checked where it is read: shared/reprocess.ts).
+ */
+export function keyPrefixOf(reprocessLabel: string | undefined): string {
+  return reprocessLabel === undefined ? EVENT_KEY_VERSION : `${EVENT_KEY_VERSION}#reprocess:${reprocessLabel}`;
+}
+
+/** The prefix the version before wrote under: `<category>#v2`. */
+export function legacyKeyPrefixOf(category: Category): string {
+  return `${category}#${LEGACY_KEY_VERSION}`;
+}
+
+/**
+ * Runs the work of one delivery at most once per event (per reprocess label, when `reprocessLabel` is given);
+ * answers whether it ran (`processed`) or not.
+ */
 export type IdempotentRunner = (
   delivery: StreamDelivery,
   lambdaContext: Context,
   execute: () => Promise<unknown>,
+  reprocessLabel?: string,
 ) => Promise<typeof Outcome.Processed | typeof Outcome.Duplicate>;
 
 /**
- * Builds the idempotent step of one category's function. Call once per module: the persistence layer keeps the
- * key prefix of the category it was built for.
+ * Builds the idempotent step of one category's function. Call once per module: the persistence layers (one per key
+ * prefix) are built here, and the category names the legacy records it reads.
  */
 export function createIdempotentRunner(category: Category, options: Partial<IdempotencyOptions> = {}): IdempotentRunner {
-  const { tableName, recordLifetimeSeconds, completionRetry, store } = {
+  const { tableName, recordLifetimeSeconds, dynamoDB, completionRetry, persistenceLayer } = {
     ...IDEMPOTENCY_DEFAULTS,
     ...options,
     tableName: options.tableName ?? requiredSetting('IDEMPOTENCY_TABLE'),
+    dynamoDB: options.dynamoDB ?? createDynamoDBClient(),
   };
-  const persistenceStore = store ?? new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: options.dynamoDB ?? createDynamoDBClient() });
-  const idempotent = makeIdempotent(
-    async (_key: { eventKey: string }, _lambdaContext: Context, run: Run) => {
-      run.executed = true;
-      await run.execute();
-      run.completed = true;
-      // Whatever the handler returned, the stored result stays tiny.
-      return STORED_RESULT;
-    },
-    {
-      persistenceStore,
-      // Stryker disable next-line BooleanLiteral: the key is always a SHA-256 hash (StreamDelivery.eventKey), never missing
-      config: new IdempotencyConfig({ expiresAfterSeconds: recordLifetimeSeconds, throwOnNoIdempotencyKey: true }),
-      keyPrefix: `${category}#${EVENT_KEY_VERSION}`,
-    },
-  );
+  // Stryker disable next-line BooleanLiteral: the key is always a SHA-256 hash (StreamDelivery.eventKey), never missing
+  const config = new IdempotencyConfig({ expiresAfterSeconds: recordLifetimeSeconds, throwOnNoIdempotencyKey: true });
+  const newLayer = (): BasePersistenceLayer =>
+    persistenceLayer?.() ?? new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
+  const legacy = newLayer();
+  legacy.configure({ config, keyPrefix: legacyKeyPrefixOf(category) });
+  const namespace = (keyPrefix: string) => {
+    const persistenceStore = newLayer();
+    const idempotent = makeIdempotent(
+      async (_key: { eventKey: string }, _lambdaContext: Context, run: Run) => {
+        // Only reached when Powertools just created the record: the event's first sighting under this prefix.
+        if (run.doneBefore !== undefined && (await run.doneBefore())) return STORED_RESULT;
+        run.executed = true;
+        await run.execute();
+        run.completed = true;
+        // Whatever the handler returned, the stored result stays tiny.
+        return STORED_RESULT;
+      },
+      { persistenceStore, config, keyPrefix },
+    );
+    return { persistenceStore, idempotent };
+  };
+  const current = namespace(keyPrefixOf(undefined));
+  const reprocessing = new Map<string, ReturnType<typeof namespace>>();
+  const reprocessNamespace = (label: string) => {
+    let found = reprocessing.get(label);
+    if (found === undefined) {
+      found = namespace(keyPrefixOf(label));
+      reprocessing.set(label, found);
+      // A Map iterates in insertion order: the first key is the oldest.
+      if (reprocessing.size > REPROCESS_NAMESPACES_KEPT) reprocessing.delete(reprocessing.keys().next().value as string);
+    }
+    return found;
+  };
 
-  return async (delivery, lambdaContext, execute) => {
+  return async (delivery, lambdaContext, execute, reprocessLabel) => {
+    const { persistenceStore, idempotent } = reprocessLabel === undefined ? current : reprocessNamespace(reprocessLabel);
     const key = { eventKey: delivery.eventKey };
-    const run: Run = { execute, executed: false, completed: false };
+    const run: Run = {
+      execute,
+      doneBefore: reprocessLabel === undefined ? () => doneUnderLegacyKey(legacy, key) : undefined,
+      executed: false,
+      completed: false,
+    };
     try {
       // The context as second argument registers the deadline: a lock taken by an invocation that times out
       // expires with it, so the retry can run.
       await idempotent(key, lambdaContext, run);
     } catch (error) {
       if (run.completed && error instanceof IdempotencyUnknownError) {
-        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), completionRetry, lambdaContext, error, tableName);
+        await completeWithRetries(() => persistenceStore.saveSuccess(key, STORED_RESULT), completionRetry, lambdaContext, error);
         return Outcome.Processed;
       }
-      throw run.executed ? unwrapHandlerError(error, tableName) : toTransient(error, tableName);
+      throw run.executed ? unwrapHandlerError(error) : toTransient(error);
     }
     return run.executed ? Outcome.Processed : Outcome.Duplicate;
   };
 }
 
-/** Retries the completion write with backoff while the deadline allows; then fails as transient. */
+/**
+ * Whether the version before recorded the event as done: its record completed and not expired. A v2 invocation still
+ * running (in progress, its lock not expired) makes this one wait for a retry, as a v3 one would; a lock that has
+ * expired (its invocation timed out) or no record at all means not done.
+ */
+async function doneUnderLegacyKey(legacy: BasePersistenceLayer, key: { eventKey: string }): Promise<boolean> {
+  let status: string;
+  let lockExpired: boolean;
+  try {
+    const record = await legacy.getRecord(key);
+    status = record.getStatus();
+    lockExpired = record.inProgressExpiryTimestamp !== undefined && record.inProgressExpiryTimestamp < Date.now();
+  } catch (error) {
+    if (error instanceof IdempotencyItemNotFoundError) return false;
+    const cause = (error as Error & { cause?: unknown }).cause ?? error;
+    throw new IdempotencyStoreUnavailableError(
+      `reading the legacy record: ${(cause as Error).name}: ${(cause as Error).message}${endpointHint()}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (status === IdempotencyRecordStatus.COMPLETED) return true;
+  if (status === IdempotencyRecordStatus.INPROGRESS && !lockExpired)
+    throw new IdempotencyAlreadyInProgressError('in progress under the legacy key');
+  return false;
+}
+
+/**
+ * Retries the completion write with backoff while the deadline allows (the one retry helper, shared/retry.ts); then
+ * fails as transient. Powertools' own write was the first attempt, and `firstError` its failure: the helper is
+ * handed it as attempt 1, so that the first retry comes after a wait, as a throttled table needs.
+ */
 async function completeWithRetries(
   save: () => Promise<void>,
-  retry: CompletionRetry,
+  completion: CompletionRetry,
   lambdaContext: Context,
   firstError: unknown,
-  tableName: string,
 ): Promise<void> {
-  const started = Date.now();
-  let delay = retry.firstDelayMs;
-  let lastError = firstError;
-  while (Date.now() - started + delay <= retry.maxWaitMs && lambdaContext.getRemainingTimeInMillis() - delay > retry.keepBeforeDeadlineMs) {
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    try {
-      await save();
-      return;
-    } catch (error) {
-      lastError = error;
-      delay *= 2;
-    }
+  // One deadline for the helper: the sooner of the retry budget (attempts included) and the margin before Lambda's.
+  const budgetEndsAt = Date.now() + completion.maxWaitMs;
+  try {
+    await retry((attempt) => (attempt === 1 ? Promise.reject(firstError) : save()), {
+      operation: 'the completion write of the idempotency record',
+      wait: 'retry of the completion write',
+      attempts: Number.POSITIVE_INFINITY,
+      firstDelayMs: completion.firstDelayMs,
+      maxDelayMs: completion.maxWaitMs,
+      remainingMs: () => Math.min(lambdaContext.getRemainingTimeInMillis() - completion.keepBeforeDeadlineMs, budgetEndsAt - Date.now()),
+      keepMs: 0,
+    });
+  } catch (error) {
+    // Only the helper's own errors reach here (every failure is retryable); the write's last failure is their cause.
+    const lastError = (error as Error).cause ?? error;
+    throw lastError instanceof IdempotencyUnknownError
+      ? toTransient(lastError)
+      : new IdempotencyStoreUnavailableError(`the event ran but could not be recorded as done: ${(lastError as Error).message}`, {
+          cause: lastError,
+        });
   }
-  throw lastError instanceof IdempotencyUnknownError
-    ? toTransient(lastError, tableName)
-    : new IdempotencyStoreUnavailableError(`the event ran but could not be recorded as done: ${(lastError as Error).message}`, {
-        cause: lastError,
-      });
 }
 
 /** Errors of the customer's code pass through as they are; a failing record cleanup becomes transient. */
-function unwrapHandlerError(error: unknown, tableName: string): unknown {
-  return error instanceof IdempotencyUnknownError ? toTransient(error, tableName) : error;
+function unwrapHandlerError(error: unknown): unknown {
+  return error instanceof IdempotencyUnknownError ? toTransient(error) : error;
 }
 
-function toTransient(error: unknown, tableName: string): unknown {
+function toTransient(error: unknown): unknown {
   if (error instanceof IdempotencyAlreadyInProgressError) return new EventInProgressError({ cause: error });
   if (error instanceof IdempotencyUnknownError) {
     const cause = (error as Error & { cause?: unknown }).cause;
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : error.message;
-    return new IdempotencyStoreUnavailableError(`${detail}${storeHint(tableName)}`, { cause: error });
+    return new IdempotencyStoreUnavailableError(`${detail}${endpointHint()}`, { cause: error });
   }
   return error;
 }
 
-/**
- * Where the store was looked for, and, against a local endpoint, how to get one there: the failure a newcomer meets
- * under `serverless invoke local` with an AWS_ENDPOINT_URL_DYNAMODB where nothing runs.
- */
-function storeHint(tableName: string): string {
+function endpointHint(): string {
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint) return `; table ${tableName}`;
-  return (
-    `; table ${tableName} at DynamoDB endpoint ${endpoint}: is DynamoDB Local running there, with that table? ` +
-    'Unset AWS_ENDPOINT_URL_DYNAMODB and `serverless invoke local` starts one and creates the table itself; ' +
-    `or, with DynamoDB Local running there, create the table: npm run replay -- --endpoint ${endpoint} --table ${tableName} <event file>`
-  );
+  return endpoint ? `; DynamoDB endpoint ${endpoint}: is DynamoDB Local running there?` : '';
 }

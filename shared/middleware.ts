@@ -18,35 +18,64 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
-import { isLocalRun, requiredSetting } from './configuration.js';
+import { requiredSetting, routingFromEnvironment } from './configuration.js';
 import { EventInProgressError } from './errors.js';
+import { checkHandlerKeys } from './handler-keys.js';
 import { createIdempotentRunner, type IdempotencyOptions, type IdempotentRunner } from './idempotency.js';
 import { categoryGuard } from './middlewares/category-guard.js';
-import { decodeDelivery, type StreamEventInternal } from './middlewares/decode-delivery.js';
+import { decodeDelivery, type OwnedDelivery, type StreamEventInternal } from './middlewares/decode-delivery.js';
 import { keepRejected } from './middlewares/keep-rejected.js';
-import { countConcurrentDuplicate, countOutcome, eventLogger, logger } from './observability.js';
-import { logOnlyRejectedDeliveryStore, type RejectedDeliveryStore, sqsRejectedDeliveryStore } from './rejected-deliveries.js';
+import { countConcurrentDuplicate, countFailure, countOutcome, eventAge, eventLogger, logger } from './observability.js';
+import { type RejectedDeliveryStore, sqsRejectedDeliveryStore } from './rejected-deliveries.js';
+import type { ReprocessRequest } from './reprocess.js';
+import type { FunctionRouting } from './routing.js';
 import type { CategoryHandlers, InvocationResult, StreamDelivery, StreamEventContext, StreamEventHandler } from './types.js';
 
 /** Options of a Stream event function; {@link resolveFunctionOptions} fills what is left out. */
 export interface StreamEventFunctionOptions {
-  /** Where rejected deliveries are kept. Default: the stack's queue (deployed), the log line only (local run). */
+  /**
+   * Where rejected deliveries are kept. Default: the stack's queue; the local run and `serverless invoke local`
+   * inject the log line only (logOnlyRejectedDeliveryStore) through {@link INJECTED_OPTIONS_KEY}.
+   */
   rejectedDeliveries: RejectedDeliveryStore;
   /** Options of the idempotent step (table, record lifetime, DynamoDB client). */
   idempotency: Partial<IdempotencyOptions>;
+  /**
+   * The stack's routing: mode, catch-all, narrowed types and the events topic's name (shared/ownership.ts reads the
+   * topic a delivery came from with them). Default: the environment serverless.yml sets
+   * (shared/configuration.ts routingFromEnvironment); what is given here replaces it field by field.
+   */
+  routing: Partial<FunctionRouting>;
 }
 
 /**
- * The defaults, applied in one place. The queue's name comes from the environment serverless.yml sets, and a
- * deployed function without it fails here, at cold start (shared/configuration.ts). Under `serverless invoke
- * local` and the local run there is no queue: rejections are kept in the log line only.
+ * Where a host that runs the functions outside Lambda puts the options it injects, before it loads a handler module:
+ * `globalThis[Symbol.for('stream-chat-sns-lambda.functionOptions')] = { rejectedDeliveries: logOnlyRejectedDeliveryStore }`.
+ * The local run's execution environments (emulator/lambda-worker.cjs) and `serverless invoke local` do, as there is
+ * no queue there. A global and not an import, because every function's bundle holds its own copy of this module.
+ *
+ * Limitation: whoever runs code in the function's process can set it; in Lambda nothing does.
  */
-function resolveFunctionOptions(options: Partial<StreamEventFunctionOptions>): StreamEventFunctionOptions {
+export const INJECTED_OPTIONS_KEY = Symbol.for('stream-chat-sns-lambda.functionOptions');
+
+/** The options a host injected under {@link INJECTED_OPTIONS_KEY}, if any. */
+function injectedOptions(): Partial<StreamEventFunctionOptions> {
+  return ((globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY] as Partial<StreamEventFunctionOptions> | undefined) ?? {};
+}
+
+/**
+ * The defaults, applied in one place: what the caller gives, else what a host injected ({@link INJECTED_OPTIONS_KEY}),
+ * else the deployed default. The queue's name and the table's come from the environment serverless.yml sets, and a
+ * function without one fails here, at cold start (shared/configuration.ts).
+ */
+function resolveFunctionOptions(
+  given: Partial<StreamEventFunctionOptions>,
+): Omit<StreamEventFunctionOptions, 'routing'> & { routing: FunctionRouting } {
+  const options = { ...injectedOptions(), ...given };
   return {
-    rejectedDeliveries:
-      options.rejectedDeliveries ??
-      (isLocalRun() ? logOnlyRejectedDeliveryStore : sqsRejectedDeliveryStore(requiredSetting('REJECTED_DELIVERIES_QUEUE'))),
+    rejectedDeliveries: options.rejectedDeliveries ?? sqsRejectedDeliveryStore(requiredSetting('REJECTED_DELIVERIES_QUEUE')),
     idempotency: options.idempotency ?? {},
+    routing: { ...routingFromEnvironment(), ...options.routing },
   };
 }
 
@@ -57,6 +86,7 @@ function resolveFunctionOptions(options: Partial<StreamEventFunctionOptions>): S
  * @param category - the category this function owns (shared/catalog.ts).
  * @param handlers - one handler per event type, and `fallback` for the category's other types.
  * @param options - overrides of the defaults (see {@link resolveFunctionOptions}), for tests.
+ * @throws HandlerKeyError at initialisation when `handlers` names a type of another category (shared/handler-keys.ts).
  * @throws ConfigurationError at cold start when a deployed function's environment lacks a setting.
  */
 export function streamEventFunction<C extends Category>(
@@ -64,10 +94,12 @@ export function streamEventFunction<C extends Category>(
   handlers: CategoryHandlers<C>,
   options: Partial<StreamEventFunctionOptions> = {},
 ): MiddyfiedHandler<unknown, InvocationResult> {
-  const { rejectedDeliveries, idempotency } = resolveFunctionOptions(options);
+  // First: a handler it can never receive is the mistake to report, before any setting the environment lacks.
+  checkHandlerKeys(category, Object.keys(handlers));
+  const { rejectedDeliveries, idempotency, routing } = resolveFunctionOptions(options);
   const runIdempotently = createIdempotentRunner(category, idempotency);
 
-  const fn = buildChain(category, handlers, rejectedDeliveries, runIdempotently);
+  const fn = buildChain(category, handlers, rejectedDeliveries, runIdempotently, routing);
   // What it was built from, for the test kit to build the same function on in-memory stores (testing/index.ts).
   Object.defineProperty(fn, STREAM_EVENT_FUNCTION, { value: { category, handlers } satisfies StreamEventFunctionDefinition<C> });
   return fn;
@@ -96,22 +128,24 @@ function buildChain<C extends Category>(
   handlers: CategoryHandlers<C>,
   rejectedDeliveries: RejectedDeliveryStore,
   runIdempotently: IdempotentRunner,
+  routing: FunctionRouting,
 ): MiddyfiedHandler<unknown, InvocationResult> {
   const dispatch = dispatchByType(handlers);
   // The chain's event type is what the handler receives, the delivery step 1 decoded; `.handler<unknown>` keeps the
   // function's own type what Lambda passes in. Steps 1-3 read the Lambda event as `unknown` and share their state
   // in request.internal (shared/middlewares/decode-delivery.ts).
-  return middy<StreamDelivery, InvocationResult, Error, Context, StreamEventInternal>()
+  return middy<OwnedDelivery, InvocationResult, Error, Context, StreamEventInternal>()
     .use(lambdaContextInLogs)
-    .use(decodeDelivery(category))
+    .use(decodeDelivery(category, routing))
     .use(categoryGuard(category))
     .use(keepRejected(category, rejectedDeliveries))
-    .handler<unknown, InvocationResult>(async (delivery, lambdaContext, { signal }) => {
+    .handler<unknown, InvocationResult>(async ({ delivery, reprocess }, lambdaContext, { signal }) => {
       // Only owned, decoded deliveries get here: steps 2 and 3 returned early for the rest.
       const handler = dispatch(delivery);
       return handleOwnedDelivery(
         category,
         delivery,
+        reprocess,
         runIdempotently,
         (context) => handler(delivery.event, { ...context, lambdaContext, signal }),
         lambdaContext,
@@ -135,6 +169,7 @@ const lambdaContextInLogs = {
 async function handleOwnedDelivery(
   category: Category,
   delivery: StreamDelivery,
+  reprocess: ReprocessRequest | undefined,
   runIdempotently: IdempotentRunner,
   runHandler: (context: Pick<StreamEventContext, 'logger' | 'sns' | 'createdAt'>) => Promise<unknown> | unknown,
   lambdaContext: Context,
@@ -146,10 +181,15 @@ async function handleOwnedDelivery(
       createdAt: JSON.stringify(delivery.event.created_at).slice(0, 64),
     });
   }
+  // Measured when the event reaches its owner, before its code runs, whatever the outcome.
+  const age = eventAge(delivery.createdAt, reprocess !== undefined);
   let outcome: Awaited<ReturnType<IdempotentRunner>>;
   try {
-    outcome = await runIdempotently(delivery, lambdaContext, async () =>
-      runHandler({ logger, sns: delivery.sns, createdAt: delivery.createdAt }),
+    outcome = await runIdempotently(
+      delivery,
+      lambdaContext,
+      async () => runHandler({ logger, sns: delivery.sns, createdAt: delivery.createdAt }),
+      reprocess?.label,
     );
   } catch (error) {
     if (error instanceof EventInProgressError) {
@@ -158,11 +198,12 @@ async function handleOwnedDelivery(
       logger.warn('The same event is running in another invocation; Lambda will retry this one', { detail: error.message });
     } else {
       // Lambda retries the invocation (twice), then the dead-letter queue keeps it.
+      countFailure(category, age);
       logger.error('The event failed and will be retried', error as Error);
     }
     throw error;
   }
-  countOutcome(category, outcome);
+  countOutcome(category, outcome, age);
   if (outcome === 'duplicate') logger.info('Duplicate delivery: the event was already processed');
   return { outcome, category, type: delivery.event.type };
 }

@@ -51,20 +51,55 @@ const SKIPPED_FLUSH_INTERVAL_MS = 60_000;
 const pendingSkips = new Map<Category, number>();
 let lastSkipFlush = Date.now();
 
-/** Counts one invocation's outcome. Skips are aggregated; every other outcome is written at once. */
-export function countOutcome(category: Category, outcome: Outcome): void {
+/**
+ * Milliseconds from the event's `created_at` to now: what shows a backlog, throttling or a delay at Stream. The
+ * alarm reads it. Never a gate: an event without a readable `created_at` is processed and simply not measured.
+ */
+const EVENT_AGE_METRIC = 'EventAge';
+
+/** The same for an event sent again by `npm run reprocess` (shared/reprocess.ts), old by nature: no alarm reads it. */
+const REPLAYED_EVENT_AGE_METRIC = 'ReplayedEventAge';
+
+/** An owned event whose invocation failed for a retry; written before the failure is thrown. */
+const FAILED_METRIC = 'FailedEvents';
+
+/** The age of one owned event, as {@link eventAge} measures it. */
+export interface EventAge {
+  ms: number;
+  /** Reprocessed: counted as {@link REPLAYED_EVENT_AGE_METRIC}. */
+  replayed: boolean;
+}
+
+/**
+ * The age of an event created at `createdAt`, now; undefined when `createdAt` could not be read (shared/created-at.ts).
+ * An event stamped ahead of this clock (Stream's clock ahead of Lambda's) has a negative age, written as it is.
+ */
+export function eventAge(createdAt: Date | undefined, replayed: boolean): EventAge | undefined {
+  return createdAt === undefined ? undefined : { ms: Date.now() - createdAt.getTime(), replayed };
+}
+
+/**
+ * Counts one invocation's outcome. Skips are aggregated; every other outcome is written at once, in one line with
+ * the event's age when there is one.
+ */
+export function countOutcome(category: Category, outcome: Outcome, age?: EventAge): void {
   if (outcome === Outcome.Skipped) {
     pendingSkips.set(category, (pendingSkips.get(category) ?? 0) + 1);
     if (Date.now() - lastSkipFlush >= SKIPPED_FLUSH_INTERVAL_MS) flushSkippedCounts();
     return;
   }
-  writeCount(category, OUTCOME_METRIC[outcome], 1);
+  writeCount(category, OUTCOME_METRIC[outcome], 1, age);
   if (pendingSkips.size > 0 && Date.now() - lastSkipFlush >= SKIPPED_FLUSH_INTERVAL_MS) flushSkippedCounts();
 }
 
 /** Counts one concurrent duplicate (see {@link CONCURRENT_DUPLICATE_METRIC}). */
 export function countConcurrentDuplicate(category: Category): void {
   writeCount(category, CONCURRENT_DUPLICATE_METRIC, 1);
+}
+
+/** Counts one owned event whose invocation fails for a retry, with its age; call it before throwing. */
+export function countFailure(category: Category, age?: EventAge): void {
+  writeCount(category, FAILED_METRIC, 1, age);
 }
 
 /** Writes the skipped counts gathered so far (also called by tests and the local run before they report). */
@@ -74,11 +109,12 @@ export function flushSkippedCounts(): void {
   lastSkipFlush = Date.now();
 }
 
-function writeCount(category: Category, name: string, count: number): void {
-  // One synchronous add-and-publish on the module's instance: nothing can interleave between the three calls, and
+function writeCount(category: Category, name: string, count: number, age?: EventAge): void {
+  // One synchronous add-and-publish on the module's instance: nothing can interleave between the calls, and
   // it costs a fraction of a `singleMetric()` instance per event.
   metrics.addDimension('category', category);
   metrics.addMetric(name, MetricUnit.Count, count);
+  if (age !== undefined) metrics.addMetric(age.replayed ? REPLAYED_EVENT_AGE_METRIC : EVENT_AGE_METRIC, MetricUnit.Milliseconds, age.ms);
   metrics.publishStoredMetrics();
 }
 

@@ -174,3 +174,25 @@ export function topicsCarrying(type: string | undefined, hooks: readonly WantedH
 function uniqueSorted(types: readonly string[]): string[] {
   return [...new Set(types.map((type) => type.trim()).filter(Boolean))].sort();
 }
+
+/** What a Stream event function knows of the stack's routing: the settings, and the events topic's name. */
+export interface FunctionRouting extends RoutingSettings {
+  /** The events topic's name (STREAM_EVENTS_TOPIC_NAME): a category's topic is `<this>-<category>`. */
+  eventsTopicName: string;
+}
+
+/**
+ * The types that `other` drops on the events topic in per-category mode, because a hook of this stack sends them to
+ * their own category's topic: the named lists of {@link wantedHooks} (with a narrowed `streamEventTypes`, the
+ * narrowed lists). Empty with `catchAll: false`: the events topic's hook then lists only `other`'s types, so a named
+ * type arriving there reached no other function and must be kept, not dropped. Unused in single-topic mode.
+ */
+export function droppedOnEventsTopic(settings: RoutingSettings): ReadonlySet<string> {
+  if (settings.mode === RoutingMode.SingleTopic || !settings.catchAll) return new Set();
+  // The topic's name plays no part in the lists; any string will do.
+  return new Set(
+    wantedHooks('events', settings)
+      .filter((hook) => hook.role !== 'catch-all')
+      .flatMap((hook) => hook.eventTypes),
+  );
+}

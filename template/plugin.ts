@@ -4,7 +4,8 @@
  * - every name fits AWS's limit for it (template/resource-names.ts);
  * - the routing's hook lists, as the hook's custom resource will hand them to the setup (its `Routing`, `CatchAll`
  *   and `EventTypes`), are pairwise disjoint and together exactly the catalog's named types (shared/routing.ts);
- * - a topic KMS key (param topicKmsKey) is given only with keys auth, and as a key ARN ({@link checkTopicKey}).
+ * - a topic KMS key (param topicKmsKey) is given only with keys auth, and as a key ARN ({@link checkTopicKey});
+ * - no category's handler file registers a type of another category (template/handler-keys.ts).
  *
  * Around `serverless invoke local` of a category function it starts DynamoDB Local, creates the table and gives the
  * function a Lambda context of its own (template/invoke-local.ts).
@@ -14,7 +15,7 @@
 
 // Not the emulator's index, which cannot be required: template/invoke-local.ts says why.
 import { DynamoDBLocalError } from '../emulator/errors.js';
-import { RoutingListError } from '../shared/errors.js';
+import { HandlerKeyError, RoutingListError } from '../shared/errors.js';
 import { wantedHooks } from '../shared/routing.js';
 import {
   BareStreamEventError,
@@ -23,19 +24,21 @@ import {
   RoutingParameterError,
   TopicKeyError,
 } from './errors.js';
+import { checkCategoryHandlers } from './handler-keys.js';
 import { type InvokeLocalOptions, type InvokeLocalServerless, invokeLocalHooks } from './invoke-local.js';
 import { checkResourceNames, resourceNames, type Service } from './resource-names.js';
 import { routingSettingsOf } from './routing-settings.js';
 
 /** The parts of osls's Serverless object the plugin reads. */
 interface Serverless {
-  serviceDir: string;
   service: Service &
     InvokeLocalServerless['service'] & {
       resources?: { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
       custom: { topicName: string; topicEncryption?: { snsAuth?: unknown; kmsKey?: unknown } };
     };
   getProvider(name: 'aws'): { getStage(): string; getRegion(): string; naming: { getStackName(): string } };
+  /** The service's folder; absent in unit tests of the plugin, which then skip the handler files. */
+  serviceDir?: string;
   classes: { Error: new (message: string, code: string) => Error };
 }
 
@@ -119,6 +122,17 @@ export class TemplatePlugin {
           if (error instanceof RoutingParameterError) throw new serverless.classes.Error(error.message, 'ROUTING_PARAMETER_INVALID');
           if (error instanceof RoutingListError) throw new serverless.classes.Error(error.message, 'ROUTING_LISTS_INCONSISTENT');
           if (error instanceof TopicKeyError) throw new serverless.classes.Error(error.message, 'TOPIC_KMS_KEY_UNUSABLE');
+          throw error;
+        }
+      },
+      // Apart, and after: loading the handler files takes a second or two, and only a package that passed the
+      // checks above gets that far.
+      'before:package:initialize': async () => {
+        if (serverless.serviceDir === undefined) return;
+        try {
+          await checkCategoryHandlers(serverless.serviceDir);
+        } catch (error) {
+          if (error instanceof HandlerKeyError) throw new serverless.classes.Error(error.message, 'HANDLER_KEY_NOT_OWNED');
           throw error;
         }
       },

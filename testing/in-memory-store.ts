@@ -14,6 +14,16 @@ export function inMemoryIdempotencyStore(): CachePersistenceLayer {
   return new CachePersistenceLayer({ client: inMemoryCache() });
 }
 
+/**
+ * Stores over one shared, fresh memory: the idempotent step builds one per key prefix (its current records, the
+ * legacy ones it reads, each reprocess label's), and their keys are prefixed, so they share the memory as they share
+ * a table.
+ */
+export function inMemoryIdempotencyStores(): () => CachePersistenceLayer {
+  const cache = inMemoryCache();
+  return () => new CachePersistenceLayer({ client: cache });
+}
+
 function inMemoryCache(): CacheClient {
   const entries = new Map<string, { value: string; expiresAtMs: number }>();
   const live = (key: string) => {

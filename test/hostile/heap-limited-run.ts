@@ -22,6 +22,8 @@ const functions = CATEGORIES.map((category) =>
     idempotency: { tableName, dynamoDB },
     // The real store serializes the whole Lambda event into one SQS message: do the same work here.
     rejectedDeliveries: { keep: async (rejection) => void keptMessage(rejection).body.length },
+    // Five functions on one topic: single-topic routing (the other modes: test/property/routing.test.ts).
+    routing: { mode: 'single-topic' },
   }),
 );
 

@@ -42,6 +42,8 @@ async function categoryFunction<C extends Category>(category: C, handlers: Categ
   const handler = streamEventFunction(category, handlers, {
     idempotency: { tableName: table.tableName, dynamoDB: countingClient(table.endpoint).client },
     rejectedDeliveries: { keep: async (rejection) => void rejections.push(rejection) },
+    // Five functions on one topic: single-topic routing (the other modes: test/property/routing.test.ts).
+    routing: { mode: 'single-topic' },
   });
   return {
     rejections,

@@ -3,11 +3,16 @@
  * idempotency, a real table created from serverless.yml.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, snsLambdaEvent } from '../../emulator/index.js';
+import { encodeMessage, lambdaContext, snsLambdaEvent, startDynamoDBFaults } from '../../emulator/index.js';
+import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from '../../shared/errors.js';
+import { createIdempotentRunner } from '../../shared/idempotency.js';
 import { MessageEncoding } from '../../shared/types.js';
-import { freshTable, testFunction } from '../support/category-function.js';
+import { countingClient, freshTable, testFunction } from '../support/category-function.js';
 import { sampleJson } from '../support/samples.js';
 
 const messageNew = sampleJson('message.new');
@@ -37,7 +42,7 @@ describe('idempotency: duplicates', () => {
     expect(second.outcome).toBe('duplicate');
     const [record] = await fn.records();
     expect(record).toMatchObject({ status: 'COMPLETED', data: { M: { done: { BOOL: true } } } });
-    expect(String(record?.id)).toMatch(/^messages#/);
+    expect(String(record?.id)).toMatch(/^v3#[^#]+$/);
     const lifetime = Number(record?.expiration) - Date.now() / 1000;
     expect(lifetime).toBeGreaterThan(25 * 86_400 - 60);
     expect(lifetime).toBeLessThanOrEqual(25 * 86_400 + 1);
@@ -79,19 +84,115 @@ describe('idempotency: duplicates', () => {
     expect(fn.runs.map((event) => event.user?.id)).toEqual(['ana', 'bo']);
   });
 
-  it('keys records per function, so two categories may each record an event', async () => {
-    // Prepare
+  it('keys records by the event alone, so a type moved between categories runs once in its old and its new owner', async () => {
+    // Prepare: the idempotent steps of the old owner (messages, before the move) and the new one (channels, after),
+    // on one table, as both run during the deploy that moves the type; one catalog cannot hold both, so the steps
+    // are taken as each function builds its own.
     const table = await freshTable();
-    const messages = await testFunction('messages', table);
-    const other = await testFunction('other', table);
+    const dynamoDB = countingClient(table.endpoint).client;
+    const oldOwner = createIdempotentRunner('messages', { tableName: table.tableName, dynamoDB });
+    const newOwner = createIdempotentRunner('channels', { tableName: table.tableName, dynamoDB });
+    const delivery = decodeSnsDelivery(gzipped(messageNew, 'moved-1'));
+    const again = decodeSnsDelivery(snsLambdaEvent(messageNew, { messageId: 'moved-2' }));
+    let runs = 0;
+    const work = async () => {
+      runs += 1;
+    };
 
     // Act
-    await messages.invoke(gzipped('{"type":"message.new","x":1}', 'a'));
-    await other.invoke(gzipped('{"type":"custom.thing","x":1}', 'b'));
+    const outcomes = [await newOwner(delivery, lambdaContext(), work), await oldOwner(again, lambdaContext(), work)];
 
     // Assess
-    const ids = (await messages.records()).map((record) => String(record.id).split('#')[0]).sort();
-    expect(ids).toEqual(['messages', 'other']);
+    expect(outcomes).toEqual(['processed', 'duplicate']);
+    expect(runs).toBe(1);
+  });
+});
+
+describe('idempotency: the upgrade from <category>#v2 keys (legacy lookup)', () => {
+  /** Records the event as done the way the release before did: Powertools under the prefix `<category>#v2`. */
+  async function doneUnderV2(category: string, table: { endpoint: string; tableName: string }, json: string): Promise<void> {
+    const persistenceStore = new DynamoDBPersistenceLayer({
+      tableName: table.tableName,
+      awsSdkV3Client: countingClient(table.endpoint).client,
+    });
+    const done = makeIdempotent(async (_key: { eventKey: string }, _context: Context) => ({ done: true }), {
+      persistenceStore,
+      config: new IdempotencyConfig({ expiresAfterSeconds: 60, throwOnNoIdempotencyKey: true }),
+      keyPrefix: `${category}#v2`,
+    });
+    await done({ eventKey: decodeSnsDelivery(snsLambdaEvent(json, { messageId: 'v2' })).eventKey }, lambdaContext());
+  }
+
+  it('finds an event that the version before recorded as done under <category>#v2, and does not run it again', async () => {
+    // Prepare
+    const table = await freshTable();
+    await doneUnderV2('messages', table, messageNew);
+    const fn = await testFunction('messages', table);
+
+    // Act
+    const first = await fn.invoke(gzipped(messageNew, 'after-upgrade'));
+    const requestsFirst = fn.requests();
+    const second = await fn.invoke(gzipped(messageNew, 'after-upgrade'));
+
+    // Assess: a duplicate, now recorded under v3 too, so the next delivery costs one request and no lookup.
+    expect([first.outcome, second.outcome]).toEqual(['duplicate', 'duplicate']);
+    expect(fn.runs).toHaveLength(0);
+    expect((await fn.records()).map((record) => String(record.id).split('#').slice(0, -1).join('#')).sort()).toEqual(['messages#v2', 'v3']);
+    expect(requestsFirst).toBe(3);
+    expect(fn.requests() - requestsFirst).toBe(1);
+  });
+
+  it("reads its own category's legacy record only: another category's, or none, lets the event run", async () => {
+    // Prepare
+    const table = await freshTable();
+    await doneUnderV2('channels', table, messageNew);
+    const fn = await testFunction('messages', table);
+
+    // Act
+    const result = await fn.invoke(gzipped(messageNew, 'm-1'));
+
+    // Assess
+    expect(result.outcome).toBe('processed');
+    expect(fn.runs).toHaveLength(1);
+  });
+
+  it('fails for a retry, running nothing, when the legacy lookup cannot reach the table', async () => {
+    // Prepare: the faults stand-in drops the lookup (a GetItem); the lock and its release go through.
+    const table = await freshTable();
+    const faults = await startDynamoDBFaults(table.endpoint);
+    faults.failNext.push({ action: 'GetItem', kind: 'dropped' }, { action: 'GetItem', kind: 'dropped' });
+    const fn = await testFunction('messages', { endpoint: faults.endpoint, tableName: table.tableName });
+
+    // Act
+    const failure = await fn.invoke(gzipped(messageNew, 'm-1')).catch((error: unknown) => error);
+    const retried = await fn.invoke(gzipped(messageNew, 'm-1'));
+
+    // Assess
+    expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect((failure as Error).message).toContain('legacy record');
+    expect(retried.outcome).toBe('processed');
+    expect(fn.runs).toHaveLength(1);
+  });
+});
+
+describe('idempotency: reprocessing (streamReprocess beside Records)', () => {
+  it('runs a reprocessed event only if it never ran, and once more per --force label', async () => {
+    // Prepare
+    const fn = await testFunction('messages');
+    const delivery = gzipped(messageNew, 'm-1');
+    const reprocess = (streamReprocess: object) => ({ ...delivery, streamReprocess });
+
+    // Act: as delivered, then reprocessed without --force, with --force a twice, and with --force b.
+    const outcomes = [];
+    for (const lambdaEvent of [delivery, reprocess({}), reprocess({ label: 'a' }), reprocess({ label: 'a' }), reprocess({ label: 'b' })]) {
+      outcomes.push((await fn.invoke(lambdaEvent)).outcome);
+    }
+
+    // Assess
+    expect(outcomes).toEqual(['processed', 'duplicate', 'processed', 'duplicate', 'processed']);
+    expect(fn.runs).toHaveLength(3);
+    const prefixes = (await fn.records()).map((record) => String(record.id).split('#').slice(0, -1).join('#')).sort();
+    expect(prefixes).toEqual(['v3', 'v3#reprocess:a', 'v3#reprocess:b']);
   });
 });
 
@@ -262,7 +363,7 @@ describe('idempotency: the drop path', () => {
     expect(fn.runs).toHaveLength(0);
   });
 
-  it('makes two DynamoDB requests for a new event and one for a duplicate', async () => {
+  it('makes three DynamoDB requests for a new event (the lock, the legacy lookup, the completion) and one for a duplicate', async () => {
     // Prepare
     const fn = await testFunction('messages');
     const delivery = gzipped(messageNew, 'm-1');
@@ -273,7 +374,7 @@ describe('idempotency: the drop path', () => {
     await fn.invoke(delivery);
 
     // Assess
-    expect(afterNew).toBe(2);
+    expect(afterNew).toBe(3);
     expect(fn.requests() - afterNew).toBe(1);
   });
 });

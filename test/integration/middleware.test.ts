@@ -3,11 +3,13 @@
  * DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeMessage, snsLambdaEvent } from '../../emulator/index.js';
+import { encodeMessage, lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
 import { CATEGORIES, categoryOf } from '../../shared/catalog.js';
 import { RejectionReason } from '../../shared/errors.js';
+import { streamEventFunction } from '../../shared/middleware.js';
 import { flushSkippedCounts, logger } from '../../shared/observability.js';
-import { MessageEncoding } from '../../shared/types.js';
+import { type InvocationResult, MessageEncoding } from '../../shared/types.js';
+import { acceptingDynamoDB } from '../support/accepting-dynamodb.js';
 import { countingClient, freshTable, testFunction } from '../support/category-function.js';
 import { type CapturedOutput, capturePowertoolsOutput } from '../support/powertools-output.js';
 import { sampleJson } from '../support/samples.js';
@@ -56,6 +58,63 @@ describe('category guard', () => {
     // Assess
     expect(fromOther.outcome).toBe('processed');
     expect(fromMessages.outcome).toBe('skipped');
+  });
+});
+
+describe('routing by the topic a delivery came from', () => {
+  const EVENTS_TOPIC = 'stream-chat-events-dev-events';
+  const routing = { mode: 'per-category', catchAll: true, streamEventTypes: [], eventsTopicName: EVENTS_TOPIC } as const;
+  const topicArn = (name: string) => `arn:aws:sns:us-east-1:111122223333:${name}`;
+
+  it("keeps another category's type that arrives on a category's topic as misrouted, in the function that received it", async () => {
+    // Prepare
+    const messages = await testFunction('messages', { routing });
+    const delivery = snsLambdaEvent(sampleJson('user.banned'), {
+      messageId: 'misrouted-1',
+      topicArn: topicArn(`${EVENTS_TOPIC}-messages`),
+    });
+
+    // Act
+    const result = await messages.invoke(delivery);
+
+    // Assess: kept with its reason, naming the type and the topic; the handler never ran and DynamoDB was not asked.
+    expect(result).toEqual({ outcome: 'rejected', category: 'messages', type: 'user.banned', reason: RejectionReason.Misrouted });
+    expect(messages.rejections).toHaveLength(1);
+    expect(messages.rejections[0]).toMatchObject({ reason: 'misrouted', eventType: 'user.banned', lambdaEvent: delivery });
+    expect(messages.rejections[0]!.detail).toMatch(
+      /"user\.banned" belongs to moderation, not on topic stream-chat-events-dev-events-messages/,
+    );
+    expect(messages.runs).toHaveLength(0);
+    expect(messages.requests()).toBe(0);
+  });
+
+  it('lets other drop, on the events topic, a type that its own hook carried to its function, which runs it', async () => {
+    // Prepare
+    const table = await freshTable();
+    const other = await testFunction('other', { ...table, routing });
+    const messages = await testFunction('messages', { ...table, routing });
+    const json = sampleJson('message.new');
+
+    // Act
+    const onEvents = await other.invoke(snsLambdaEvent(json, { messageId: 'm-events', topicArn: topicArn(EVENTS_TOPIC) }));
+    const onOwn = await messages.invoke(snsLambdaEvent(json, { messageId: 'm-own', topicArn: topicArn(`${EVENTS_TOPIC}-messages`) }));
+
+    // Assess
+    expect(onEvents.outcome).toBe('skipped');
+    expect(onOwn.outcome).toBe('processed');
+    expect(other.rejections).toHaveLength(0);
+  });
+
+  it('with catchAll false, keeps a named type that reaches other on the events topic instead of dropping it', async () => {
+    // Prepare
+    const other = await testFunction('other', { routing: { ...routing, catchAll: false } });
+
+    // Act
+    const result = await other.invoke(snsLambdaEvent(sampleJson('message.new'), { messageId: 'm-2', topicArn: topicArn(EVENTS_TOPIC) }));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'rejected', reason: RejectionReason.Misrouted });
+    expect(other.rejections).toHaveLength(1);
   });
 });
 
@@ -241,6 +300,150 @@ describe('observability', () => {
     expect(beforeFlush[0]).toMatchObject({ category: 'users', ProcessedEvents: 1 });
     expect(metricLines).toHaveLength(2);
     expect(metricLines[1]).toMatchObject({ category: 'users', SkippedEvents: 20 });
+  });
+});
+
+describe('event age and failures, as metrics', () => {
+  /** 2026-07-14T12:00:00.000Z, the fixed clock of these tests. */
+  const NOW = 1_784_030_400_000;
+  const runs: string[] = [];
+  const messages = streamEventFunction(
+    'messages',
+    {
+      fallback: async (event) => {
+        runs.push(event.type);
+        if (event.cid === 'fail') throw new Error('the handler failed');
+      },
+    },
+    {
+      idempotency: { tableName: 'metrics', dynamoDB: acceptingDynamoDB() },
+      rejectedDeliveries: { keep: async () => undefined },
+      routing: { mode: 'single-topic' },
+    },
+  );
+  const withCreatedAt = (createdAt: unknown, extra: object = {}) => ({
+    ...snsLambdaEvent(JSON.stringify({ type: 'message.new', cid: 'messaging:x', created_at: createdAt }), { messageId: 'age' }),
+    ...extra,
+  });
+  const metricLines = () => output.lines().filter((line) => line._aws);
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    runs.length = 0;
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const PAIRS: Array<[string, unknown, number]> = [
+    ['RFC 3339 with milliseconds', '2026-07-14T11:59:59.250Z', 750],
+    ['RFC 3339 with nanoseconds, cut to milliseconds', '2026-07-14T11:59:59.123456789Z', 877],
+    ['RFC 3339 with an offset', '2026-07-14T13:59:58+02:00', 2_000],
+    ['integer nanoseconds (a JSON number)', 1_784_030_399_000_000_000, 1_000],
+    ['integer nanoseconds (a string of digits)', '1784030399000000000', 1_000],
+    ['integer microseconds', 1_784_030_399_500_000, 500],
+    ['integer milliseconds', 1_784_030_399_500, 500],
+    ['integer seconds', 1_784_030_399, 1_000],
+    ['the smallest integer read, 1e8 seconds', 100_000_000, NOW - 100_000_000_000],
+    ['the largest integer read as seconds', 99_999_999_999, NOW - 99_999_999_999_000],
+    ['the smallest integer read as milliseconds', 100_000_000_000, NOW - 100_000_000_000],
+    ['a created_at ahead of the clock', '2026-07-14T12:00:01Z', -1_000],
+  ];
+  it.each(PAIRS)('writes EventAge in milliseconds for %s', async (_form, createdAt, age) => {
+    // Act
+    const result = (await messages(withCreatedAt(createdAt), lambdaContext())) as InvocationResult;
+
+    // Assess: one line with the outcome and the age, under the category.
+    expect(result.outcome).toBe('processed');
+    expect(metricLines()).toHaveLength(1);
+    expect(metricLines()[0]).toMatchObject({ category: 'messages', ProcessedEvents: 1, EventAge: age });
+    expect(metricLines()[0]!._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'EventAge', Unit: 'Milliseconds' });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['unreadable', 'soon'],
+    ['below the integers read', 99_999_999],
+    ['past the integers read', '100000000000000000000'],
+  ])('writes no age when created_at is %s, and still processes the event', async (_form, createdAt) => {
+    // Act
+    const result = (await messages(withCreatedAt(createdAt), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result.outcome).toBe('processed');
+    expect(runs).toEqual(['message.new']);
+    expect(metricLines()).toHaveLength(1);
+    expect(metricLines()[0]).toMatchObject({ ProcessedEvents: 1 });
+    expect(metricLines()[0]).not.toHaveProperty('EventAge');
+  });
+
+  it('writes a reprocessed event’s age as ReplayedEventAge, never as EventAge', async () => {
+    // Act
+    await messages(withCreatedAt('2026-07-13T12:00:00Z', { streamReprocess: {} }), lambdaContext());
+
+    // Assess
+    expect(metricLines()[0]).toMatchObject({ category: 'messages', ReplayedEventAge: 86_400_000 });
+    expect(metricLines()[0]).not.toHaveProperty('EventAge');
+  });
+
+  it('counts a failed event under FailedEvents, with its age, before the failure reaches Lambda', async () => {
+    // Act
+    const fine = (await messages(withCreatedAt('2026-07-14T11:59:59Z'), lambdaContext())) as InvocationResult;
+    const failed = await Promise.resolve(
+      messages(
+        snsLambdaEvent(JSON.stringify({ type: 'message.new', cid: 'fail', created_at: '2026-07-14T11:59:59Z' }), { messageId: 'f' }),
+        lambdaContext(),
+      ),
+    ).catch((error: unknown) => error);
+
+    // Assess: the handler's error is counted once, with the age; the event that succeeded is not.
+    expect(fine.outcome).toBe('processed');
+    expect(failed).toBeInstanceOf(Error);
+    expect(metricLines().filter((line) => 'FailedEvents' in line)).toEqual([
+      expect.objectContaining({ category: 'messages', FailedEvents: 1, EventAge: 1_000 }),
+    ]);
+  });
+});
+
+describe('a reprocess request (streamReprocess beside Records)', () => {
+  const messages = streamEventFunction(
+    'messages',
+    { fallback: async () => undefined },
+    {
+      idempotency: { tableName: 'reprocess', dynamoDB: acceptingDynamoDB() },
+      rejectedDeliveries: { keep: async () => undefined },
+      routing: { mode: 'single-topic' },
+    },
+  );
+  const reprocessed = (streamReprocess: unknown) => ({ ...snsLambdaEvent(sampleJson('message.new'), { messageId: 'r' }), streamReprocess });
+
+  it.each([
+    ['an empty label', { label: '' }],
+    ['a label with a space', { label: 'fix 1' }],
+    ['a label of 65 characters', { label: 'a'.repeat(65) }],
+    ['a label with a "#"', { label: 'a#b' }],
+    ['a label that is not a string', { label: 7 }],
+    ['a null label', { label: null }],
+    ['a request that is not an object', 'force'],
+    ['a null request', null],
+  ])('rejects %s as invalid_reprocess_label, running nothing', async (_case, request) => {
+    // Act
+    const result = (await messages(reprocessed(request), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'rejected', reason: RejectionReason.InvalidReprocessLabel, type: 'message.new' });
+  });
+
+  it.each([
+    ['no label', {}],
+    ['a label of 64 characters', { label: `A-z.0_9${'x'.repeat(57)}` }],
+  ])('accepts a request with %s', async (_case, request) => {
+    // Act
+    const result = (await messages(reprocessed(request), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result.outcome).toBe('processed');
   });
 });
 

@@ -102,8 +102,8 @@ const randomBytes = fc
     fc.constantFrom(Buffer.from(bytes).toString('latin1'), Buffer.from(bytes).toString('base64'), gzipSync(bytes).toString('base64')),
   );
 
-/** An SNS message. */
-const snsMessage = fc.oneof(
+/** An SNS message: any text, mostly close to a Stream event. */
+export const snsMessage = fc.oneof(
   { weight: 6, arbitrary: mutatedSample.chain(encodings) },
   { weight: 2, arbitrary: otherText.chain(encodings) },
   { weight: 1, arbitrary: randomBytes },

@@ -50,6 +50,8 @@ const functions = CATEGORIES.map((category) =>
   streamEventFunction(category, { fallback: async (event) => void handled.push(event) } as CategoryHandlers<Category>, {
     idempotency: { tableName: 'property-layouts', dynamoDB: dynamoDB.client },
     rejectedDeliveries: { keep: async () => undefined },
+    // Five functions on one topic: single-topic routing (the other modes: test/property/routing.test.ts).
+    routing: { mode: 'single-topic' },
   }),
 );
 

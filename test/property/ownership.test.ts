@@ -8,7 +8,6 @@
  * chains against DynamoDB Local are tried in test/integration. On failure, fast-check prints the seed and path
  * to replay the case: `fc.configureGlobal({ seed, path })` or `test.prop(..., { seed, path })`.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { lambdaContext } from '../../emulator/index.js';
@@ -18,6 +17,7 @@ import { PoisonDeliveryError, RejectionReason } from '../../shared/errors.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import { peekEventType } from '../../shared/peek.js';
 import type { CategoryHandlers, InvocationResult } from '../../shared/types.js';
+import { acceptingDynamoDB } from '../support/accepting-dynamodb.js';
 import { lambdaEvent } from './deliveries.js';
 
 /**
@@ -26,22 +26,14 @@ import { lambdaEvent } from './deliveries.js';
  */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 10_000);
 
-/** A DynamoDB client whose every command succeeds at once, without a network. */
-function acceptingDynamoDB(): DynamoDBClient {
-  const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), {
-    step: 'initialize',
-    name: 'acceptEverything',
-  });
-  return client;
-}
-
 const dynamoDB = acceptingDynamoDB();
 const functions = CATEGORIES.map((category) => ({
   category,
   handler: streamEventFunction(category, { fallback: async () => undefined } as CategoryHandlers<Category>, {
     idempotency: { tableName: 'property-ownership', dynamoDB },
     rejectedDeliveries: { keep: async () => undefined },
+    // Five functions on one topic: single-topic routing (the other modes: test/property/routing.test.ts).
+    routing: { mode: 'single-topic' },
   }),
 }));
 

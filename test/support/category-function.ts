@@ -9,6 +9,7 @@ import { createIdempotencyTable, LOCAL_AWS_ENV, lambdaContext, startDynamoDBFaul
 import type { Category } from '../../shared/catalog.js';
 import { streamEventFunction } from '../../shared/middleware.js';
 import type { RejectedDelivery } from '../../shared/rejected-deliveries.js';
+import { type FunctionRouting, RoutingMode } from '../../shared/routing.js';
 import type { CategoryHandlers, InvocationResult, StreamEvent, StreamEventContext } from '../../shared/types.js';
 import { testPackagedService } from './test-builds.js';
 
@@ -54,6 +55,9 @@ export interface TestFunction {
 
 /**
  * A category function whose every handler (fallback included) records the event and then runs `work`.
+ *
+ * Its routing is single-topic unless `routing` says otherwise: most tests hand one delivery to all five functions,
+ * as the events topic does in that mode (the other modes: test/property/routing.test.ts).
  */
 export async function testFunction(
   category: Category,
@@ -62,12 +66,15 @@ export async function testFunction(
     endpoint,
     tableName,
     failCompletionWrites = 0,
+    routing = { mode: RoutingMode.SingleTopic },
   }: {
     work?: (event: StreamEvent, context: StreamEventContext) => Promise<unknown>;
     endpoint?: string;
     tableName?: string;
     /** Drops the connection of the first N UpdateItem requests (the write that marks an event done), unapplied. */
     failCompletionWrites?: number;
+    /** The function's routing (shared/middleware.ts StreamEventFunctionOptions.routing). */
+    routing?: Partial<FunctionRouting>;
   } = {},
 ): Promise<TestFunction> {
   const table = tableName && endpoint ? { endpoint, tableName } : await freshTable();
@@ -90,6 +97,7 @@ export async function testFunction(
   const handler = streamEventFunction(category, { fallback: record } as CategoryHandlers<Category>, {
     idempotency: { tableName: table.tableName, dynamoDB: counting.client },
     rejectedDeliveries: { keep: async (rejection) => void rejections.push(rejection) },
+    routing,
   });
   const reader = countingClient(table.endpoint).client;
   return {

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requiredSetting } from '../../shared/configuration.js';
-import { ConfigurationError } from '../../shared/errors.js';
-import { streamEventFunction } from '../../shared/middleware.js';
+import { lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
+import { requiredSetting, routingFromEnvironment } from '../../shared/configuration.js';
+import { ConfigurationError, SettingValueError } from '../../shared/errors.js';
+import { INJECTED_OPTIONS_KEY, streamEventFunction } from '../../shared/middleware.js';
+import type { InvocationResult } from '../../shared/types.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -49,17 +51,106 @@ describe('configuration of a deployed function', () => {
     expect(table).toBe('stream-chat-events-prod-idempotency');
   });
 
-  it.each(['IS_LOCAL', 'STREAM_LOCAL_RUN'])('falls back to the dev stage only under a local run (%s)', (flag) => {
+  it.each(['IS_LOCAL', 'STREAM_LOCAL_RUN'])(
+    'does not fall back to another stage under %s either: the local hosts set every variable',
+    (flag) => {
+      // Prepare
+      vi.stubEnv(flag, 'true');
+      vi.stubEnv('IDEMPOTENCY_TABLE', undefined);
+
+      // Act
+      const read = () => requiredSetting('IDEMPOTENCY_TABLE');
+
+      // Assess
+      expect(read).toThrow(ConfigurationError);
+    },
+  );
+});
+
+describe('routing of a function, from its environment', () => {
+  it('takes the defaults when nothing is set, and what serverless.yml sets when it is', () => {
     // Prepare
-    vi.stubEnv('IS_LOCAL', undefined);
-    vi.stubEnv('STREAM_LOCAL_RUN', undefined);
-    vi.stubEnv(flag, 'true');
-    vi.stubEnv('IDEMPOTENCY_TABLE', undefined);
+    vi.stubEnv('STREAM_ROUTING', undefined);
+    vi.stubEnv('STREAM_CATCH_ALL', undefined);
+    vi.stubEnv('STREAM_EVENT_TYPES', undefined);
+    vi.stubEnv('STREAM_EVENTS_TOPIC_NAME', undefined);
+    const defaults = routingFromEnvironment();
+    vi.stubEnv('STREAM_ROUTING', 'single-topic');
+    vi.stubEnv('STREAM_CATCH_ALL', 'false');
+    vi.stubEnv('STREAM_EVENT_TYPES', ' message.new ,,user.banned');
+    vi.stubEnv('STREAM_EVENTS_TOPIC_NAME', 'stream-chat-events-prod-events');
 
     // Act
-    const table = requiredSetting('IDEMPOTENCY_TABLE');
+    const set = routingFromEnvironment();
 
     // Assess
-    expect(table).toBe('stream-chat-events-dev-idempotency');
+    expect(defaults).toEqual({ mode: 'per-category', catchAll: true, streamEventTypes: [], eventsTopicName: '' });
+    expect(set).toEqual({
+      mode: 'single-topic',
+      catchAll: false,
+      streamEventTypes: ['message.new', 'user.banned'],
+      eventsTopicName: 'stream-chat-events-prod-events',
+    });
+  });
+
+  it.each([
+    ['STREAM_ROUTING', 'per_category'],
+    ['STREAM_CATCH_ALL', 'yes'],
+  ])('fails at cold start when %s is %s, naming the variable and the choices', (variable, value) => {
+    // Prepare
+    vi.stubEnv(variable, value);
+
+    // Act
+    const build = () =>
+      streamEventFunction('messages', { fallback: async () => undefined }, { rejectedDeliveries: { keep: async () => {} } });
+
+    // Assess
+    expect(build).toThrow(SettingValueError);
+    expect(build).toThrow(new RegExp(`${variable} is "${value}"; it must be one of`));
+  });
+});
+
+describe('options a host injects (the local run, serverless invoke local)', () => {
+  afterEach(() => {
+    delete (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY];
+  });
+  const poison = () => snsLambdaEvent('neither JSON nor base64', { messageId: 'p' });
+
+  it('keeps rejections where the host says, with no queue in the environment', async () => {
+    // Prepare
+    vi.stubEnv('REJECTED_DELIVERIES_QUEUE', undefined);
+    const kept: string[] = [];
+    (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY] = {
+      rejectedDeliveries: { keep: async (r: { reason: string }) => void kept.push(r.reason) },
+    };
+    const other = streamEventFunction('other', { fallback: async () => undefined }, { idempotency: { tableName: 'injected' } });
+
+    // Act
+    const result = (await other(poison(), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result.outcome).toBe('rejected');
+    expect(kept).toEqual(['bad_base64']);
+  });
+
+  it('gives way to the options the caller passes', async () => {
+    // Prepare
+    const injected: string[] = [];
+    const given: string[] = [];
+    (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY] = { rejectedDeliveries: { keep: async () => void injected.push('x') } };
+    const other = streamEventFunction(
+      'other',
+      { fallback: async () => undefined },
+      {
+        idempotency: { tableName: 'injected' },
+        rejectedDeliveries: { keep: async () => void given.push('x') },
+      },
+    );
+
+    // Act
+    await other(poison(), lambdaContext());
+
+    // Assess
+    expect([injected.length, given.length]).toEqual([0, 1]);
   });
 });
