@@ -39,6 +39,10 @@ globalThis.Date = new Proxy(RealDate, {
 
 let handler;
 
+// There is no rejected-deliveries queue here: the function keeps a rejection in its ERROR log line only, as the
+// product's options allow a host to inject (shared/middleware.ts INJECTED_OPTIONS_KEY), before the bundle loads.
+globalThis[Symbol.for('stream-chat-sns-lambda.functionOptions')] = { rejectedDeliveries: { keep: async () => {} } };
+
 module.exports = async function invoke({ event, requestId, invocationId, timeoutMs, clockOffsetMs: offset = 0 }) {
   clockOffsetMs = offset;
   channel.postMessage({ started: invocationId });

@@ -1,33 +1,25 @@
 /**
  * What a Stream event function reads from its environment, which serverless.yml sets for every function.
  *
- * Deployed, a missing variable fails the cold start with its name ({@link ConfigurationError}): a function that
- * fell back to a default would write another stage's table or queue, where a duplicate would not be recognised
- * and a rejection not be found. Only under `serverless invoke local` (IS_LOCAL) and the local run
- * (STREAM_LOCAL_RUN) do the local defaults apply.
+ * A missing variable fails the cold start with its name ({@link ConfigurationError}): a function that fell back to
+ * a default would write another stage's table or queue, where a duplicate would not be recognised and a rejection
+ * not be found. The local run and `serverless invoke local` set the same variables from the packaged template, and
+ * inject what differs there through the function's options (shared/middleware.ts INJECTED_OPTIONS_KEY): nothing
+ * here asks whether it runs locally.
  */
 import { ConfigurationError, SettingValueError } from './errors.js';
 import { type FunctionRouting, ROUTING_DEFAULTS, RoutingMode } from './routing.js';
 
-/** The settings, with the value each takes under a local run (the `dev` stage's names). */
-const LOCAL_SETTINGS = {
-  IDEMPOTENCY_TABLE: 'stream-chat-events-dev-idempotency',
-  REJECTED_DELIVERIES_QUEUE: 'stream-chat-events-dev-rejected',
-} as const;
+/** The settings every function needs, which serverless.yml sets. */
+export const SETTINGS = ['IDEMPOTENCY_TABLE', 'REJECTED_DELIVERIES_QUEUE'] as const;
 
 /** The name of one setting. */
-export type SettingName = keyof typeof LOCAL_SETTINGS;
+export type SettingName = (typeof SETTINGS)[number];
 
-/** Whether the function runs under `serverless invoke local` or the local run rather than in Lambda. */
-export function isLocalRun(): boolean {
-  return process.env.IS_LOCAL === 'true' || process.env.STREAM_LOCAL_RUN === 'true';
-}
-
-/** A setting's value; its local default under a local run; else a {@link ConfigurationError}. */
+/** A setting's value; else a {@link ConfigurationError} naming it. */
 export function requiredSetting(name: SettingName): string {
   const value = process.env[name];
   if (value !== undefined && value !== '') return value;
-  if (isLocalRun()) return LOCAL_SETTINGS[name];
   throw new ConfigurationError(name);
 }
 

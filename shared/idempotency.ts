@@ -60,11 +60,10 @@ export interface IdempotencyOptions {
   /** How the completion write is retried (see {@link CompletionRetry}) by shared/retry.ts; tests shorten it. */
   completionRetry: CompletionRetry;
   /**
-   * Where records are kept instead of the DynamoDB table: the test kit's in-memory store (testing/index.ts). A
-   * factory of Powertools persistence layers over one store, one layer per key prefix (a layer keeps the prefix it
-   * was configured with); `tableName` then only names the store in error messages.
+   * Builds where records are kept instead of the DynamoDB table, one store per key prefix: the test kit's in-memory
+   * store (testing/index.ts). Any Powertools persistence layer; `tableName` then only names the store.
    */
-  store: (() => BasePersistenceLayer) | undefined;
+  persistenceLayer: (() => BasePersistenceLayer) | undefined;
 }
 
 /**
@@ -151,19 +150,20 @@ export type IdempotentRunner = (
  * prefix) are built here, and the category names the legacy records it reads.
  */
 export function createIdempotentRunner(category: Category, options: Partial<IdempotencyOptions> = {}): IdempotentRunner {
-  const { tableName, recordLifetimeSeconds, completionRetry, store } = {
+  const { tableName, recordLifetimeSeconds, dynamoDB, completionRetry, persistenceLayer } = {
     ...IDEMPOTENCY_DEFAULTS,
     ...options,
     tableName: options.tableName ?? requiredSetting('IDEMPOTENCY_TABLE'),
+    dynamoDB: options.dynamoDB ?? createDynamoDBClient(),
   };
   // Stryker disable next-line BooleanLiteral: the key is always a SHA-256 hash (StreamDelivery.eventKey), never missing
   const config = new IdempotencyConfig({ expiresAfterSeconds: recordLifetimeSeconds, throwOnNoIdempotencyKey: true });
-  const dynamoDB = store === undefined ? (options.dynamoDB ?? createDynamoDBClient()) : undefined;
-  const persistenceLayer = () => store?.() ?? new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
-  const legacy = persistenceLayer();
+  const newLayer = (): BasePersistenceLayer =>
+    persistenceLayer?.() ?? new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDB });
+  const legacy = newLayer();
   legacy.configure({ config, keyPrefix: legacyKeyPrefixOf(category) });
   const namespace = (keyPrefix: string) => {
-    const persistenceStore = persistenceLayer();
+    const persistenceStore = newLayer();
     const idempotent = makeIdempotent(
       async (_key: { eventKey: string }, _lambdaContext: Context, run: Run) => {
         // Only reached when Powertools just created the record: the event's first sighting under this prefix.

@@ -18,7 +18,7 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Category } from './catalog.js';
-import { isLocalRun, requiredSetting, routingFromEnvironment } from './configuration.js';
+import { requiredSetting, routingFromEnvironment } from './configuration.js';
 import { EventInProgressError } from './errors.js';
 import { checkHandlerKeys } from './handler-keys.js';
 import { createIdempotentRunner, type IdempotencyOptions, type IdempotentRunner } from './idempotency.js';
@@ -26,14 +26,17 @@ import { categoryGuard } from './middlewares/category-guard.js';
 import { decodeDelivery, type OwnedDelivery, type StreamEventInternal } from './middlewares/decode-delivery.js';
 import { keepRejected } from './middlewares/keep-rejected.js';
 import { countConcurrentDuplicate, countFailure, countOutcome, eventAge, eventLogger, logger } from './observability.js';
-import { logOnlyRejectedDeliveryStore, type RejectedDeliveryStore, sqsRejectedDeliveryStore } from './rejected-deliveries.js';
+import { type RejectedDeliveryStore, sqsRejectedDeliveryStore } from './rejected-deliveries.js';
 import type { ReprocessRequest } from './reprocess.js';
 import type { FunctionRouting } from './routing.js';
 import type { CategoryHandlers, InvocationResult, StreamDelivery, StreamEventContext, StreamEventHandler } from './types.js';
 
 /** Options of a Stream event function; {@link resolveFunctionOptions} fills what is left out. */
 export interface StreamEventFunctionOptions {
-  /** Where rejected deliveries are kept. Default: the stack's queue (deployed), the log line only (local run). */
+  /**
+   * Where rejected deliveries are kept. Default: the stack's queue; the local run and `serverless invoke local`
+   * inject the log line only (logOnlyRejectedDeliveryStore) through {@link INJECTED_OPTIONS_KEY}.
+   */
   rejectedDeliveries: RejectedDeliveryStore;
   /** Options of the idempotent step (table, record lifetime, DynamoDB client). */
   idempotency: Partial<IdempotencyOptions>;
@@ -46,17 +49,31 @@ export interface StreamEventFunctionOptions {
 }
 
 /**
- * The defaults, applied in one place. The queue's name comes from the environment serverless.yml sets, and a
- * deployed function without it fails here, at cold start (shared/configuration.ts). Under `serverless invoke
- * local` and the local run there is no queue: rejections are kept in the log line only.
+ * Where a host that runs the functions outside Lambda puts the options it injects, before it loads a handler module:
+ * `globalThis[Symbol.for('stream-chat-sns-lambda.functionOptions')] = { rejectedDeliveries: logOnlyRejectedDeliveryStore }`.
+ * The local run's execution environments (emulator/lambda-worker.cjs) and `serverless invoke local` do, as there is
+ * no queue there. A global and not an import, because every function's bundle holds its own copy of this module.
+ *
+ * Limitation: whoever runs code in the function's process can set it; in Lambda nothing does.
+ */
+export const INJECTED_OPTIONS_KEY = Symbol.for('stream-chat-sns-lambda.functionOptions');
+
+/** The options a host injected under {@link INJECTED_OPTIONS_KEY}, if any. */
+function injectedOptions(): Partial<StreamEventFunctionOptions> {
+  return ((globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY] as Partial<StreamEventFunctionOptions> | undefined) ?? {};
+}
+
+/**
+ * The defaults, applied in one place: what the caller gives, else what a host injected ({@link INJECTED_OPTIONS_KEY}),
+ * else the deployed default. The queue's name and the table's come from the environment serverless.yml sets, and a
+ * function without one fails here, at cold start (shared/configuration.ts).
  */
 function resolveFunctionOptions(
-  options: Partial<StreamEventFunctionOptions>,
+  given: Partial<StreamEventFunctionOptions>,
 ): Omit<StreamEventFunctionOptions, 'routing'> & { routing: FunctionRouting } {
+  const options = { ...injectedOptions(), ...given };
   return {
-    rejectedDeliveries:
-      options.rejectedDeliveries ??
-      (isLocalRun() ? logOnlyRejectedDeliveryStore : sqsRejectedDeliveryStore(requiredSetting('REJECTED_DELIVERIES_QUEUE'))),
+    rejectedDeliveries: options.rejectedDeliveries ?? sqsRejectedDeliveryStore(requiredSetting('REJECTED_DELIVERIES_QUEUE')),
     idempotency: options.idempotency ?? {},
     routing: { ...routingFromEnvironment(), ...options.routing },
   };

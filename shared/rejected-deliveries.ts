@@ -63,7 +63,8 @@ export function sqsRejectedDeliveryStore(queueName: string, sqs: SQSClient = new
 
 /**
  * Keeps rejections in the log only: the line keepRejected writes for every rejection already holds the reason
- * and the head of the delivery. Used by `serverless invoke local` (IS_LOCAL) and the local run, where there is no queue.
+ * and the head of the delivery. Injected by `serverless invoke local` and the local run, where there is no queue
+ * (shared/middleware.ts INJECTED_OPTIONS_KEY).
  */
 export const logOnlyRejectedDeliveryStore: RejectedDeliveryStore = {
   async keep() {},

@@ -28,6 +28,9 @@ import type { TableDefinition } from '../emulator/packaged-service.js';
 import { CATEGORIES, type Category } from '../shared/catalog.js';
 import { BareStreamEventError, LocalStoreUnreachableError } from './errors.js';
 
+/** shared/middleware.ts INJECTED_OPTIONS_KEY: where a host puts the options it injects before a bundle loads. */
+const INJECTED_OPTIONS_KEY = Symbol.for('stream-chat-sns-lambda.functionOptions');
+
 /** Where `invoke local` keeps DynamoDB Local's tables, under the service folder. */
 export const INVOKE_LOCAL_DEFAULTS = {
   dataDir: join('.local', 'dynamodb'),
@@ -39,7 +42,8 @@ export const INVOKE_LOCAL_DEFAULTS = {
 
 /** The parts of osls's Serverless object and `invoke local` options the hooks read and set. */
 export interface InvokeLocalServerless {
-  serviceDir: string;
+  /** The service's folder (osls always sets it; the working folder otherwise). */
+  serviceDir?: string;
   service: {
     provider: { memorySize?: number | string; timeout?: number | string };
     resources?: { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
@@ -86,7 +90,7 @@ export function invokeLocalHooks(serverless: InvokeLocalServerless, options: Inv
       const given = process.env.AWS_ENDPOINT_URL_DYNAMODB;
       let endpoint = given;
       if (endpoint === undefined || endpoint === '') {
-        const dataDir = join(serverless.serviceDir, INVOKE_LOCAL_DEFAULTS.dataDir);
+        const dataDir = join(serverless.serviceDir ?? process.cwd(), INVOKE_LOCAL_DEFAULTS.dataDir);
         mkdirSync(dataDir, { recursive: true });
         dynamoDB = await startDynamoDBLocal({ dataDir });
         endpoint = dynamoDB.endpoint;
@@ -108,6 +112,9 @@ export function invokeLocalHooks(serverless: InvokeLocalServerless, options: Inv
       const memorySizeMb = Number(fn.memorySize ?? provider.memorySize ?? 1024);
       const timeoutMs = Number(fn.timeout ?? provider.timeout ?? 6) * 1000;
       Object.assign(process.env, lambdaRuntimeEnvironment({ functionName: fn.name, memorySizeMb }));
+      // No queue here: a rejection is kept in its log line only, as in the local run (shared/middleware.ts
+      // INJECTED_OPTIONS_KEY; the key by its global name, since this plugin cannot load shared/middleware.ts).
+      (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY] = { rejectedDeliveries: { keep: async () => {} } };
       const region = serverless.getProvider('aws').getRegion();
       options.context ??= lambdaContext({
         functionName: fn.name,

@@ -24,20 +24,21 @@ import {
   RoutingParameterError,
   TopicKeyError,
 } from './errors.js';
-import { type InvokeLocalOptions, type InvokeLocalServerless, invokeLocalHooks } from './invoke-local.js';
 import { checkCategoryHandlers } from './handler-keys.js';
+import { type InvokeLocalOptions, type InvokeLocalServerless, invokeLocalHooks } from './invoke-local.js';
 import { checkResourceNames, resourceNames, type Service } from './resource-names.js';
 import { routingSettingsOf } from './routing-settings.js';
 
 /** The parts of osls's Serverless object the plugin reads. */
 interface Serverless {
-  serviceDir: string;
   service: Service &
     InvokeLocalServerless['service'] & {
       resources?: { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
       custom: { topicName: string; topicEncryption?: { snsAuth?: unknown; kmsKey?: unknown } };
     };
   getProvider(name: 'aws'): { getStage(): string; getRegion(): string; naming: { getStackName(): string } };
+  /** The service's folder; absent in unit tests of the plugin, which then skip the handler files. */
+  serviceDir?: string;
   classes: { Error: new (message: string, code: string) => Error };
 }
 

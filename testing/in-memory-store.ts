@@ -9,10 +9,19 @@
 import { CachePersistenceLayer } from '@aws-lambda-powertools/idempotency/cache';
 import type { CacheClient } from '@aws-lambda-powertools/idempotency/cache/types';
 
-/** A fresh, empty store: persistence layers over one Map, one layer per key prefix (shared/idempotency.ts asks). */
-export function inMemoryIdempotencyStore(): () => CachePersistenceLayer {
-  const client = inMemoryCache();
-  return () => new CachePersistenceLayer({ client });
+/** A fresh, empty store. */
+export function inMemoryIdempotencyStore(): CachePersistenceLayer {
+  return new CachePersistenceLayer({ client: inMemoryCache() });
+}
+
+/**
+ * Stores over one shared, fresh memory: the idempotent step builds one per key prefix (its current records, the
+ * legacy ones it reads, each reprocess label's), and their keys are prefixed, so they share the memory as they share
+ * a table.
+ */
+export function inMemoryIdempotencyStores(): () => CachePersistenceLayer {
+  const cache = inMemoryCache();
+  return () => new CachePersistenceLayer({ client: cache });
 }
 
 function inMemoryCache(): CacheClient {

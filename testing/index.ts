@@ -24,11 +24,11 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { SNSEvent } from 'aws-lambda';
 import { encodeMessage, lambdaContext, samples, snsLambdaEvent, stableMessageId } from '../emulator/index.js';
 import { type Category, categoryOf, type KnownEventType } from '../shared/catalog.js';
-import { definitionOf, streamEventFunction } from '../shared/middleware.js';
+import { definitionOf, INJECTED_OPTIONS_KEY, streamEventFunction } from '../shared/middleware.js';
 import { logger } from '../shared/observability.js';
-import type { RejectedDelivery } from '../shared/rejected-deliveries.js';
+import { logOnlyRejectedDeliveryStore, type RejectedDelivery } from '../shared/rejected-deliveries.js';
 import { type InvocationResult, MessageEncoding, type Outcome, type StreamEvent } from '../shared/types.js';
-import { inMemoryIdempotencyStore } from './in-memory-store.js';
+import { inMemoryIdempotencyStore, inMemoryIdempotencyStores } from './in-memory-store.js';
 
 export { MessageEncoding } from '../shared/types.js';
 
@@ -143,7 +143,7 @@ export async function categoryUnderTest(fn: unknown): Promise<CategoryUnderTest>
   const rejected: RejectedDelivery[] = [];
   const { category, handlers } = definition;
   const handler = streamEventFunction(category, handlers, {
-    idempotency: { store: inMemoryIdempotencyStore(), tableName: 'in-memory' },
+    idempotency: { persistenceLayer: inMemoryIdempotencyStores(), tableName: 'in-memory' },
     rejectedDeliveries: { keep: async (rejection) => void rejected.push(rejection) },
   });
   return {
@@ -197,22 +197,30 @@ function isLambdaEvent(event: unknown): event is SNSEvent {
   return isPlainObject(event) && 'Records' in event;
 }
 
-/** Loads under way: the local setting stays until the last one has ended (loads may run at once). */
+/** Loads under way: the injected options stay until the last one has ended (loads may run at once). */
 let loading = 0;
-let settingBefore: string | undefined;
+let injectedBefore: unknown;
 
-/** Imports the handler's module under the local settings (shared/configuration.ts), then puts the environment back. */
+/**
+ * Imports the handler's module with the stores a host injects (shared/middleware.ts INJECTED_OPTIONS_KEY), so that
+ * building its `handler` at module level needs none of the settings serverless.yml gives a deployed function; then
+ * puts back what was injected before. The kit builds the function again on its own stores either way.
+ */
 async function loadLocally(load: Loader): Promise<{ handler: unknown }> {
-  if (loading === 0) settingBefore = process.env.STREAM_LOCAL_RUN;
+  const global = globalThis as Record<symbol, unknown>;
+  if (loading === 0) injectedBefore = global[INJECTED_OPTIONS_KEY];
   loading += 1;
-  process.env.STREAM_LOCAL_RUN = 'true';
+  global[INJECTED_OPTIONS_KEY] = {
+    rejectedDeliveries: logOnlyRejectedDeliveryStore,
+    idempotency: { tableName: 'in-memory', persistenceLayer: () => inMemoryIdempotencyStore() },
+  };
   try {
     return await load();
   } finally {
     loading -= 1;
     if (loading === 0) {
-      if (settingBefore === undefined) delete process.env.STREAM_LOCAL_RUN;
-      else process.env.STREAM_LOCAL_RUN = settingBefore;
+      if (injectedBefore === undefined) delete global[INJECTED_OPTIONS_KEY];
+      else global[INJECTED_OPTIONS_KEY] = injectedBefore;
     }
   }
 }

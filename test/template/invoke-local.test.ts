@@ -12,6 +12,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { fc, test } from '@fast-check/vitest';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { INJECTED_OPTIONS_KEY } from '../../shared/middleware.js';
 import { BareStreamEventError } from '../../template/errors.js';
 import { type InvokeLocalOptions, invokeLocalHooks, refuseBareStreamEvent } from '../../template/invoke-local.js';
 import { countingClient } from '../support/category-function.js';
@@ -26,6 +27,8 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.unstubAllEnvs();
+  // What the hook injects for the bundle it would load (shared/middleware.ts): no other file may see it.
+  delete (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY];
   rmSync(serviceDir, { recursive: true, force: true });
 });
 
@@ -149,6 +152,7 @@ describe('invokeLocalHooks', () => {
     expect(context.getRemainingTimeInMillis()).toBeLessThanOrEqual(12_000);
     expect(process.env.AWS_LAMBDA_INITIALIZATION_TYPE).toBe('on-demand');
     expect(withContext.context).toBe(given);
+    expect((globalThis as Record<symbol, { rejectedDeliveries?: unknown }>)[INJECTED_OPTIONS_KEY]?.rejectedDeliveries).toBeDefined();
   });
 
   it('does nothing for a function that is not a category (the setup)', async () => {

@@ -20,7 +20,6 @@ class ServerlessError extends Error {
 /** osls's Serverless object, as far as the plugin reads it, with the hook's custom resource properties. */
 function serverlessWith(hookProperties: Record<string, unknown>, topicEncryption = { snsAuth: 'resource', kmsKey: '' }) {
   return {
-    serviceDir: '/nowhere',
     service: {
       provider: {},
       getFunction: (name: string) => ({ name: `svc-dev-${name}` }),

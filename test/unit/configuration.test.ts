@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext, snsLambdaEvent } from '../../emulator/index.js';
 import { requiredSetting, routingFromEnvironment } from '../../shared/configuration.js';
 import { ConfigurationError, SettingValueError } from '../../shared/errors.js';
-import { streamEventFunction } from '../../shared/middleware.js';
+import { INJECTED_OPTIONS_KEY, streamEventFunction } from '../../shared/middleware.js';
+import type { InvocationResult } from '../../shared/types.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -49,19 +51,20 @@ describe('configuration of a deployed function', () => {
     expect(table).toBe('stream-chat-events-prod-idempotency');
   });
 
-  it.each(['IS_LOCAL', 'STREAM_LOCAL_RUN'])('falls back to the dev stage only under a local run (%s)', (flag) => {
-    // Prepare
-    vi.stubEnv('IS_LOCAL', undefined);
-    vi.stubEnv('STREAM_LOCAL_RUN', undefined);
-    vi.stubEnv(flag, 'true');
-    vi.stubEnv('IDEMPOTENCY_TABLE', undefined);
+  it.each(['IS_LOCAL', 'STREAM_LOCAL_RUN'])(
+    'does not fall back to another stage under %s either: the local hosts set every variable',
+    (flag) => {
+      // Prepare
+      vi.stubEnv(flag, 'true');
+      vi.stubEnv('IDEMPOTENCY_TABLE', undefined);
 
-    // Act
-    const table = requiredSetting('IDEMPOTENCY_TABLE');
+      // Act
+      const read = () => requiredSetting('IDEMPOTENCY_TABLE');
 
-    // Assess
-    expect(table).toBe('stream-chat-events-dev-idempotency');
-  });
+      // Assess
+      expect(read).toThrow(ConfigurationError);
+    },
+  );
 });
 
 describe('routing of a function, from its environment', () => {
@@ -104,5 +107,50 @@ describe('routing of a function, from its environment', () => {
     // Assess
     expect(build).toThrow(SettingValueError);
     expect(build).toThrow(new RegExp(`${variable} is "${value}"; it must be one of`));
+  });
+});
+
+describe('options a host injects (the local run, serverless invoke local)', () => {
+  afterEach(() => {
+    delete (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY];
+  });
+  const poison = () => snsLambdaEvent('neither JSON nor base64', { messageId: 'p' });
+
+  it('keeps rejections where the host says, with no queue in the environment', async () => {
+    // Prepare
+    vi.stubEnv('REJECTED_DELIVERIES_QUEUE', undefined);
+    const kept: string[] = [];
+    (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY] = {
+      rejectedDeliveries: { keep: async (r: { reason: string }) => void kept.push(r.reason) },
+    };
+    const other = streamEventFunction('other', { fallback: async () => undefined }, { idempotency: { tableName: 'injected' } });
+
+    // Act
+    const result = (await other(poison(), lambdaContext())) as InvocationResult;
+
+    // Assess
+    expect(result.outcome).toBe('rejected');
+    expect(kept).toEqual(['bad_base64']);
+  });
+
+  it('gives way to the options the caller passes', async () => {
+    // Prepare
+    const injected: string[] = [];
+    const given: string[] = [];
+    (globalThis as Record<symbol, unknown>)[INJECTED_OPTIONS_KEY] = { rejectedDeliveries: { keep: async () => void injected.push('x') } };
+    const other = streamEventFunction(
+      'other',
+      { fallback: async () => undefined },
+      {
+        idempotency: { tableName: 'injected' },
+        rejectedDeliveries: { keep: async () => void given.push('x') },
+      },
+    );
+
+    // Act
+    await other(poison(), lambdaContext());
+
+    // Assess
+    expect([injected.length, given.length]).toEqual([0, 1]);
   });
 });

@@ -8,7 +8,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, categoryOf, EVENT_TYPE_CATEGORY, type KnownEventType } from '../../shared/catalog.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
-import { streamEventFunction } from '../../shared/middleware.js';
+import { INJECTED_OPTIONS_KEY, streamEventFunction } from '../../shared/middleware.js';
 import { logOnlyRejectedDeliveryStore } from '../../shared/rejected-deliveries.js';
 import type { StreamEvent } from '../../shared/types.js';
 import { categoryUnderTest, ENCODINGS, snsDelivery, streamEvent } from '../../testing/index.js';
@@ -154,9 +154,10 @@ describe('categoryUnderTest', () => {
 });
 
 describe('categoryUnderTest, loading a handler module', () => {
-  it('loads modules at once under the local settings, and puts the environment back after the last', async () => {
+  it('loads modules at once with no settings in the environment, and takes its injected stores back after the last', async () => {
     // Prepare
-    const before = process.env.STREAM_LOCAL_RUN;
+    const global = globalThis as Record<symbol, unknown>;
+    const before = global[INJECTED_OPTIONS_KEY];
     const loads = CATEGORIES.map((category) => () => import(`../../functions/${category}/handler.ts`));
 
     // Act
@@ -164,6 +165,7 @@ describe('categoryUnderTest, loading a handler module', () => {
 
     // Assess
     expect(loaded.map((fn) => fn.category).sort()).toEqual([...CATEGORIES].sort());
-    expect(process.env.STREAM_LOCAL_RUN).toBe(before);
+    expect(global[INJECTED_OPTIONS_KEY]).toBe(before);
+    expect(process.env.IDEMPOTENCY_TABLE).toBeUndefined();
   });
 });
