@@ -156,3 +156,27 @@ describe('a type moved between two categories', () => {
     expect(done[MOVED.type]).toMatchObject({ outcome: 'processed', functions: { [MOVED.to]: 'processed', other: 'skipped' } });
   });
 });
+
+describe('a type no hook carries', () => {
+  it('is reported unpublished, reaching no function, when streamEventTypes narrows the hooks; the listed type runs', async () => {
+    // Prepare
+    const table = `routing-${randomUUID()}`;
+    const lines: string[] = [];
+    const stack = await startLocalStack({
+      build,
+      endpoint: inject('dynamoDBEndpoint'),
+      environment: { IDEMPOTENCY_TABLE: table },
+      routing: { streamEventTypes: ['message.new'] },
+      onLogLine: (_, line) => lines.push(line),
+    });
+
+    // Act
+    const results = await stack.deliverAll(readDeliveries(SAMPLES, MessageEncoding.Base64Gzip), 2).finally(() => stack.stop());
+
+    // Assess
+    const bySource = bySample(results);
+    expect(bySource['user.banned']).toMatchObject({ outcome: 'unpublished', functions: {}, invocations: 0 });
+    expect(bySource['user.banned']!.reason).toContain('"user.banned"');
+    expect(bySource['message.new']).toMatchObject({ outcome: 'processed', functions: { messages: 'processed' }, invocations: 1 });
+  });
+});
