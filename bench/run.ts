@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -111,8 +111,9 @@ function mixedSamples(): Array<Record<string, unknown>> {
 
 /**
  * What the archive holds per event of the mix: the SNS notification line Firehose receives (base64 gzip, as Stream
- * sends by default), billed rounded up to 5 KB, and its size once gzip compresses it (Firehose compresses a
- * buffer of many lines; each line alone is the upper bound).
+ * sends by default), billed rounded up to 5 KB, and its size once gzip compresses it: each line alone, an upper
+ * bound (Firehose compresses a buffer of many lines; the mix's copies of one sample would compress far better
+ * together than distinct events do).
  */
 function archiveBytes(mix: ReadonlyArray<Record<string, unknown>>) {
   const lines = mix.map(
@@ -124,12 +125,13 @@ function archiveBytes(mix: ReadonlyArray<Record<string, unknown>>) {
   return {
     recordBytesPerEvent: Math.round(mean(bytes)),
     billedBytesPerEvent: Math.round(mean(bytes.map((b) => Math.ceil(b / PRICES.firehoseRecordBytes) * PRICES.firehoseRecordBytes))),
-    gzipBytesPerEvent: Math.round(gzipSync(lines.join('')).length / lines.length),
+    gzipBytesPerEvent: Math.round(mean(lines.map((line) => gzipSync(line).length))),
   };
 }
 
 /** Runs every figure and writes bench/results.json and bench/RESULTS.md. */
 async function runBench(io: CommandIo): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   Object.assign(process.env, LOCAL_AWS_ENV);
   const dynamoDB = await startDynamoDBLocal();
@@ -461,7 +463,7 @@ async function runBench(io: CommandIo): Promise<void> {
       const stack = await startLocalStack({
         build,
         endpoint: dynamoDB.endpoint,
-        environment: { IDEMPOTENCY_TABLE: `bench-routing-${label}` },
+        environment: { IDEMPOTENCY_TABLE: `bench-routing-${label.replace(/[^a-z0-9]+/gi, '-')}` },
         routing: settings,
         deadLetterDir: fanOutOptions.deadLetterDir,
       });
@@ -494,7 +496,8 @@ async function runBench(io: CommandIo): Promise<void> {
         lambdaDurationOwner: round(1e6 * gbSeconds(ownerMs) * PRICES.lambdaPerGbSecondArm, 2),
         lambdaDurationDropPath: round((invocationsPerEvent - 1) * 1e6 * gbSeconds(dropMs) * PRICES.lambdaPerGbSecondArm, 2),
         dynamoDbWrites: round(writesPerNewEvent * PRICES.dynamoDbPerMillionWriteUnits, 2),
-        dynamoDbReads: round(oursReadsPerNewEvent * 0.5 * PRICES.dynamoDbPerMillionReadUnits, 2),
+        // Powertools reads a record with ConsistentRead: one read unit per GetItem of up to 4 KB.
+        dynamoDbReads: round(oursReadsPerNewEvent * PRICES.dynamoDbPerMillionReadUnits, 2),
         snsPublishes: round(publishesPerEvent * PRICES.snsPerMillionPublishes, 2),
         logsIngestion: round(((logBytesPerOwnedEvent * 1e6) / 1024 ** 3) * PRICES.logsPerGbIngested, 2),
         archiveFirehose: round(((archived.billedBytesPerEvent * 1e6) / 1024 ** 3) * PRICES.firehosePerGbIngested, 2),
@@ -509,7 +512,13 @@ async function runBench(io: CommandIo): Promise<void> {
     const costPerMillion = Object.fromEntries(Object.entries(routing).map(([label, figures]) => [label, costOf(figures)]));
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        // The load when the run began and ended: on a shared machine, what else competed for the cores.
+        loadAverage: { atStart: round(loadAtStart, 1), atEnd: round(loadavg()[0]!, 1) },
+      },
       latency,
       latencyRatios,
       requestsPerEvent,

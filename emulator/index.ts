@@ -56,6 +56,7 @@ export { type Invocation, type LambdaError, LocalFunction, type LocalFunctionOpt
 // 2b. Routing: Stream's hooks and the stack's topics, as the routing mode makes them
 export {
   addressedFrom,
+  archivedTopicArns,
   LOCAL_ACCOUNT,
   type LocalRouting,
   localRouting,

@@ -66,6 +66,17 @@ export function publicationsOf(lambdaEvent: string, routing: LocalRouting): Publ
 }
 
 /**
+ * The topics the stack's archive subscribes to, so that it keeps each event once: the topic whose hook takes every
+ * type (its list empty: single-topic, or per-category with the catch-all), else every topic a hook publishes to
+ * (`catchAll: false`, or a narrowed `streamEventTypes`: the lists are then disjoint). The template's rule
+ * (template/archive.ts, archivedTopics), applied to the hooks Stream holds, for a local run's archive.
+ */
+export function archivedTopicArns(routing: LocalRouting): string[] {
+  const everyEvent = routing.hooks.find((hook) => hook.eventTypes.length === 0);
+  return everyEvent === undefined ? [...new Set(routing.hooks.map((hook) => hook.topicArn))] : [everyEvent.topicArn];
+}
+
+/**
  * The type Stream routes a delivery by: its message's first `type` member, read as the functions read it (the peek,
  * else the decoder, else the first type a poison delivery names); undefined when it cannot be read.
  */

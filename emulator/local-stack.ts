@@ -78,6 +78,11 @@ export interface LocalStackOptions {
   routing: Partial<RoutingSettings>;
   /** The hooks Stream holds, instead of those the setup registers for the routing: a drifted app, or a switch half done. */
   hooks: readonly WantedHook[] | undefined;
+  /**
+   * Told of every SNS message Stream publishes, before its topic invokes anything (a local archive keeps those of
+   * the topics `archivedTopicArns` names). Not called for a service without a Stream hook.
+   */
+  onPublish: (publication: Publication, delivery: Delivery) => void;
 }
 
 /** A running local stack. */
@@ -108,6 +113,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
     deadLetterDir,
     routing: routingOverrides,
     hooks,
+    onPublish,
   } = {
     endpoint: undefined,
     port: 0,
@@ -119,6 +125,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
     deadLetterDir: undefined,
     routing: {},
     hooks: undefined,
+    onPublish: () => undefined,
     ...options,
   };
   let dynamoDB: DynamoDBLocal | undefined;
@@ -171,6 +178,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
         routing === undefined
           ? [{ topicArn: '', subscribers: [], lambdaEvent: delivery.lambdaEvent }]
           : publicationsOf(delivery.lambdaEvent, routing);
+      if (routing !== undefined) for (const publication of publications) onPublish(publication, delivery);
       const reports = await Promise.all(
         publications.map(({ lambdaEvent, subscribers }) => fanOut.deliver(lambdaEvent, routing === undefined ? undefined : subscribers)),
       );

@@ -65,17 +65,19 @@ const withTypeOn = (hooks: readonly WantedHook[], type: string, category: string
 /** Runs the sample deliveries through a local stack on `table`, with these functions and hooks; resolves to the results. */
 async function run(table: string, options: { build: Build; hooks?: WantedHook[]; sources: string[] }) {
   const lines: string[] = [];
+  const published: string[] = [];
   const stack = await startLocalStack({
     build: options.build,
     endpoint: inject('dynamoDBEndpoint'),
     environment: { IDEMPOTENCY_TABLE: table },
     hooks: options.hooks,
     onLogLine: (_, line) => lines.push(line),
+    onPublish: ({ topicArn }) => published.push(topicArn),
   });
   try {
     const { deliveries } = readDeliveries(options.sources, MessageEncoding.Base64Gzip);
     const results = await stack.deliverAll(deliveries, 2);
-    return { results, lines };
+    return { results, lines, published };
   } finally {
     await stack.stop();
   }
@@ -107,6 +109,7 @@ describe('a delivery on the wrong category topic', () => {
     const [result] = misrouted.results;
     expect(result).toMatchObject({ type: 'message.new', outcome: 'rejected', reason: 'misrouted' });
     expect(result!.functions).toEqual({ moderation: 'rejected', other: 'skipped' });
+    expect(misrouted.published).toEqual([`${EVENTS_TOPIC}-moderation`, EVENTS_TOPIC]);
     const kept = misrouted.lines.filter((line) => line.includes('"misrouted"'));
     expect(kept).toHaveLength(1);
     expect(kept[0]).toContain('message.new');
@@ -154,5 +157,29 @@ describe('a type moved between two categories', () => {
       functions: { [MOVED.from]: 'rejected', other: 'skipped' },
     });
     expect(done[MOVED.type]).toMatchObject({ outcome: 'processed', functions: { [MOVED.to]: 'processed', other: 'skipped' } });
+  });
+});
+
+describe('a type no hook carries', () => {
+  it('is reported unpublished, reaching no function, when streamEventTypes narrows the hooks; the listed type runs', async () => {
+    // Prepare
+    const table = `routing-${randomUUID()}`;
+    const lines: string[] = [];
+    const stack = await startLocalStack({
+      build,
+      endpoint: inject('dynamoDBEndpoint'),
+      environment: { IDEMPOTENCY_TABLE: table },
+      routing: { streamEventTypes: ['message.new'] },
+      onLogLine: (_, line) => lines.push(line),
+    });
+
+    // Act
+    const results = await stack.deliverAll(readDeliveries(SAMPLES, MessageEncoding.Base64Gzip).deliveries, 2).finally(() => stack.stop());
+
+    // Assess
+    const bySource = bySample(results);
+    expect(bySource['user.banned']).toMatchObject({ outcome: 'unpublished', functions: {}, invocations: 0 });
+    expect(bySource['user.banned']!.reason).toContain('"user.banned"');
+    expect(bySource['message.new']).toMatchObject({ outcome: 'processed', functions: { messages: 'processed' }, invocations: 1 });
   });
 });

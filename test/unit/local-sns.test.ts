@@ -5,7 +5,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressedFrom, encodeMessage, localRouting, publicationsOf, snsLambdaEvent, streamTypeOf } from '../../emulator/index.js';
+import {
+  addressedFrom,
+  archivedTopicArns,
+  encodeMessage,
+  localRouting,
+  publicationsOf,
+  snsLambdaEvent,
+  streamTypeOf,
+} from '../../emulator/index.js';
 import { CATEGORIES, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 import { RoutingMode, type RoutingSettings } from '../../shared/routing.js';
 import { MessageEncoding } from '../../shared/types.js';
@@ -171,5 +179,21 @@ describe('addressedFrom', () => {
 
     // Act and assess
     for (const text of texts) expect(addressedFrom(text, EVENTS)).toBe(text);
+  });
+});
+
+describe('archivedTopicArns', () => {
+  it('is the events topic when its hook takes every type, else every topic a hook publishes to', () => {
+    // Prepare
+    const routingOf = (settings: RoutingSettings) => localRouting(EVENTS, settings);
+    const perCategoryTopics = [...NAMED.map((category) => `${EVENTS}-${category}`), EVENTS];
+
+    // Act and assess
+    expect(archivedTopicArns(routingOf(MODES['single-topic']!.settings))).toEqual([EVENTS]);
+    expect(archivedTopicArns(routingOf(MODES['per-category']!.settings))).toEqual([EVENTS]);
+    expect(archivedTopicArns(routingOf(MODES['per-category, catchAll false']!.settings)).sort()).toEqual(perCategoryTopics.sort());
+    expect(
+      archivedTopicArns(routingOf({ ...MODES['per-category']!.settings, streamEventTypes: ['message.new', 'reminder.created'] })).sort(),
+    ).toEqual([`${EVENTS}-messages`, EVENTS].sort());
   });
 });
