@@ -4,11 +4,13 @@
  * ```
  * SNS -> Lambda event
  *   0 lambdaContextInLogs  every log line of the invocation carries its request id and cold-start flag
- *   1 decodeDelivery   who owns it (one rule: shared/ownership.ts); in the owner,         shared/middlewares/decode-delivery.ts
- *                      SNS record -> Stream event (or why it is poison), in request.internal
+ *   1 decodeDelivery   who owns it, by its topic (one rule: shared/ownership.ts); in the owner,  shared/middlewares/decode-delivery.ts
+ *                      SNS record -> Stream event (or why it is poison or misrouted), and any
+ *                      reprocess request (shared/reprocess.ts), in request.internal
  *   2 categoryGuard    not this category's event: return at once, no I/O               shared/middlewares/category-guard.ts
  *   3 keepRejected     poison owned by this category: log, count, queue; no retry      shared/middlewares/keep-rejected.ts
- *   4 handler          idempotent(dispatch by event.type to the customer's handler)     shared/idempotency.ts
+ *   4 handler          idempotent(dispatch by event.type to the customer's handler),   shared/idempotency.ts
+ *                      with EventAge (or ReplayedEventAge) beside the outcome, FailedEvents before a failure
  * ```
  *
  * The order is the point: the guard comes before anything that costs (four functions out of five drop every

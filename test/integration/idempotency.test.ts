@@ -142,6 +142,41 @@ describe('idempotency: the upgrade from <category>#v2 keys (legacy lookup)', () 
     expect(fn.requests() - requestsFirst).toBe(1);
   });
 
+  it('makes a delivery wait for a retry while the version before is still running the event', async () => {
+    // Prepare: a v2 invocation holds the event in progress (its handler has not returned).
+    const table = await freshTable();
+    const persistenceStore = new DynamoDBPersistenceLayer({
+      tableName: table.tableName,
+      awsSdkV3Client: countingClient(table.endpoint).client,
+    });
+    let release = () => {};
+    const running = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const v2 = makeIdempotent(
+      async (_key: { eventKey: string }, _context: Context) => {
+        await running;
+        return { done: true };
+      },
+      { persistenceStore, config: new IdempotencyConfig({ expiresAfterSeconds: 60 }), keyPrefix: 'messages#v2' },
+    );
+    const inFlight = v2({ eventKey: decodeSnsDelivery(snsLambdaEvent(messageNew, { messageId: 'v2' })).eventKey }, lambdaContext());
+    const fn = await testFunction('messages', table);
+    // The v2 lock is taken once its record is in the table.
+    while ((await fn.records()).length === 0) await sleep(10);
+
+    // Act
+    const failure = await fn.invoke(gzipped(messageNew, 'during')).catch((error: unknown) => error);
+    release();
+    await inFlight;
+    const retried = await fn.invoke(gzipped(messageNew, 'during'));
+
+    // Assess: the retry finds the v2 record completed, and the event never ran under v3.
+    expect(failure).toBeInstanceOf(EventInProgressError);
+    expect(retried.outcome).toBe('duplicate');
+    expect(fn.runs).toHaveLength(0);
+  });
+
   it("reads its own category's legacy record only: another category's, or none, lets the event run", async () => {
     // Prepare
     const table = await freshTable();
