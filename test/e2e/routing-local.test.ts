@@ -44,6 +44,12 @@ async function movedTypeBuild(original: Build): Promise<Build> {
   const entry = `'${MOVED.type}': '${MOVED.from}',`;
   expect(text).toContain(entry);
   writeFileSync(catalog, text.replace(entry, `'${MOVED.type}': '${MOVED.to}',`));
+  // As docs/add-code.md says: the category that gave the type up drops its handler (the new owner's fallback runs it).
+  const giver = join(copy, `functions/${MOVED.from}/handler.ts`);
+  const handlers = readFileSync(giver, 'utf8');
+  const withoutMoved = handlers.replace(new RegExp(`  '${MOVED.type.replace('.', '\\.')}': async[\\s\\S]*?\\n  },\\n(?=  fallback)`), '');
+  expect(withoutMoved).not.toContain(`'${MOVED.type}'`);
+  writeFileSync(giver, withoutMoved);
   const bundle = await bundleLikeDeploy(
     Object.fromEntries(CATEGORIES.map((category) => [category, join(copy, `functions/${category}/handler.ts`)])),
     original.bundling,
