@@ -20,7 +20,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { RedriveUsageError } from './errors.js';
-import { type DeadLetterRecord, type RedriveOutcome, redriveOne, regionOf } from './records.js';
+import { type DeadLetterRecord, type RedriveOutcome, redrivenPayload, redriveOne, regionOf } from './records.js';
 
 /** Options of {@link redriveQueue}. */
 export interface QueueRedriveOptions {
@@ -108,7 +108,7 @@ async function invoke(lambda: LambdaClient, record: Extract<DeadLetterRecord, { 
     new InvokeCommand({
       FunctionName: record.functionArn,
       InvocationType: 'RequestResponse',
-      Payload: Buffer.from(JSON.stringify(record.requestPayload)),
+      Payload: Buffer.from(JSON.stringify(redrivenPayload(record.requestPayload))),
     }),
   );
   const payload = answer.Payload === undefined ? '' : Buffer.from(answer.Payload).toString('utf8');

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type Build, type LocalStack, openBuild, snsLambdaEvent, startLocalStack } from '../emulator/index.js';
 import { RedriveUsageError } from './errors.js';
-import { type DeadLetterRecord, type RedriveOutcome, redriveOne } from './records.js';
+import { type DeadLetterRecord, type RedriveOutcome, redrivenPayload, redriveOne } from './records.js';
 
 /** Options of {@link redriveFile}. */
 export interface LocalRedriveOptions {
@@ -80,7 +80,7 @@ async function redriveLocally(stack: LocalStack, record: DeadLetterRecord): Prom
   if (record.kind === 'lambda') {
     const target = stack.fanOut.functionByArn(record.functionArn);
     if (target === undefined) throw new RedriveUsageError(`no local function has the ARN ${record.functionArn}`);
-    const invocation = await target.invoke(JSON.stringify(record.requestPayload), randomUUID());
+    const invocation = await target.invoke(JSON.stringify(redrivenPayload(record.requestPayload)), randomUUID());
     if (invocation.error !== undefined) throw Object.assign(new Error(invocation.error.errorMessage), { name: invocation.error.errorType });
     return String((invocation.result as { outcome?: string } | undefined)?.outcome ?? 'succeeded');
   }

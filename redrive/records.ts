@@ -6,6 +6,7 @@
  *   notification): publish its `Message` to its topic again, so that every function receives it as before.
  */
 import { describeError } from '../emulator/index.js';
+import { REPROCESS_MEMBER } from '../shared/reprocess.js';
 import { UnreadableDeadLetterError } from './errors.js';
 
 /** A dead-letter record and how to send it again. */
@@ -50,6 +51,22 @@ function readDeadLetterRecord(text: string): DeadLetterRecord {
     };
   }
   throw new UnreadableDeadLetterError('no requestContext and requestPayload, no SNS Notification');
+}
+
+/**
+ * The payload a Lambda dead letter is invoked with again: its `requestPayload`, marked as sent again with an empty
+ * `streamReprocess` member (shared/reprocess.ts), so that the function counts the event's age as `ReplayedEventAge`
+ * (an event redriven after hours must not move the event-age alarm) and keeps its usual idempotency key (no label:
+ * an event that did run after all is a duplicate). A payload that is not an SNS->Lambda event object, or already
+ * carries the member, is sent as it is.
+ *
+ * Limitation: an SNS dead letter is published to its topic again, and SNS carries no such member, so its age counts
+ * as `EventAge`.
+ */
+export function redrivenPayload(requestPayload: unknown): unknown {
+  if (typeof requestPayload !== 'object' || requestPayload === null || Array.isArray(requestPayload)) return requestPayload;
+  if (!('Records' in requestPayload) || REPROCESS_MEMBER in requestPayload) return requestPayload;
+  return { ...requestPayload, [REPROCESS_MEMBER]: {} };
 }
 
 /** The region of an ARN (`arn:aws:lambda:<region>:...`). */

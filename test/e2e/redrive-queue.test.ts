@@ -97,12 +97,14 @@ describe('npm run redrive -- --queue', () => {
       {
         functionName: FUNCTION_ARN('messages'),
         invocationType: 'RequestResponse',
-        payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'first' } }] },
+        // Marked as sent again, so that its age is counted apart (ReplayedEventAge).
+        payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'first' } }], streamReprocess: {} },
       },
       {
         functionName: FUNCTION_ARN('channels'),
         invocationType: 'RequestResponse',
-        payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'second' } }] },
+        // Marked as sent again, so that its age is counted apart (ReplayedEventAge).
+        payload: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'second' } }], streamReprocess: {} },
       },
     ]);
     expect(sns.publishes).toEqual([{ topicArn: TOPIC_ARN, message: 'H4sIAAAAAAAA/6tWKqksSFWyUlDKSy1XqAUA', subject: undefined }]);
