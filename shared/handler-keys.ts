@@ -8,7 +8,7 @@
  * the catalog without a type check, nor in code built by `serverless package` alone (esbuild does not type-check).
  * So `streamEventFunction` runs this check at initialisation, and the template plugin at `serverless package`.
  */
-import { Category as Categories, type Category, categoryOf, EVENT_TYPE_CATEGORY } from './catalog.js';
+import { type Category, categoryOf, EVENT_TYPE_CATEGORY } from './catalog.js';
 import { HandlerKeyError } from './errors.js';
 
 /** The key every category may use for its types without a handler of their own. */
@@ -22,8 +22,9 @@ export function checkHandlerKeys(category: Category, keys: readonly string[]): v
   for (const key of keys) {
     if (key === FALLBACK_KEY) continue;
     const listed = Object.hasOwn(EVENT_TYPE_CATEGORY, key);
+    // categoryOf gives a type the catalog does not list to other, so this also lets other name custom types.
     const owner = categoryOf(key);
-    if (owner === category && (listed || category === Categories.other)) continue;
+    if (owner === category) continue;
     throw new HandlerKeyError(
       category,
       key,
