@@ -9,6 +9,11 @@ const { lambdaContext } = require('./lambda-context.cjs');
 const { handlerFile, handlerExport, functionName, functionArn, memorySizeMb, channelName } = workerData;
 const channel = new BroadcastChannel(channelName);
 channel.unref();
+// The pool's go-ahead for a retry (its clock set ahead): it waits for the invocations AWS would have ended first.
+const goAheads = new Map();
+channel.onmessage = ({ data }) => {
+  if (data?.go !== undefined) goAheads.get(data.go)?.();
+};
 
 for (const stream of [process.stdout, process.stderr]) {
   let buffered = '';
@@ -44,8 +49,11 @@ let handler;
 globalThis[Symbol.for('stream-chat-sns-lambda.functionOptions')] = { rejectedDeliveries: { keep: async () => {} } };
 
 module.exports = async function invoke({ event, requestId, invocationId, timeoutMs, clockOffsetMs: offset = 0 }) {
-  clockOffsetMs = offset;
+  const goAhead = new Promise((resolve) => goAheads.set(invocationId, resolve));
   channel.postMessage({ started: invocationId });
+  await goAhead;
+  goAheads.delete(invocationId);
+  clockOffsetMs = offset;
   try {
     handler ??= require(handlerFile)[handlerExport];
     if (typeof handler !== 'function') throw new Error(`${handlerFile} exports no function ${handlerExport}`);

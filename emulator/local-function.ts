@@ -13,7 +13,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BuiltFunction } from './build.js';
 import { lambdaRuntimeEnvironment } from './lambda-context.cjs';
-import { type RunningInvocation, waitForRetry } from './retry-clock.js';
+import { awaitEndedBefore, type RunningInvocation, waitForRetry } from './retry-clock.js';
 
 /** Settings of the local execution environments. */
 const LOCAL_FUNCTION_DEFAULTS = {
@@ -121,11 +121,19 @@ export class LocalFunction {
     const deadline = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     let ended: () => void = () => undefined;
-    const running: RunningInvocation = { startedAt: 0, ended: new Promise<void>((resolve) => (ended = resolve)) };
-    this.#awaitingStart.set(invocationId, () => {
+    const running: RunningInvocation = { startedAt: 0, clockOffsetMs, ended: new Promise<void>((resolve) => (ended = resolve)) };
+    const start = () => {
       timer = setTimeout(() => deadline.abort(), timeoutMs);
       running.startedAt = performance.now();
       this.#running.add(running);
+      this.#channel.postMessage({ go: invocationId });
+    };
+    this.#awaitingStart.set(invocationId, () => {
+      // A retry (its clock ahead) is held at its start, in its environment, until every invocation AWS would have
+      // ended by its moment has ended here: it may have queued for an environment behind first attempts of the same
+      // event (emulator/retry-clock.ts). A waiting retry is not running yet, so two retries never wait on each other.
+      if (clockOffsetMs === 0) start();
+      else void awaitEndedBefore({ clockOffsetMs, timeoutMs, running: this.#running }).then(start);
     });
     try {
       return (await this.#pool.run(

@@ -32,6 +32,8 @@ export const LAMBDA_RETRY_DELAYS_MS = [60_000, 120_000] as const;
 export interface RunningInvocation {
   /** When the handler started (`performance.now()`). */
   startedAt: number;
+  /** The clock offset it runs with: its lock expires at `startedAt + clockOffsetMs + timeout` on the shared scale. */
+  clockOffsetMs: number;
   /** Settles when the invocation has ended, however it ended. */
   ended: Promise<unknown>;
 }
@@ -72,7 +74,36 @@ export async function waitForRetry({
 }): Promise<number> {
   const lambdaDelayMs = delayOf(LAMBDA_RETRY_DELAYS_MS, retry);
   const retryAt = failedAt + lambdaDelayMs;
-  const endedInAws = [...running].filter((invocation) => invocation.startedAt + timeoutMs <= retryAt);
+  const endedInAws = [...running].filter(
+    (invocation) => invocation.startedAt + invocation.clockOffsetMs + timeoutMs <= retryAt + previousOffsetMs,
+  );
   await Promise.all([sleep(delayOf(realDelaysMs, retry)), ...endedInAws.map((invocation) => invocation.ended.catch(() => undefined))]);
   return previousOffsetMs + Math.max(0, lambdaDelayMs - (performance.now() - failedAt));
+}
+
+/**
+ * Waits, as a retry's handler is about to start, for every invocation of the same function running now whose
+ * deadline the retry's clock has passed (its start plus its offset plus the timeout, at or before `now + clockOffsetMs`):
+ * AWS would have ended each of them (done, or killed at its timeout) before the retry's moment, so the retry must
+ * not find their locks expired and take them over while they still run here. Checked again after each wait, since
+ * invocations start meanwhile: the ones that start after the failure, during the retry's real wait or while it queues
+ * for a free environment, are first attempts AWS would have run a minute before the retry. Bounded: each awaited
+ * invocation ends by its timeout ({@link LocalFunction} enforces it).
+ */
+export async function awaitEndedBefore({
+  clockOffsetMs,
+  timeoutMs,
+  running,
+}: {
+  /** The retry's clock offset. */
+  clockOffsetMs: number;
+  timeoutMs: number;
+  running: Iterable<RunningInvocation>;
+}): Promise<void> {
+  for (;;) {
+    const clockNow = performance.now() + clockOffsetMs;
+    const ended = [...running].filter((invocation) => invocation.startedAt + invocation.clockOffsetMs + timeoutMs <= clockNow);
+    if (ended.length === 0) return;
+    await Promise.all(ended.map((invocation) => invocation.ended.catch(() => undefined)));
+  }
 }

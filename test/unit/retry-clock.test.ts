@@ -4,7 +4,7 @@
  * test/e2e/local-retries.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LAMBDA_RETRY_DELAYS_MS, type RunningInvocation, waitForRetry } from '../../emulator/retry-clock.js';
+import { awaitEndedBefore, LAMBDA_RETRY_DELAYS_MS, type RunningInvocation, waitForRetry } from '../../emulator/retry-clock.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
@@ -15,7 +15,7 @@ afterEach(() => vi.useRealTimers());
 function running(agoMs: number): RunningInvocation & { end: () => void } {
   let end: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (end = resolve));
-  return { startedAt: performance.now() - agoMs, ended, end };
+  return { startedAt: performance.now() - agoMs, clockOffsetMs: 0, ended, end };
 }
 
 /** Whether the promise has settled, once pending callbacks have run. */
@@ -104,5 +104,24 @@ describe('waitForRetry', () => {
 
     // Assess
     expect(await settled(retry)).toBe(true);
+  });
+});
+
+describe('awaitEndedBefore', () => {
+  it('holds a retry until a first attempt that started after the failure has ended, and not for one AWS would still run', async () => {
+    // Prepare: the retry's clock reads 59 s ahead; a first attempt started 1 s ago (during the retry's real wait or its
+    // queueing) would have ended long before the retry's moment in AWS; another retry, on the same clock, would not.
+    const firstAttempt = running(1_000);
+    const otherRetry = { ...running(1_000), clockOffsetMs: 59_000 };
+
+    // Act
+    const gate = awaitEndedBefore({ clockOffsetMs: 59_000, timeoutMs: TIMEOUT_MS, running: new Set([firstAttempt, otherRetry]) });
+    const heldWhileRunning = !(await settled(gate));
+    firstAttempt.end();
+    const releasedAfterEnd = await settled(gate);
+
+    // Assess
+    expect(heldWhileRunning).toBe(true);
+    expect(releasedAfterEnd).toBe(true);
   });
 });
