@@ -100,10 +100,16 @@ export async function awaitEndedBefore({
   timeoutMs: number;
   running: Iterable<RunningInvocation>;
 }): Promise<void> {
+  // An invocation awaited once has ended, whether or not its owner has taken it out of `running` yet: never again,
+  // so that the loop cannot spin on one that has ended.
+  const awaited = new Set<RunningInvocation>();
   for (;;) {
     const clockNow = performance.now() + clockOffsetMs;
-    const ended = [...running].filter((invocation) => invocation.startedAt + invocation.clockOffsetMs + timeoutMs <= clockNow);
+    const ended = [...running].filter(
+      (invocation) => !awaited.has(invocation) && invocation.startedAt + invocation.clockOffsetMs + timeoutMs <= clockNow,
+    );
     if (ended.length === 0) return;
+    for (const invocation of ended) awaited.add(invocation);
     await Promise.all(ended.map((invocation) => invocation.ended.catch(() => undefined)));
   }
 }
