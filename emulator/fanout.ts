@@ -25,6 +25,11 @@ export interface FanOutOptions extends LocalFunctionOptions {
    * retry on a clock set ahead to the time Lambda's retry would read (emulator/retry-clock.ts).
    */
   retryDelaysMs: readonly number[];
+  /**
+   * Whether retries run on the retry clock (default true). False: a retry reads real time, as before the retry
+   * clock; the soak sets it (soak/run-soak.ts says why).
+   */
+  retryClock?: boolean;
   /** Where on-failure records go, one `<function>.jsonl` each. */
   deadLetterDir: string;
 }
@@ -34,10 +39,15 @@ export class LocalFanOut {
   public readonly deadLetters: DeadLetterFiles;
   readonly #functions: LocalFunction[];
   readonly #retryDelaysMs: readonly number[];
+  readonly #retryClock: boolean;
 
-  public constructor(functions: readonly BuiltFunction[], { retryDelaysMs, deadLetterDir, ...functionOptions }: FanOutOptions) {
+  public constructor(
+    functions: readonly BuiltFunction[],
+    { retryDelaysMs, retryClock = true, deadLetterDir, ...functionOptions }: FanOutOptions,
+  ) {
     this.#functions = functions.map((fn) => new LocalFunction(fn, functionOptions));
     this.#retryDelaysMs = retryDelaysMs;
+    this.#retryClock = retryClock;
     this.deadLetters = new DeadLetterFiles(deadLetterDir);
   }
 
@@ -85,7 +95,7 @@ export class LocalFanOut {
   }
 
   async #invokeAsync(target: LocalFunction, lambdaEvent: string): Promise<FunctionReport> {
-    const { requestId, attempts, invocation } = await target.invokeAsync(lambdaEvent, this.#retryDelaysMs);
+    const { requestId, attempts, invocation } = await target.invokeAsync(lambdaEvent, this.#retryDelaysMs, this.#retryClock);
     if (invocation.error === undefined) return { function: target.fn.name, attempts, result: invocation.result as InvocationResult };
     const { error } = invocation;
     const deadLetterFile = this.deadLetters.write(target.fn.name, { requestId, functionArn: target.arn, attempts, lambdaEvent, error });

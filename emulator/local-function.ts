@@ -156,13 +156,20 @@ export class LocalFunction {
    * (emulator/retry-clock.ts): it reads the time AWS's retry would read, about 1 and then 3 minutes after the first
    * attempt, so that a lock left by a failed attempt has expired as it would have in AWS.
    */
-  public async invokeAsync(lambdaEvent: string, realDelaysMs: readonly number[]): Promise<AsyncInvocation> {
+  public async invokeAsync(lambdaEvent: string, realDelaysMs: readonly number[], retryClock = true): Promise<AsyncInvocation> {
     const maxAttempts = this.fn.maximumRetryAttempts + 1;
     const requestId = randomUUID();
     let clockOffsetMs = 0;
     let invocation = await this.invoke(lambdaEvent, requestId);
     let attempts = 1;
     while (invocation.error !== undefined && attempts < maxAttempts) {
+      if (!retryClock) {
+        // Real time: the retry waits its real delay and reads the machine's clock.
+        await new Promise((resolve) => setTimeout(resolve, realDelaysMs[Math.min(attempts, realDelaysMs.length) - 1] ?? 0));
+        invocation = await this.invoke(lambdaEvent, requestId);
+        attempts += 1;
+        continue;
+      }
       clockOffsetMs = await waitForRetry({
         retry: attempts,
         failedAt: performance.now(),

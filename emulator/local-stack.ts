@@ -58,6 +58,8 @@ export interface LocalStackOptions {
   /** Fixed port for DynamoDB Local (0: any free port). */
   port: number;
   retryDelaysMs: readonly number[];
+  /** Retries on the retry clock (default true); see emulator/fanout.ts FanOutOptions. */
+  retryClock: boolean;
   /** Receives every line the functions log. */
   onLogLine: (functionName: string, line: string) => void;
   /** Environment for the functions, on top of the one serverless.yml gives them. */
@@ -106,6 +108,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
     endpoint: given,
     port,
     retryDelaysMs,
+    retryClock,
     onLogLine,
     environment,
     build: givenBuild,
@@ -118,6 +121,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
     endpoint: undefined,
     port: 0,
     retryDelaysMs: [250, 500],
+    retryClock: true,
     onLogLine: () => undefined,
     environment: {},
     build: undefined,
@@ -170,6 +174,7 @@ export async function startLocalStack(options: Partial<LocalStackOptions> = {}):
         ...environment,
       },
       retryDelaysMs,
+      retryClock,
       onLogLine,
       deadLetterDir: deadLetterDir ?? join(serviceDir, '.local', 'dead-letters'),
     });
