@@ -102,7 +102,12 @@ describe('hook plan: apply', () => {
       expect(ours.map((hook) => hook.sns_topic_arn).sort()).toEqual(wanted.map(({ topicArn }) => topicArn).sort());
       for (const hook of wanted) {
         const current = ours.find((found) => found.sns_topic_arn === hook.topicArn);
-        expect(current).toMatchObject({ enabled: true, sns_region: REGION, sns_auth_type: settings.authType, event_types: hook.eventTypes });
+        expect(current).toMatchObject({
+          enabled: true,
+          sns_region: REGION,
+          sns_auth_type: settings.authType,
+          event_types: hook.eventTypes,
+        });
         // A hook without the field already has what `false` asks (the read-back reads absent as off), so it is left as is.
         expect(current?.should_send_custom_events === true).toBe(hook.sendCustomEvents);
       }
