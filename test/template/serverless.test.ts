@@ -320,7 +320,9 @@ describe('serverless package: artifacts', () => {
 });
 
 describe('serverless invoke local', () => {
-  it('runs a sample event through the built function against DynamoDB Local, then sees the duplicate', async () => {
+  // The second invocation of the same event, answered duplicate, is test/e2e/invoke-local.test.ts's (on a fresh copy,
+  // its own DynamoDB Local): here the endpoint a user gives is the one used, and another category skips the event.
+  it('runs a sample event through the built function against the DynamoDB Local given, which another function skips', async () => {
     // Prepare
     const endpoint = inject('dynamoDBEndpoint');
     await createIdempotencyTable(endpoint, readPackagedService(packaged.dir).idempotencyTable);
@@ -328,16 +330,13 @@ describe('serverless invoke local', () => {
     const invoke = (fn: string) => serverless(['invoke', 'local', '-f', fn, '-p', 'events/message.new.base64-gzip.json'], { env });
 
     // Act
-    const first = await invoke('messages');
-    const second = await invoke('messages');
-    const foreign = await invoke('users');
+    const [first, foreign] = await Promise.all([invoke('messages'), invoke('users')]);
 
     // Assess
     expect(first.stdout).toMatch(
       /"message":"New message".*"category":"messages","eventType":"message.new","cid":"messaging:proj-atlas-7f3c"/,
     );
     expect(first.stdout).toMatch(/"outcome": "processed"/);
-    expect(second.stdout).toMatch(/"outcome": "duplicate"/);
     expect(foreign.stdout).toMatch(/"outcome": "skipped"/);
   });
 
