@@ -43,10 +43,21 @@ export const LOCAL_AWS_ENV = {
 } as const;
 
 const LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDBLocal.java', import.meta.url));
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+/**
+ * The DynamoDB Locals this process started, killed when it exits. One set and one exit listener per process, kept on
+ * `globalThis`: a test runner that loads this module afresh for each test file would otherwise add a listener per
+ * file (Node warns past ten).
+ */
+const RUNNING = Symbol.for('stream-chat-sns-lambda.dynamoDBLocalProcesses');
+const processGlobals = globalThis as Record<symbol, Set<ChildProcess> | undefined>;
+if (processGlobals[RUNNING] === undefined) {
+  const children = new Set<ChildProcess>();
+  process.once('exit', () => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+  processGlobals[RUNNING] = children;
+}
+const running = processGlobals[RUNNING];
 
 /** Starts DynamoDB Local and resolves once it listens. */
 export async function startDynamoDBLocal(options: Partial<DynamoDBLocalOptions> = {}): Promise<DynamoDBLocal> {

@@ -18,6 +18,7 @@ import {
   UsageError,
 } from './cli.js';
 import {
+  archiveOption,
   buildOption,
   catchAllOption,
   endpointOption,
@@ -46,6 +47,7 @@ interface ReplayOptions {
   table?: string;
   routing?: RoutingMode;
   catchAll?: boolean;
+  archive?: string;
 }
 
 /** `npm run replay -- <argv>`; resolves to the exit status. */
@@ -82,6 +84,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addOption(routingOption())
     .addOption(catchAllOption())
     .addOption(noCatchAllOption())
+    .addOption(archiveOption())
     .addHelpText(
       'after',
       `
@@ -120,6 +123,7 @@ delivery also failed) or the run could not happen.`,
         ...(options.service === undefined ? {} : { serviceDir: options.service }),
         ...(options.build === undefined ? {} : { buildDir: options.build }),
         ...(options.table === undefined ? {} : { tableName: options.table }),
+        ...(options.archive === undefined ? {} : { archiveDir: options.archive }),
         routing: routingOverrides(options),
       },
       io,

@@ -5,10 +5,10 @@
  * test/e2e/commands.test.ts.)
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main as replay } from '../../scripts/replay.js';
 import { main as start } from '../../scripts/start.js';
 import { CATEGORIES, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
@@ -43,13 +43,19 @@ const SECRETS = {
 };
 
 let local: string[];
+/** Where this file's runs archive what they deliver: not the project's .local/archive, which would grow every run. */
+let archive: string;
 beforeAll(async () => {
   local = ['--build', await testPackage('project'), '--endpoint', inject('dynamoDBEndpoint')];
+  archive = mkdtempSync(join(tmpdir(), 'local-run-archive-'));
+});
+afterAll(() => {
+  if (archive !== undefined) rmSync(archive, { recursive: true, force: true });
 });
 afterEach(() => vi.unstubAllEnvs());
 
 /** The local-run options, with a table no other run uses. */
-const fresh = () => [...local, '--table', `local-run-${randomUUID()}`];
+const fresh = () => [...local, '--archive', archive, '--table', `local-run-${randomUUID()}`];
 
 describe('npm start', () => {
   it('delivers every sample in three encodings: each processed once, twice a duplicate; the poison rejected', async () => {
@@ -82,7 +88,7 @@ describe('npm start', () => {
     const io = capturedIo();
 
     // Act
-    const code = await start(['--build', local[1]!], io);
+    const code = await start(['--build', local[1]!, '--archive', archive], io);
 
     // Assess
     expect(code, io.err).toBe(0);

@@ -21,10 +21,16 @@ type Report = {
 };
 
 let folder: string;
+/** Where the runs archive what they deliver: not the project's .local/archive. */
+let archive: string;
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'replay-files-'));
+  archive = mkdtempSync(join(tmpdir(), 'replay-files-archive-'));
 });
-afterEach(() => rmSync(folder, { recursive: true, force: true }));
+afterEach(() => {
+  rmSync(folder, { recursive: true, force: true });
+  rmSync(archive, { recursive: true, force: true });
+});
 
 const name = (file: string) => relative(process.cwd(), join(folder, file));
 const sample = (type: string) => readFileSync(join(PROJECT_DIR, 'events/samples', `${type}.json`));
@@ -61,6 +67,8 @@ describe('npm run replay -- <folder> (the project)', () => {
       await testPackage('project'),
       '--endpoint',
       inject('dynamoDBEndpoint'),
+      '--archive',
+      archive,
       '--table',
       `replay-files-${randomUUID()}`,
     ];
@@ -92,6 +100,8 @@ describe('npm run replay -- <folder> (the project)', () => {
       await testPackage('project'),
       '--endpoint',
       inject('dynamoDBEndpoint'),
+      '--archive',
+      archive,
       '--table',
       `replay-files-${randomUUID()}`,
     ];
@@ -119,6 +129,8 @@ describe('npm run replay -- <files> (a function that fails)', () => {
       await testPackage('local-lambda'),
       '--endpoint',
       inject('dynamoDBEndpoint'),
+      '--archive',
+      archive,
       '--table',
       `replay-files-${randomUUID()}`,
     ];
