@@ -1,7 +1,9 @@
 /**
  * The hourly sync of the setup, with `catchAll: false` in per-category mode only: a schedule that invokes the setup
- * function with `{"action":"sync"}`, and an alarm, to the operator alarms topic, on the metric each sync emits
- * (functions/setup/sync-metric.ts: the count of event types Stream lists that the catalog lacks). The events topic's
+ * function with `{"action":"sync"}`, and two alarms to the operator alarms topic: one on the metric each sync emits
+ * (functions/setup/sync-metric.ts: the count of event types Stream lists that the catalog lacks), one on the setup
+ * function's errors (a sync that failed, say on rotated Stream credentials, emits no metric at all, so the first
+ * alarm alone would stay quiet while the hook falls behind). The events topic's
  * hook then lists types explicitly, so a type Stream adds later reaches no function until the sync adds it to that
  * hook; the alarm asks the operator to give it a category.
  *
@@ -14,15 +16,20 @@
  */
 import { SYNC_METRIC } from '../functions/setup/sync-metric.js';
 import { RoutingMode } from '../shared/routing.js';
+import { nameOf } from './category-parts.js';
 import type { CloudWatchAlarm } from './cloudformation.js';
+import { AwsMetric, lambdaMetric } from './metrics.js';
 import { operatorAlarm } from './operator-alarm.js';
 import type { Stack } from './stack.js';
 
 /** How often the sync runs, and the alarm's period (seconds). */
 export const SYNC_SCHEDULE = { rate: 'rate(1 hour)', periodSeconds: 3_600 } as const;
 
-/** The setup function's logical id of the sync alarm. */
+/** The logical id of the alarm on the sync's metric. */
 export const SYNC_ALARM_ID = 'UncategorisedStreamTypesAlarm';
+
+/** The logical id of the alarm on the setup function's errors. */
+export const SYNC_FAILED_ALARM_ID = 'SetupSyncFailedAlarm';
 
 /** Whether the stack syncs: per-category, `catchAll: false`, no narrowing (functions/setup/hook-plan.ts says the same). */
 export function syncs(stack: Pick<Stack, 'routing'>): boolean {
@@ -35,7 +42,7 @@ export function setupSyncEvents(stack: Pick<Stack, 'routing'>): Array<{ schedule
   return syncs(stack) ? [{ schedule: { rate: SYNC_SCHEDULE.rate, input: { action: 'sync' } } }] : [];
 }
 
-/** The alarm on the sync's metric, when the stack syncs. */
+/** The alarms on the sync's metric and on the setup function's errors, when the stack syncs. */
 export function setupSyncAlarm(stack: Stack): Record<string, CloudWatchAlarm> {
   if (!syncs(stack)) return {};
   const alarm = operatorAlarm({
@@ -50,5 +57,19 @@ export function setupSyncAlarm(stack: Stack): Record<string, CloudWatchAlarm> {
     },
     statistic: 'Maximum',
   });
-  return { [SYNC_ALARM_ID]: { ...alarm, Properties: { ...alarm.Properties, Period: SYNC_SCHEDULE.periodSeconds } } };
+  // The setup function fails only when a sync or a direct invoke fails: a deploy's custom resource is answered FAILED,
+  // not thrown. Missing data (no failure) is healthy.
+  const failed = operatorAlarm({
+    name: `${stack.prefix}-setup-sync-failed`,
+    description:
+      "The setup function failed, so the hourly sync no longer keeps the events topic's hook in step with Stream's event types. " +
+      'Its log says why (docs/operate.md, the setup)',
+    metric: lambdaMetric(nameOf.function(stack, 'setup'), AwsMetric.lambda.errors),
+    statistic: 'Sum',
+  });
+  const hourly = (hourlyAlarm: CloudWatchAlarm): CloudWatchAlarm => ({
+    ...hourlyAlarm,
+    Properties: { ...hourlyAlarm.Properties, Period: SYNC_SCHEDULE.periodSeconds },
+  });
+  return { [SYNC_ALARM_ID]: hourly(alarm), [SYNC_FAILED_ALARM_ID]: hourly(failed) };
 }

@@ -334,7 +334,7 @@ describe('serverless package with a routing parameter it does not know', () => {
 });
 
 describe('serverless package: the hourly sync of the setup (catchAll false only)', () => {
-  it('per-category with catchAll false invokes the setup hourly with {"action":"sync"}, and alarms to the operators on its metric', () => {
+  it('per-category with catchAll false invokes the setup hourly with {"action":"sync"}, and alarms to the operators on its metric and its failures', () => {
     // Prepare
     const template = templateOf('per-category');
 
@@ -368,6 +368,20 @@ describe('serverless package: the hourly sync of the setup (catchAll false only)
         AlarmActions: [{ Ref: 'OperatorAlarmsTopic' }],
       }),
     ]);
+    expect(template.Resources.SetupSyncFailedAlarm?.Properties).toEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: template.Resources.SetupLambdaFunction?.Properties.FunctionName }],
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'OperatorAlarmsTopic' }],
+      }),
+    );
+    expect(template.Resources.SetupLambdaFunction?.Properties.FunctionName).toBe('stream-chat-events-dev-setup');
     expect(template.Resources.SetupLambdaFunction?.Properties.Environment.Variables).toMatchObject({
       STREAM_ROUTING: 'per-category',
       STREAM_CATCH_ALL: 'false',
@@ -375,7 +389,7 @@ describe('serverless package: the hourly sync of the setup (catchAll false only)
     });
   });
 
-  it('single-topic has no schedule and no sync alarm', () => {
+  it('single-topic has no schedule and no sync alarms', () => {
     // Act
     const template = templateOf('single-topic');
 
@@ -384,6 +398,7 @@ describe('serverless package: the hourly sync of the setup (catchAll false only)
     expect(
       resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.MetricName === 'UncategorisedStreamTypes'),
     ).toEqual([]);
+    expect(template.Resources.SetupSyncFailedAlarm).toBeUndefined();
   });
 
   it("hands the hook's custom resource the routing parameters the setup reads", () => {
