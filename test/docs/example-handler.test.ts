@@ -1,25 +1,20 @@
 /**
  * The example of docs/add-code.md, run as the page gives it: the handler block and its test block are taken out of
  * the page (each follows an `<!-- example: <path> -->` line), written at those paths in a scratch copy of the
- * project's layout (shared/ and testing/ linked to the real ones), and the example's own tests are imported here,
- * so that they run in this file. The page and the test cannot differ: there is only the page.
+ * project's layout (shared/ and testing/ linked to the real ones, test/support/doc-examples.ts), and the example's
+ * own tests are imported here, so that they run in this file. The page and the test cannot differ: there is only the
+ * page. The real `tsc` checks the same examples in test/template/add-category.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeDocExamples } from '../support/doc-examples.js';
 import { PROJECT_DIR } from '../support/serverless-cli.js';
 
 const PAGE = 'docs/add-code.md';
-const markdown = readFileSync(join(PROJECT_DIR, PAGE), 'utf8');
-const examples = new Map([...markdown.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)```/g)].map(([, path, code]) => [path!, code!]));
-
 const scratch = join(PROJECT_DIR, '.local', `doc-example-${randomUUID()}`);
-for (const [path, code] of examples) {
-  mkdirSync(dirname(join(scratch, path)), { recursive: true });
-  writeFileSync(join(scratch, path), code);
-}
-for (const linked of ['shared', 'testing']) symlinkSync(join(PROJECT_DIR, linked), join(scratch, linked), 'dir');
+const examples = writeDocExamples(PAGE, scratch, PROJECT_DIR);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

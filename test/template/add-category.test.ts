@@ -1,18 +1,21 @@
 /**
- * Adding a category as docs/add-code.md says, on a copy of the project: a catalog entry that takes the `export.*`
+ * docs/add-code.md followed on a copy of the project: its example's code for message.new in the messages handler,
+ * with the example's test, then a new category: a catalog entry that takes the `export.*`
  * types from `other`, a handler file, and the handler `other` had for one of them moved into it. The copy then
  * type-checks (the real `tsc`), and the ownership property holds on its own catalog and chains: every delivery has
- * exactly one owner, the category its catalog names. The real `serverless package` (default routing, per-category)
+ * exactly one owner, the category its catalog names (the example's search service answers from a stand-in for
+ * `fetch`). The real `serverless package` (default routing, per-category)
  * produces the new category's function, its own topic with its policy and alarms, its subscription there,
  * dead-letter queue, alarm, role and invoke configuration, and the hook waits for them. The copy is packaged at the
  * longest stage the names check lets through, so the longest function name is exactly Lambda's limit.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fc } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CATEGORIES, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 import { lambdaEvent } from '../property/deliveries.js';
+import { writeDocExamples } from '../support/doc-examples.js';
 import { runProcess } from '../support/processes.js';
 import { copyProject, PROJECT_DIR, serverless } from '../support/serverless-cli.js';
 
@@ -82,6 +85,8 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
+  // docs/add-code.md's first part: the example's code for message.new, in the messages handler, and its test.
+  writeDocExamples('docs/add-code.md', project.dir);
   // 4. npm test: the type check, and the package.
   [typeCheck] = await Promise.all([
     runProcess(join(PROJECT_DIR, 'node_modules/.bin/tsc'), ['--noEmit', '-p', project.dir], { cwd: project.dir, timeoutMs: 180_000 }),
@@ -94,15 +99,20 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => project?.remove());
+afterEach(() => vi.restoreAllMocks());
 
 describe('adding a category: the steps of docs/add-code.md', () => {
-  it('type-checks, the moved handler in its new file', () => {
+  it('type-checks, the moved handler in its new file, and docs/add-code.md’s examples with it', () => {
+    // Assess: the examples are in the copy, so the check below covers them.
+    expect(readFileSync(join(project.dir, 'functions/messages/handler.ts'), 'utf8')).toMatch(/search\.example\.com/);
+    expect(existsSync(join(project.dir, 'test/handlers/messages.test.ts'))).toBe(true);
     // Assess
     expect(typeCheck.code, typeCheck.stdout).toBe(0);
   });
 
   it('gives every delivery exactly one owner, by the copy’s catalog, on the copy’s own chains', async () => {
-    // Prepare
+    // Prepare: the example's messages handler posts each new message to a search service, here one that says OK.
+    vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(null, { status: 200 }));
     const kit = (await import(join(project.dir, 'testing', 'index.ts'))) as typeof import('../../testing/index.js');
     const catalog = (await import(join(project.dir, 'shared', 'catalog.ts'))) as typeof import('../../shared/catalog.js');
     const functions = await Promise.all(
