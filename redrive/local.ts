@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type Build, type LocalStack, openBuild, snsLambdaEvent, startLocalStack } from '../emulator/index.js';
+import type { RoutingSettings } from '../shared/routing.js';
 import { RedriveUsageError } from './errors.js';
 import { type DeadLetterRecord, type RedriveOutcome, redrivenPayload, redriveOne } from './records.js';
 
@@ -25,6 +26,8 @@ export interface LocalRedriveOptions {
   buildDir: string | undefined;
   /** The idempotency table's name in that DynamoDB, instead of the one the functions are configured with. */
   tableName: string | undefined;
+  /** Routing settings that replace the packaged ones (`--routing`, `--[no-]catch-all`), as `npm start` takes them. */
+  routing?: Partial<RoutingSettings>;
   onLogLine: (functionName: string, line: string) => void;
 }
 
@@ -36,6 +39,7 @@ export async function redriveFile({
   serviceDir,
   buildDir,
   tableName,
+  routing = {},
   onLogLine,
 }: LocalRedriveOptions): Promise<RedriveOutcome[]> {
   let lines: string[];
@@ -55,6 +59,7 @@ export async function redriveFile({
       endpoint,
       onLogLine,
       build,
+      routing,
       environment: tableName === undefined ? {} : { IDEMPOTENCY_TABLE: tableName },
       ...(serviceDir === undefined ? {} : { serviceDir }),
     });

@@ -6,8 +6,18 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RedriveUsageError } from '../redrive/errors.js';
 import type { RedriveOutcome } from '../redrive/records.js';
+import type { RoutingMode } from '../shared/routing.js';
 import { type CommandIo, defineCommand, ExitStatus, isEntryPoint, processIo, runCommand, UsageError } from './cli.js';
-import { buildOption, endpointOption, serviceOption, tableOption } from './local-options.js';
+import {
+  buildOption,
+  catchAllOption,
+  endpointOption,
+  noCatchAllOption,
+  routingOption,
+  routingOverrides,
+  serviceOption,
+  tableOption,
+} from './local-options.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -19,12 +29,25 @@ interface RedriveOptions {
   service?: string;
   build?: string;
   table?: string;
+  routing?: RoutingMode;
+  catchAll?: boolean;
   dryRun?: boolean;
   json?: boolean;
 }
 
 /** The options that go with `--from` only. */
-const LOCAL_ONLY = ['endpoint', 'service', 'build', 'table'] as const;
+const LOCAL_ONLY = ['endpoint', 'service', 'build', 'table', 'routing', 'catchAll'] as const;
+
+/** An option's flag, where it is not its name. */
+const FLAG_OF: Record<(typeof LOCAL_ONLY)[number] | 'region', string> = {
+  endpoint: 'endpoint',
+  service: 'service',
+  build: 'build',
+  table: 'table',
+  routing: 'routing',
+  catchAll: '[no-]catch-all',
+  region: 'region',
+};
 
 /** `npm run redrive -- <argv>`; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -37,6 +60,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addOption(serviceOption())
     .addOption(buildOption())
     .addOption(tableOption())
+    .addOption(routingOption())
+    .addOption(catchAllOption())
+    .addOption(noCatchAllOption())
     .option(
       '--queue <queue>',
       'a dead-letter queue in AWS (URL, or name with --region): each message is sent again and deleted once that succeeded',
@@ -47,7 +73,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     .addHelpText(
       'after',
       `
---endpoint, --service, --build and --table go with --from; --region goes with --queue.
+--endpoint, --service, --build, --table, --routing and --[no-]catch-all go with --from; --region goes with --queue.
 A Lambda on-failure record invokes the function named in its functionArn with its requestPayload; an SNS message
 (from a subscription's redrive policy) is published to its topic again. Exit status: 0 when every record was
 redriven, 1 when one was not (it stays in the queue or file), 2 when the redrive could not run.`,
@@ -61,7 +87,7 @@ redriven, 1 when one was not (it stays in the queue or file), 2 when the redrive
         : options.region !== undefined
           ? 'region'
           : undefined;
-    if (misplaced !== undefined) throw new UsageError(`--${misplaced} goes with ${misplaced === 'region' ? '--queue' : '--from'}`);
+    if (misplaced !== undefined) throw new UsageError(`--${FLAG_OF[misplaced]} goes with ${misplaced === 'region' ? '--queue' : '--from'}`);
     return redrive(options, io);
   });
 }
@@ -87,6 +113,7 @@ async function redrive(options: RedriveOptions, io: CommandIo): Promise<number> 
         serviceDir: options.service,
         buildDir: options.build,
         tableName: options.table,
+        routing: routingOverrides(options),
         onLogLine: (_fn, line) => appendFileSync(logFile, `${line}\n`),
       });
     } else {
