@@ -32,6 +32,8 @@ export interface ModuleScore {
   ignored: number;
   /** (killed + timeout) / (killed + timeout + survived + noCoverage); null when no mutant was tested. */
   score: number | null;
+  /** The commit the figures were measured at; a report older than this field has it in RESULTS.md's header. */
+  commit?: string;
 }
 
 /** A mutant the tests let live (it survived them, or no test ran its code), or one the source excludes. */
@@ -60,6 +62,50 @@ export function readStrykerReport(path: string): StrykerReport {
 
 /** Writes results.json and RESULTS.md into `dir` from the reports of every scope. */
 export function writeMutationReport(reports: StrykerReport[], dir: string, facts: RunFacts): void {
+  const { modules, live } = outcomes(reports);
+  const whys = writtenWhys([...new Set([join('mutation', 'RESULTS.md'), join(dir, 'RESULTS.md'), ...WHY_FILES()])]);
+  writeReport(dir, modules, rowsOf(live, whys), header(facts));
+}
+
+/**
+ * Folds a narrowed run into the committed report in mutation/: the files it mutated get its figures and rows, every
+ * other file keeps those of the committed report's run. A full run takes two hours on 2 cores; after tests were added
+ * for a few files, re-running those files is enough, because the figures of a file whose code did not change can only
+ * be matched or beaten by more tests. So the fold refuses when a file it keeps changed since the committed report's
+ * commit, and the header names both runs.
+ *
+ * @throws Error naming a kept file that changed, or a committed report without its commit in the header.
+ */
+export function foldIntoReport(reports: StrykerReport[], facts: RunFacts): void {
+  const committedMarkdown = readFileSync(join('mutation', 'RESULTS.md'), 'utf8');
+  const committed = JSON.parse(readFileSync(join('mutation', 'results.json'), 'utf8')) as { modules: Record<string, ModuleScore> };
+  const history = committedMarkdown.split('\n').slice(2, committedMarkdown.split('\n').indexOf(SCORE_LINE));
+  const fullRun = /^`npm run mutation` on \d{4}-\d{2}-\d{2}, commit ([0-9a-f]+): every file/.exec(history[0] ?? '');
+  if (fullRun === null) throw new Error('mutation/RESULTS.md does not start from a full run: run `npm run mutation` first');
+  const { modules, live } = outcomes(reports);
+  const kept = Object.keys(committed.modules).filter((file) => !(file in modules));
+  const changed = kept.filter((file) => {
+    const measuredAt = committed.modules[file]!.commit ?? fullRun[1]!;
+    return execFileSync('git', ['diff', '--name-only', measuredAt, '--', file], { encoding: 'utf8' }).trim() !== '';
+  });
+  if (changed.length > 0)
+    throw new Error(`changed since their figures were measured, so they must be mutated again: ${changed.join(', ')}`);
+  const whys = writtenWhys([join('mutation', 'RESULTS.md'), ...WHY_FILES()]);
+  const keptRows = liveRows(committedMarkdown, whys).filter(({ file }) => kept.includes(file));
+  const fold =
+    `Then \`npm run mutation -- --fold\` on ${new Date().toISOString().slice(0, 10)}, commit ${headCommit()}: ${facts.narrowedTo.join(', ')} ` +
+    `again, in ${facts.minutes.toFixed(1)} min. Each file's figures are those of the last run that mutated it (its commit in ` +
+    'results.json); a file is folded in only while its code is the same as at that run.';
+  writeReport(
+    'mutation',
+    { ...Object.fromEntries(kept.map((file) => [file, committed.modules[file]!])), ...modules },
+    [...keptRows, ...rowsOf(live, whys)],
+    [...history.filter((line) => line !== ''), fold].join('\n'),
+  );
+}
+
+/** The figures and the live mutants of every file in the reports. */
+function outcomes(reports: StrykerReport[]): { modules: Record<string, ModuleScore>; live: LiveMutant[] } {
   const modules: Record<string, ModuleScore> = {};
   const live: LiveMutant[] = [];
   for (const report of reports) {
@@ -81,14 +127,60 @@ export function writeMutationReport(reports: StrykerReport[], dir: string, facts
       }
     }
   }
+  return { modules, live };
+}
+
+/** One row of the "Mutants left alive" table, with what it is sorted by. */
+interface LiveRow {
+  file: string;
+  line: number;
+  text: string;
+}
+
+function rowsOf(live: LiveMutant[], whys: Map<string, string>): LiveRow[] {
+  return live.map((mutant) => {
+    const cells = [mutant.mutator, mutant.status, ...changedText(mutant.original, mutant.replacement).map(code)];
+    const why = mutant.reason ?? whys.get(whyKey(mutant.file, cells)) ?? '';
+    return {
+      file: mutant.file,
+      line: mutant.line,
+      text: `| ${mutant.file}:${mutant.line} | ${cells.join(' | ')} | ${why.replaceAll('|', '\\|')} |`,
+    };
+  });
+}
+
+/** The rows of an earlier RESULTS.md's "Mutants left alive" table, each given a why written since if it had none. */
+function liveRows(markdownText: string, whys: Map<string, string>): LiveRow[] {
+  const rows = markdownText.split('\n');
+  const start = rows.indexOf(LIVE_HEADER) + 2;
+  const end = rows.findIndex((row, index) => index >= start && !row.startsWith('| '));
+  return rows.slice(start, end === -1 ? undefined : end).map((text) => {
+    const cells = text.slice(2, -2).split(' | ');
+    const [where, why] = [cells[0]!, cells.at(-1)!];
+    const [, file = '', line = '0'] = /^([^ :]+):(\d+)$/.exec(where) ?? [];
+    const written = why === '' ? whys.get(whyKey(file, cells.slice(1, -1))) : undefined;
+    return {
+      file,
+      line: Number(line),
+      text: written === undefined ? text : `| ${cells.slice(0, -1).join(' | ')} | ${written.replaceAll('|', '\\|')} |`,
+    };
+  });
+}
+
+function writeReport(dir: string, modules: Record<string, ModuleScore>, rows: LiveRow[], runLine: string): void {
   const sorted = Object.fromEntries(Object.entries(modules).sort(([a], [b]) => a.localeCompare(b)));
-  live.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  rows.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ modules: sorted }, null, 2)}\n`);
-  const markdownFile = join(dir, 'RESULTS.md');
-  writeFileSync(
-    markdownFile,
-    markdown(sorted, live, writtenWhys([...new Set([join('mutation', 'RESULTS.md'), markdownFile, ...WHY_FILES()])]), facts),
-  );
+  writeFileSync(join(dir, 'RESULTS.md'), markdown(sorted, rows, runLine));
+}
+
+function headCommit(): string {
+  return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+}
+
+function header(facts: RunFacts): string {
+  const scope = facts.narrowedTo.length === 0 ? 'every file of shared/ and functions/setup/' : `only ${facts.narrowedTo.join(', ')}`;
+  return `\`npm run mutation\` on ${new Date().toISOString().slice(0, 10)}, commit ${headCommit()}: ${scope}, in ${facts.minutes.toFixed(1)} min.`;
 }
 
 function scoreOf(mutants: StrykerMutant[]): ModuleScore {
@@ -103,6 +195,7 @@ function scoreOf(mutants: StrykerMutant[]): ModuleScore {
     compileErrors: count('CompileError'),
     ignored: count('Ignored'),
     score: tested === 0 ? null : Math.round(((killed + timeout) / tested) * 10_000) / 10_000,
+    commit: headCommit(),
   };
 }
 
@@ -118,16 +211,16 @@ function textAt(source: string, { start, end }: StrykerMutant['location']): stri
 }
 
 const LIVE_HEADER = '| Where | Mutator | Status | Original | Replacement | Why |';
+/** The first line after the runs that made the report, in its header. */
+const SCORE_LINE = 'Score = (killed + timeout) / (killed + timeout + survived + no coverage); mutants that do not compile are not';
 
-function markdown(modules: Record<string, ModuleScore>, live: LiveMutant[], whys: Map<string, string>, facts: RunFacts): string {
+function markdown(modules: Record<string, ModuleScore>, rows: LiveRow[], runLine: string): string {
   const percent = (score: number | null) => (score === null ? 'n/a' : `${(score * 100).toFixed(1)}%`);
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  const scope = facts.narrowedTo.length === 0 ? 'every file of shared/ and functions/setup/' : `only ${facts.narrowedTo.join(', ')}`;
   return [
     '# Mutation testing results',
     '',
-    `\`npm run mutation\` on ${new Date().toISOString().slice(0, 10)}, commit ${commit}: ${scope}, in ${facts.minutes.toFixed(1)} min.`,
-    'Score = (killed + timeout) / (killed + timeout + survived + no coverage); mutants that do not compile are not',
+    runLine,
+    SCORE_LINE,
     'counted. Machine-readable figures in results.json.',
     '',
     'Mutants that a `// Stryker disable` comment excludes (equivalent ones, each with its reason in the comment and',
@@ -148,11 +241,7 @@ function markdown(modules: Record<string, ModuleScore>, live: LiveMutant[], whys
     '',
     LIVE_HEADER,
     '| --- | --- | --- | --- | --- | --- |',
-    ...live.map((mutant) => {
-      const cells = [mutant.mutator, mutant.status, ...changedText(mutant.original, mutant.replacement).map(code)];
-      const why = mutant.reason ?? whys.get(whyKey(mutant.file, cells)) ?? '';
-      return `| ${mutant.file}:${mutant.line} | ${cells.join(' | ')} | ${why.replaceAll('|', '\\|')} |`;
-    }),
+    ...rows.map(({ text }) => text),
     '',
   ].join('\n');
 }

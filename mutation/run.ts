@@ -5,6 +5,11 @@
  * `npm run mutation -- shared/created-at.ts ...` mutates only the files given (paths or globs), to try a change
  * quickly; its report goes to .mutation/ so that the committed one always covers every file.
  *
+ * `npm run mutation -- --fold shared/retry.ts ...` mutates only the files given and folds their figures into the
+ * committed report (mutation/report.ts's foldIntoReport): after tests were added for a few files, re-running those
+ * files updates the report in minutes instead of the full run's two hours. It refuses uncommitted changes, so that
+ * the commit the report names is the code and tests that were run.
+ *
  * `npm run mutation -- --incremental` reuses the previous run's results for mutants whose code and tests are unchanged
  * (Stryker's incremental mode), to check a change in minutes; the committed report comes from a full run.
  *
@@ -18,7 +23,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CommandIo, defineCommand, ExitStatus, isEntryPoint, processIo, runCommand, UsageError } from '../scripts/cli.js';
-import { readStrykerReport, writeMutationReport } from './report.js';
+import { foldIntoReport, readStrykerReport, writeMutationReport } from './report.js';
 import { MUTATION_SCOPES, type MutationScope } from './scopes.js';
 
 /** Stryker's own Node when the running one is too old: exact, so every run measures on the same runtime. */
@@ -35,11 +40,20 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io,
   )
     .argument('[files...]', 'mutate only these files (paths or globs); the report then goes to .mutation/')
-    .option('--incremental', "reuse the previous run's results for mutants whose code and tests are unchanged");
-  return runCommand<{ incremental?: boolean }>(command, argv, io, (options, narrowedTo) => {
+    .option('--incremental', "reuse the previous run's results for mutants whose code and tests are unchanged")
+    .option('--fold', "fold the figures of the files given into the committed report, keeping every other file's");
+  return runCommand<{ incremental?: boolean; fold?: boolean }>(command, argv, io, (options, narrowedTo) => {
+    if (options.fold === true && narrowedTo.length === 0) throw new UsageError('--fold needs the files to mutate again');
     const outside = narrowedTo.find((file) => !MUTATION_SCOPES.some(({ folder }) => file.startsWith(folder)));
     if (outside !== undefined)
       throw new UsageError(`${outside} is outside the mutated folders (${MUTATION_SCOPES.map(({ folder }) => folder).join(', ')})`);
+    if (options.fold === true) {
+      const uncommitted = spawnSync('git', ['status', '--porcelain', '--', 'shared', 'functions', 'test', 'mutation/whys'], {
+        encoding: 'utf8',
+      });
+      if (uncommitted.stdout.trim() !== '')
+        throw new UsageError(`--fold runs on committed code and tests only; commit first:\n${uncommitted.stdout}`);
+    }
     const node = nodeForStryker(io);
     const started = performance.now();
     const reports = [];
@@ -50,8 +64,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       reports.push(readStrykerReport(reportFile));
     }
     const minutes = (performance.now() - started) / 60_000;
-    const outputDir = narrowedTo.length === 0 ? 'mutation' : WORK_DIR;
-    writeMutationReport(reports, outputDir, { minutes, narrowedTo });
+    const outputDir = narrowedTo.length === 0 || options.fold === true ? 'mutation' : WORK_DIR;
+    if (options.fold === true) foldIntoReport(reports, { minutes, narrowedTo });
+    else writeMutationReport(reports, outputDir, { minutes, narrowedTo });
     io.stdout(`Mutation testing took ${minutes.toFixed(1)} min; wrote ${outputDir}/results.json and ${outputDir}/RESULTS.md\n`);
     return ExitStatus.Ok;
   });

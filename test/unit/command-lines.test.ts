@@ -132,6 +132,8 @@ describe('options that do not go together', () => {
     ['reprocess', ['--from', 's3://b', '--stack', 's', '--function-prefix', 'p-'], 'not both'],
     ['reprocess', ['--from', 's3://b', '--stack', 's'], 'needs --since'],
     ['reprocess', ['--from', 's3://b', '--since', '2026-12-01'], 'needs --stack'],
+    ['mutation', ['--fold'], '--fold needs the files to mutate again'],
+    ['mutation', ['--fold', 'scripts/cli.ts'], 'outside the mutated folders'],
   ] as const)('%s %j: exits 2 saying why', async (command, argv, why) => {
     // Act
     const { code, err } = await run(command, [...argv]);
