@@ -46,7 +46,7 @@ export function deadlineAfter(ms: number, reason: string, parent?: AbortSignal):
   const controller = new AbortController();
   const at = Date.now() + Math.max(0, ms);
   const timer = setTimeout(() => controller.abort(new Error(reason)), Math.max(0, ms));
-  timer.unref?.();
+  timer.unref();
   const onParent = () => controller.abort(parent?.reason);
   // A deadline already due aborts now, not on the next turn of the event loop: no call may start before it.
   if (ms <= 0) controller.abort(new Error(reason));

@@ -343,9 +343,10 @@ export class StreamApp {
 
 /** The host a redirect points to, without any credential or path: enough to tell where, nothing to reuse. */
 function targetHost(response: AxiosResponse): string {
-  const location = String(response.headers?.location ?? '');
-  const request = `${response.config?.baseURL ?? ''}${response.config?.url ?? ''}`;
-  for (const base of [undefined, request]) {
+  const location = String(response.headers.location ?? '');
+  // Against the URL the request went to: the SDK asks for absolute URLs (its base URL and the path), which axios
+  // takes as they are (its own baseURL, set too, is not to be put in front of them).
+  for (const base of [undefined, response.config.url]) {
     try {
       const { host } = new URL(location, base);
       return reduced(host, new Set(), 100) || 'an unnamed host';
