@@ -221,13 +221,12 @@ export function assertCheckPassed(report: SetupReport, authType: HookSettings['a
 }
 
 /**
- * Our hooks for apply: the wanted ids, SNS hooks for a wanted topic (the ones apply adopts or deletes), and every hook
- * with one of the stack's ids (another mode's, which apply deletes).
+ * Our hooks for apply: every hook with one of the stack's ids (the wanted ids are among them; another mode's, which
+ * apply deletes), and SNS hooks for a wanted topic (the ones apply adopts or deletes).
  */
 function isOursFor(wanted: WantedHook[], stackIds: readonly string[]): (hook: EventHook) => boolean {
   return (hook) =>
-    stackIds.includes(hook.id!) ||
-    wanted.some(({ id, topicArn }) => hook.id === id || (hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn));
+    stackIds.includes(hook.id!) || wanted.some(({ topicArn }) => hook.hook_type === 'sns' && hook.sns_topic_arn === topicArn);
 }
 
 /** Every topic a hook of the stack can publish to: the events topic and the category topics derived from it. */
