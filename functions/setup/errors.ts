@@ -106,7 +106,7 @@ export class HookNotSettledError extends SetupError {
    * @param wanted - what the app should hold, e.g. "no hook of ours for arn:...".
    * @param failures - the read-back's checks that still fail (hook ids and field names, never values).
    */
-  public constructor(wanted: string, writes: number, lastFailure: string | undefined, failures: readonly string[] = []) {
+  public constructor(wanted: string, writes: number, lastFailure: string | undefined, failures: readonly string[]) {
     super(
       `after ${writes} writes, Stream's app still does not hold ${wanted}` +
         `${failures.length > 0 ? ` (${failures.join('; ')})` : ''}` +
@@ -142,10 +142,8 @@ export class HooksNotAdoptableError extends SetupError {
 /** The run reached its deadline and stopped. */
 export class SetupDeadlineError extends SetupError {
   /** @param detail - which call or wait the deadline cut. */
-  public constructor(detail?: string) {
-    super(
-      `the setup stopped at its deadline before finishing${detail ? ` (${detail})` : ''}; deploy again, or run npm run setup to finish it`,
-    );
+  public constructor(detail: string) {
+    super(`the setup stopped at its deadline before finishing (${detail}); deploy again, or run npm run setup to finish it`);
     this.name = 'SetupDeadlineError';
   }
 }

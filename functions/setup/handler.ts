@@ -170,7 +170,8 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
           };
         } catch (error) {
           // Undo what this run did for a topic the stack had not registered; the rollback's Update restores the rest.
-          if (adopted !== undefined) await undoAfterFailure({ topicArn, created: [], adopted }, streamCredentials, optionsWithin(deadline));
+          if (adopted !== undefined)
+            await undoAfterFailure({ topicArn, created: [], adopted }, streamCredentials, optionsWithin(deadline), scrubber);
           throw error;
         } finally {
           applyDeadline.clear();
@@ -215,12 +216,18 @@ export function createSetupHandler(overrides: Partial<SetupDependencies>) {
     }
   };
 
-  async function undoAfterFailure(record: HookRecord, credentials: StreamCredentials, options: Partial<SetupOptions>): Promise<void> {
+  async function undoAfterFailure(
+    record: HookRecord,
+    credentials: StreamCredentials,
+    options: Partial<SetupOptions>,
+    scrubber: SecretScrubber,
+  ): Promise<void> {
     try {
       await undoSetup(record, credentials, options);
     } catch (error) {
+      // The undo's own scrubber knows no SNS key (it reads none), and its failure may quote a hook the apply wrote ours into.
       logger.error(`The hooks for ${record.topicArn} may remain; remove them with npm run setup -- --remove`, {
-        reason: (error as Error).message,
+        reason: scrubber.scrub((error as Error).message),
       });
     }
   }

@@ -109,6 +109,38 @@ describe('setup custom resource: delivering the answer', () => {
     expect(waits).toHaveLength(2);
   });
 
+  it('gives up an attempt that gets no answer within 4 s, and says so once every attempt has', async () => {
+    // Prepare: the response URL holds each PUT open without answering.
+    responses.refuseNext.push('hold', 'hold', 'hold');
+    const done = async () => ({ physicalResourceId: 'stream-hooks:test' });
+
+    // Act
+    const answered = answerCustomResource(create(), lambdaContext(), done, failedWith, answering()).catch((error: unknown) => error);
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      // setImmediate is real: it lets the PUT reach the stand-in before the fake clock moves 4 s.
+      while (responses.attempts.length < attempt) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(4_000);
+    }
+    const failure = await answered;
+
+    // Assess
+    expect((failure as Error).message).toBe('could not answer CloudFormation: no answer within 4 s');
+    expect(responses.attempts).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+  });
+
+  it("cuts the Reason at CloudFormation's limit of 1,000 characters", async () => {
+    // Prepare
+    const reason = `the setup failed: ${'a long reason; '.repeat(100)}`;
+    const failing = async () => Promise.reject(new Error(reason));
+
+    // Act
+    await answerCustomResource(create(), lambdaContext(), failing, failedWith, answering());
+
+    // Assess
+    expect(responses.answers).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: reason.slice(0, 1_000) })]);
+  });
+
   it("keeps the answer within CloudFormation's size limit when Stream's reason is very long", async () => {
     // Prepare
     stream.checkAnswer = { status: 'error', error: `AuthorizationError: ${'not authorized to publish; '.repeat(400)}` };
@@ -126,6 +158,29 @@ describe('setup custom resource: delivering the answer', () => {
     expect(answer?.Status).toBe('FAILED');
     expect(answer?.Reason).toMatch(/^Stream's SNS check failed: status error, "AuthorizationError: not authorized to publish; /);
     expect(Buffer.byteLength(JSON.stringify(answer))).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
+  });
+});
+
+describe('setup custom resource: no timer outlives the invocation', () => {
+  it('clears the deadlines of the work and of the apply, and the time limit of each attempt at the answer', async () => {
+    // Prepare: the first attempt at the answer is refused, so that two attempts are made.
+    responses.refuseNext.push(503);
+    const handler = createSetupHandler({
+      streamCredentials: async () => credentials,
+      options: { baseUrl: stream.baseUrl, retryBaseDelayMs: 10 },
+      onWait: skipWait,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+
+    // Act: fetch's own timers (undici's keep-alive, 3 s, and its half-second clock) end within 3.5 s; the program's
+    // would still be pending: the work's deadline and the apply's for over a minute, an attempt's limit for 4 s.
+    await handler(create(), lambdaContext({ timeoutMs: 120_000 }));
+    await vi.advanceTimersByTimeAsync(3_500);
+
+    // Assess: a timer left pending would abort, seconds later, work that has ended.
+    expect(responses.answers.map((answer) => answer.Status)).toEqual(['SUCCESS']);
+    expect(responses.attempts).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

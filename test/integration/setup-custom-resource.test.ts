@@ -200,15 +200,60 @@ describe('setup custom resource: what a failed or removed stack leaves (case 10)
     await handlerWith()(rollbackDelete(request('Create'), answers[0]!.PhysicalResourceId), lambdaContext());
 
     // Assess
-    expect(answers[0]).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('already holds 2 hooks for') });
-    expect(answers[0]?.Reason).toContain('Nothing was written');
+    expect(answers[0]).toMatchObject({
+      Status: 'FAILED',
+      Reason:
+        `Stream's app already holds 2 hooks for ${TOPIC} (hand-1, hand-2). The deploy would delete all but one and could not put them ` +
+        `back if it failed. Reduce them to one first (npm run setup -- --topic-arn ${TOPIC} does), then deploy again. Nothing was written.`,
+    });
     expect(writes()).toEqual([]);
     expect(stream.hooks.map((current) => current.id)).toEqual(['hand-1', 'hand-2']);
   });
 
+  it('case 10: a Create refuses, before writing, a hook whose settings are too long for the record, which it could not put back', async () => {
+    // Prepare: per-category, hand-made hooks for the messages topic and for the events topic, this one with a long
+    // list of event types.
+    const eventTypes = Array.from({ length: 40 }, (_, index) => `custom.long-event-type.${index}`);
+    stream.hooks.push(madeByHand(`${TOPIC}-messages`, 'hand-messages'), { ...madeByHand(), event_types: eventTypes });
+
+    // Act
+    await handlerWith()(request('Create', { Routing: 'per-category' }), lambdaContext());
+
+    // Assess
+    expect(answers).toEqual([
+      expect.objectContaining({
+        Status: 'FAILED',
+        PhysicalResourceId: 'StreamHook-not-created',
+        Reason:
+          `the settings of the hooks already there for ${TOPIC} (hand-messages, made-by-operator) are too long to record in the stack (1 KB), so a ` +
+          'rollback could not put them back. Remove them or shorten their event types, then deploy again. Nothing was written.',
+      }),
+    ]);
+    expect(writes()).toEqual([]);
+    expect(hook('made-by-operator')?.event_types).toEqual(eventTypes);
+  });
+
+  it('case 10: the Delete of a per-category stack names every hook it removed and every hook it put back', async () => {
+    // Prepare: hand-made hooks for the events topic and the messages topic, which the Create adopts.
+    stream.hooks.push(madeByHand(TOPIC, 'hand-events'), madeByHand(`${TOPIC}-messages`, 'hand-messages'));
+    await handlerWith()(request('Create', { Routing: 'per-category' }), lambdaContext());
+
+    // Act
+    await handlerWith()(request('Delete', { Routing: 'per-category' }, answers[0]!.PhysicalResourceId), lambdaContext());
+
+    // Assess
+    const [, removed = '', putBack = ''] = /^removed: (.+); put back: (.+)$/.exec(String(answers[1]?.Reason)) ?? [];
+    expect(answers.map((answer) => answer.Status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(removed.split(', ').sort()).toEqual(
+      ['channels', 'users', 'moderation'].map((category) => hookIdFor(`${TOPIC}-${category}`)).sort(),
+    );
+    expect(putBack.split(', ').sort()).toEqual(['hand-events', 'hand-messages']);
+    expect(stream.hooks.map((current) => current.id).sort()).toEqual(['hand-events', 'hand-messages']);
+  });
+
   it('case 10: the Delete of a stack set up by an older version removes the hook with our id and names the others for the topic', async () => {
     // Prepare
-    stream.hooks.push({ ...previousVersions(), enabled: true }, madeByHand(TOPIC, 'made-by-operator'));
+    stream.hooks.push({ ...previousVersions(), enabled: true }, madeByHand(TOPIC, 'made-by-operator'), madeByHand(TOPIC, 'made-later'));
 
     // Act
     await handlerWith()(request('Delete', {}, `stream-sns-hook:${TOPIC}`), lambdaContext());
@@ -217,10 +262,10 @@ describe('setup custom resource: what a failed or removed stack leaves (case 10)
     expect(answers).toEqual([
       expect.objectContaining({
         Status: 'SUCCESS',
-        Reason: `removed: ${hookIdFor(TOPIC)}; put back: none; left (not created by this stack): made-by-operator`,
+        Reason: `removed: ${hookIdFor(TOPIC)}; put back: none; left (not created by this stack): made-by-operator, made-later`,
       }),
     ]);
-    expect(stream.hooks.map((current) => current.id)).toEqual(['made-by-operator']);
+    expect(stream.hooks.map((current) => current.id)).toEqual(['made-by-operator', 'made-later']);
   });
 
   it('case 10: the rollback Delete of a Create that wrote nothing (physical id StreamHook-not-created) removes nothing', async () => {

@@ -383,6 +383,49 @@ describe('setup routing: the sync leaves Stream alone', () => {
   });
 });
 
+describe('setup routing: an apply on demand is not the sync', () => {
+  const handler = () =>
+    createSetupHandler({
+      streamCredentials: async () => credentials,
+      options: options(),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+  const context = () => lambdaContext({ functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:setup' });
+
+  it('when registerHookOnDeploy is false, an apply the operator invokes still writes the hooks', async () => {
+    // Prepare
+    vi.stubEnv('STREAM_TOPIC_NAME', TOPIC_NAME);
+    vi.stubEnv('STREAM_ROUTING', 'single-topic');
+    vi.stubEnv('STREAM_REGISTER_HOOK', 'false');
+
+    // Act
+    const report = await handler()({ action: 'apply' }, context());
+    vi.unstubAllEnvs();
+
+    // Assess
+    expect(report).toMatchObject({ action: 'apply', changed: true });
+    expectModeHooks(singleTopic);
+  });
+
+  it('emits no sync metric: only the scheduled sync reports to the alarm', async () => {
+    // Prepare
+    vi.stubEnv('STREAM_TOPIC_NAME', TOPIC_NAME);
+    vi.stubEnv('STREAM_CATCH_ALL', 'false');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const output = capturePowertoolsOutput();
+
+    // Act
+    const report = await handler()({ action: 'apply' }, context());
+    const lines = output.lines();
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+
+    // Assess
+    expect(report).toMatchObject({ action: 'apply', changed: true });
+    expect(lines.filter((line) => line._aws !== undefined)).toEqual([]);
+  });
+});
+
 describe('setup routing: the custom resource', () => {
   let responses: ResponseUrl;
   beforeEach(async () => {

@@ -11,8 +11,11 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 export interface ResponseUrl {
   url: string;
   answers: Array<Record<string, any>>;
-  /** How to treat the next PUTs instead of storing them: answer this status, or `drop` the connection unanswered. */
-  refuseNext: Array<number | 'drop'>;
+  /**
+   * How to treat the next PUTs instead of storing them: answer this status, `drop` the connection unanswered, or
+   * `hold` it open without ever answering (until the client gives up).
+   */
+  refuseNext: Array<number | 'drop' | 'hold'>;
   /** When each PUT arrived (Date.now()), whether stored or not. */
   attempts: number[];
   close(): Promise<void>;
@@ -20,7 +23,7 @@ export interface ResponseUrl {
 
 export async function startResponseUrl(): Promise<ResponseUrl> {
   const answers: Array<Record<string, any>> = [];
-  const refuseNext: Array<number | 'drop'> = [];
+  const refuseNext: Array<number | 'drop' | 'hold'> = [];
   const attempts: number[] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -30,6 +33,7 @@ export async function startResponseUrl(): Promise<ResponseUrl> {
         attempts.push(Date.now());
         const refusal = refuseNext.shift();
         if (refusal === 'drop') return request.socket.destroy();
+        if (refusal === 'hold') return;
         if (refusal !== undefined || request.headers['content-type']) {
           response.writeHead(refusal ?? 403, { 'content-type': 'application/xml' });
           return response.end(`<Error><Code>${refusal === undefined ? 'SignatureDoesNotMatch' : 'ServiceUnavailable'}</Code></Error>`);
@@ -44,7 +48,11 @@ export async function startResponseUrl(): Promise<ResponseUrl> {
     answers,
     refuseNext,
     attempts,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

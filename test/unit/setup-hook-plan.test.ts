@@ -18,8 +18,11 @@ import {
   planRemove as planRemoveOfIds,
   planUndo,
   stackHookIds,
+  syncsUncategorised,
+  type WantedHook,
   wantedHooks,
 } from '../../functions/setup/hook-plan.js';
+import { catalogTypesOf } from '../../shared/routing.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:stream-chat-events-dev-events';
 const REGION = 'eu-west-1';
@@ -565,6 +568,103 @@ describe('hook plan: examples of what generated apps cover', () => {
   });
 });
 
+describe('hook plan: what generated apps leave out', () => {
+  const categoryId = hookIdFor(`${TOPIC}-messages`);
+
+  it("adopts a hook under a category's id that points at the events topic, and updates it rather than also deleting it", () => {
+    // Act
+    const plan = planApply([applied({ id: categoryId, enabled: false })], resource, REGION);
+
+    // Assess
+    expect(plan.changes).toEqual([expect.objectContaining({ id: categoryId, enabled: true })]);
+  });
+
+  it("never says a plan that deletes another mode's hook is for the secret only", () => {
+    // Act
+    const plan = planApply([applied(), applied({ id: categoryId, sns_topic_arn: `${TOPIC}-messages` })], resource, REGION);
+
+    // Assess: else the run would note a rotated secret that it never wrote.
+    expect(plan.changes).toEqual([{ id: categoryId, delete: true }]);
+    expect(plan.secretOnly).toBe(false);
+  });
+
+  it('under resource auth, ignores a secret Stream still holds from an earlier keys auth', () => {
+    // Act
+    const { changes } = planApply([applied({ sns_secret: 'left-over-secret' })], resource, REGION);
+
+    // Assess
+    expect(changes).toEqual([]);
+  });
+
+  it('undo leaves an adopted hook that is back as it was, whatever hook comes before it in the app', () => {
+    // Prepare
+    const before = { enabled: false, event_types: ['message.new'] };
+
+    // Act
+    const { changes } = planUndo([applied(), applied({ id: 'made-by-hand', ...before })], [], [{ id: 'made-by-hand', before }]);
+
+    // Assess
+    expect(changes).toEqual([]);
+  });
+
+  it('records only the fields an adopted hook had, so that one undo, as Stream stores the write, leaves nothing to undo', () => {
+    // Prepare: a hook made by hand without should_send_custom_events; every write travels as JSON.
+    const byHand: EventHook = {
+      id: 'made-by-hand',
+      hook_type: 'sns',
+      enabled: false,
+      event_types: ['message.new'],
+      sns_topic_arn: TOPIC,
+      sns_region: REGION,
+      sns_auth_type: 'resource',
+    };
+    const stored = (hooks: EventHook[], changes: EventHook[]) => hooksAfter(hooks, JSON.parse(JSON.stringify(changes)));
+    const { adopted, changes } = planApply([byHand], resource, REGION);
+    const afterApply = stored([byHand], changes);
+
+    // Act
+    const undone = stored(afterApply, planUndo(afterApply, [], adopted).changes);
+
+    // Assess
+    expect(Object.keys(adopted[0]!.before).sort()).toEqual(['enabled', 'event_types', 'sns_auth_type', 'sns_region', 'sns_topic_arn']);
+    expect(planUndo(undone, [], adopted).changes).toEqual([]);
+  });
+
+  it('names the fields in which two hooks differ sorted, whatever order they come in', () => {
+    // Act
+    const names = differentFields({ id: 'x', zeta: 1, alpha: 1 } as EventHook, { id: 'x', zeta: 2, alpha: 2 } as EventHook);
+
+    // Assess
+    expect(names).toEqual(['alpha', 'zeta']);
+  });
+});
+
+describe('hook plan: types the catalog lacks (per-category, catchAll false, no narrowing)', () => {
+  const syncing: HookSettings = { ...resource, routing: 'per-category', catchAll: false };
+  const catchAllOf = (hooks: WantedHook[]) => hooks.find(({ role }) => role === 'catch-all')?.eventTypes;
+
+  it("join the events topic's list, sorted, but not a type the catalog gives a category", () => {
+    // Act
+    const hooks = wantedHooks(syncing, REGION, ['zz.new.type', 'message.new']);
+
+    // Assess
+    expect(catchAllOf(hooks)).toEqual([...catalogTypesOf('other'), 'zz.new.type'].sort());
+    expect(catchAllOf(wantedHooks(syncing, REGION))).toEqual(catalogTypesOf('other'));
+  });
+
+  it.each<[string, HookSettings, string[]]>([
+    ['single-topic, which takes every type already', { ...resource, catchAll: false }, []],
+    ['narrowed to a list', { ...syncing, eventTypes: ['message.new', 'zz.custom.type'] }, ['zz.custom.type']],
+  ])('are ignored %s', (_, settings, expected) => {
+    // Act
+    const hooks = wantedHooks(settings, REGION, ['zz.unlisted.type']);
+
+    // Assess
+    expect(syncsUncategorised(settings)).toBe(false);
+    expect(catchAllOf(hooks)).toEqual(expected);
+  });
+});
+
 describe("hook plan: the read-back's checks of each of our hooks", () => {
   const perCategory: HookSettings = { ...resource, routing: 'per-category' };
   const messages = () => wantedHooks(perCategory, REGION).find(({ role }) => role === 'messages')!;
@@ -596,6 +696,20 @@ describe("hook plan: the read-back's checks of each of our hooks", () => {
     // Assess
     expect(failures).toEqual([expect.stringMatching(failure)]);
     expect(failures[0]).toContain(`hook ${messages().id} (messages, ${TOPIC}-messages)`);
+  });
+
+  it('fails the catch-all with custom events off, and a hook under keys auth with another key', () => {
+    // Prepare
+    const [catchAll] = wantedHooks(resource, REGION);
+    const [withKeys] = wantedHooks(keys, REGION);
+
+    // Act
+    const customOff = checksOf(applied({ should_send_custom_events: false }), catchAll!);
+    const otherKey = checksOf(applied({ sns_auth_type: 'keys', sns_key: 'AKIAOTHERKEY' }), withKeys!);
+
+    // Assess
+    expect(customOff).toEqual([`hook ${hookIdFor(TOPIC)} (catch-all, ${TOPIC}) has should_send_custom_events off`]);
+    expect(otherKey).toEqual([`hook ${hookIdFor(TOPIC)} (catch-all, ${TOPIC}) has another sns_key`]);
   });
 
   it('passes the hook as written, whatever order Stream keeps its types in', () => {

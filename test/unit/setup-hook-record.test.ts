@@ -11,6 +11,7 @@ import {
   type HookRecord,
   PHYSICAL_ID_LIMIT_BYTES,
   physicalIdOf,
+  recordedAdoptions,
   recordOf,
 } from '../../functions/setup/hook-record.js';
 
@@ -82,6 +83,27 @@ describe('hook record', () => {
     expect(Buffer.byteLength(physicalIdOf(grown(length)))).toBe(PHYSICAL_ID_LIMIT_BYTES);
     expect(atLimit).toBe(true);
     expect(beyond).toBe(false);
+  });
+
+  it('records the settings of an adopted hook the plan changes, and none of one it leaves as it is', () => {
+    // Prepare
+    const before = { enabled: false, event_types: ['message.new'] };
+    const plan = {
+      adopted: [
+        { id: 'changed-hook', before },
+        { id: 'untouched-hook', before: { enabled: true, event_types: [] } },
+      ],
+      changes: [{ id: 'changed-hook', enabled: true }],
+    };
+
+    // Act
+    const adoptions = recordedAdoptions(plan);
+
+    // Assess: a Delete then leaves the untouched hook as the deploy found it.
+    expect(adoptions).toEqual([
+      { id: 'changed-hook', before },
+      { id: 'untouched-hook', before: {} },
+    ]);
   });
 
   it('says in its Data, in words, the topic and the ids created and adopted', () => {

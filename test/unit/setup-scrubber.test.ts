@@ -147,6 +147,26 @@ describe('scrubber: examples of what generated text covers', () => {
     expect(scrubbed).toContain(MASK);
   });
 
+  it('removes a secret with a quote, JSON-escaped in the middle of a longer string', () => {
+    // Prepare
+    const value = 'pa"ss-word-41';
+    const text = JSON.stringify({ message: `denied for ${value} here` });
+
+    // Act
+    const scrubbed = new SecretScrubber([{ value, visible: 0 }]).scrub(text);
+
+    // Assess
+    expect(scrubbed).toBe(`{"message":"denied for ${MASK} here"}`);
+  });
+
+  it('masks every occurrence of a secret, not the first only', () => {
+    // Act
+    const scrubbed = new SecretScrubber([{ value: 'twice-secret-77', visible: 0 }]).scrub('a twice-secret-77 b twice-secret-77');
+
+    // Assess
+    expect(scrubbed).toBe(`a ${MASK} b ${MASK}`);
+  });
+
   it('masks a secret of exactly 6 characters', () => {
     // Act
     const scrubbed = new SecretScrubber([{ value: 'abc123', visible: 0 }]).scrub('x abc123 y');
@@ -186,6 +206,8 @@ describe('scrubber: examples of what generated text covers', () => {
   it.each([
     ['a bearer token after several spaces', 'Bearer    abcdef123456', `Bearer    ${MASK}`],
     ['a Token credential', 'token abcdef123456', `token ${MASK}`],
+    // No scheme word before it: only its shape tells it is a JWT.
+    ['a JWT on its own', 'signed eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl done', `signed ${MASK} done`],
     ['an A3T access key id', 'A3TXIOSFODNN7EXAMPLE', `A3TX${MASK}`],
     ['an AWS secret key with %2F', `k=${encodeURIComponent('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')}`, `k=${MASK}`],
     ['an AWS secret key with %2B', `k=${encodeURIComponent('wJalrXUtnFEMI+K7MDENG+bPxRfiCYEXAMPLEKEY')}`, `k=${MASK}`],

@@ -105,6 +105,17 @@ describe("stream answers: the values of another team's hook", () => {
     expect(values).not.toContain('abcde');
     expect(values.filter((value) => /wh-identifier|webhook-type/.test(value))).toEqual([]);
   });
+
+  it('are exactly its values, a big integer included, and nothing else, so that no ordinary word is masked', () => {
+    // Prepare
+    const hook = { id: 'wh-1', hook_type: 'webhook', enabled: true, url: 'https://a.example/x', size: 12345678901234567890n };
+
+    // Act
+    const values = valuesOf(hook as unknown as EventHook);
+
+    // Assess
+    expect(values).toEqual(['https://a.example/x', 'https://a.example/x', '12345678901234567890', '12345678901234567890']);
+  });
 });
 
 describe('stream answers: the app and the SNS check', () => {
@@ -185,10 +196,30 @@ describe('stream answers: the list of hook event types (GET /hook/events)', () =
     expect(types).toEqual(['a.type.without.products', 'message.new', 'review_queue_item.new']);
   });
 
+  it('keeps a type with an empty list of products, and one of chat and another product', () => {
+    // Prepare
+    const answer = {
+      events: [
+        { name: 'user.updated', products: [] },
+        { name: 'channel.updated', products: ['video', 'chat'] },
+        { name: 'call.ended', products: ['video'] },
+      ],
+    };
+
+    // Act
+    const types = hookEventTypesOf(answer, 'https://chat.example/hook/events');
+
+    // Assess
+    expect(types).toEqual(['channel.updated', 'user.updated']);
+  });
+
   it.each([
     ['no list', {}, /an object without a list `events`/],
     ['a string', 'oops', /a list of hook events/],
     ['an event without a name', { events: [{ description: 'x' }] }, /event 1 has no string `name`/],
+    ['an event whose name is empty', { events: [{ name: 'message.new' }, { name: '' }] }, /event 2 has no string `name`/],
+    ['null', null, /is not a list of hook events: it is null\./],
+    ['an HTML page', '<html>Sign in</html>', /it is an HTML or XML page of 20 characters\./],
   ])('refuses an answer with %s', (_, answer, message) => {
     // Act and assess
     expect(() => hookEventTypesOf(answer, 'https://chat.example/hook/events')).toThrow(StreamAnswerError);
@@ -200,5 +231,6 @@ describe('stream answers: the list of hook event types (GET /hook/events)', () =
     expect([true, false, 'yes'].map((flag) => useHookV2Of({ app: { use_hook_v2: flag } }))).toEqual([true, false, 'yes']);
     expect(useHookV2Of({ app: {} })).toBeUndefined();
     expect(useHookV2Of(null)).toBeUndefined();
+    expect(useHookV2Of({ app: null })).toBeUndefined();
   });
 });
