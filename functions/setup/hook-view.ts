@@ -16,6 +16,18 @@ import { reduced } from './stream-answers.js';
 /** A hook as the setup shows it. */
 export type HookView = Record<string, string | boolean | string[] | null>;
 
+/**
+ * The fields of our hooks that are shown, beside `id`, `hook_type` and `enabled`; the SNS key and secret are shown
+ * masked, and any other field not at all.
+ */
+export const SHOWN_FIELDS_OF_OURS: ReadonlySet<string> = new Set([
+  'sns_topic_arn',
+  'sns_region',
+  'sns_auth_type',
+  'event_types',
+  'should_send_custom_events',
+]);
+
 /** Characters of an SNS key that stay visible. */
 const KEY_PREFIX_LENGTH = 4;
 /** The longest string field shown. */

@@ -34,6 +34,7 @@ import {
   StreamTransientError,
   StreamUnavailableError,
 } from './errors.js';
+import { SHOWN_FIELDS_OF_OURS } from './hook-view.js';
 import type { SecretScrubber } from './scrubber.js';
 import {
   hookEventTypesOf,
@@ -195,7 +196,18 @@ export class StreamApp {
   public async readApp(isOurs: (hook: EventHook) => boolean): Promise<{ hooks: EventHook[]; useHookV2: unknown }> {
     const answer = await this.#withRetries('read app settings', () => this.#client.getAppSettings());
     const hooks = hooksOfApp(answer, `${this.baseUrl}/app`);
-    for (const hook of hooks) if (!isOurs(hook)) for (const value of valuesOf(hook)) this.#hidden.add(value);
+    for (const hook of hooks) {
+      if (!isOurs(hook)) for (const value of valuesOf(hook)) this.#hidden.add(value);
+      else {
+        // Of our hooks, what the setup shows (hook-view.ts) may be quoted; every other value is a credential by
+        // default (the SNS key and secret, under any name): a Delete never reads the keys it wrote, so they are
+        // known here only, and Stream's refusal of a write may quote them.
+        const unshown = Object.fromEntries(Object.entries(hook).filter(([name]) => !SHOWN_FIELDS_OF_OURS.has(name))) as EventHook;
+        const values = valuesOf(unshown);
+        for (const value of values) this.#hidden.add(value);
+        this.#scrubber.add(values.map((value) => ({ value, visible: 0 })));
+      }
+    }
     return { hooks, useHookV2: useHookV2Of(answer) };
   }
 

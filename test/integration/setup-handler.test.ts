@@ -491,6 +491,34 @@ describe('setup function as a custom resource: after a failure', () => {
     expect(leaksIn(JSON.stringify(errorLog), ['handler-sns-secret', 'HANDLERKEYS1'])).toEqual([]);
   });
 
+  it("answers a Delete refused by a message quoting the app's hooks without any credential of the hook it adopted", async () => {
+    // Prepare: a keys-auth Create adopts an operator's hook for the topic; the Delete puts the operator's hook back,
+    // and Stream refuses that write with a message that prints every hook's values, the adopted one's keys included.
+    stream.hooks.push({
+      id: 'made-by-operator',
+      hook_type: 'sns',
+      sns_secret: 'operator-sns-secret-9c2d',
+      sns_key: 'AKIAOPERATORKEY7',
+      enabled: true,
+      sns_topic_arn: TOPIC,
+      sns_region: 'us-east-1',
+      sns_auth_type: 'keys',
+      event_types: ['message.new'],
+    });
+    await handlerWith()(request('Create', { AuthType: 'keys' }), lambdaContext());
+    const [created] = responses.answers as Array<{ Status: string; PhysicalResourceId: string }>;
+    expect(created?.Status).toBe('SUCCESS');
+    stream.faults.push({ route: 'PATCH /app', fault: StreamFault.QuotingApp });
+
+    // Act
+    await handlerWith()(request('Delete', { AuthType: 'keys' }, created!.PhysicalResourceId), lambdaContext());
+
+    // Assess: the refusal is reported, and neither CloudFormation's Reason nor the log holds a form of any key.
+    const said = JSON.stringify([responses.answers.slice(1), errorLog]);
+    expect(said).toContain('UpdateApp failed with error');
+    expect(leaksIn(said, ['operator-sns-secret-9c2d', 'OPERATORKEY7', 'handler-sns-secret', 'HANDLERKEYS1'])).toEqual([]);
+  });
+
   it('logs how to remove the hook when a Delete cannot, and answers SUCCESS so the stack is not stuck', async () => {
     // Prepare
     stream.failNext.push({ status: 503 }, { status: 503 });
