@@ -3,15 +3,16 @@
  * idempotency, a real table created from serverless.yml.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeMessage, lambdaContext, snsLambdaEvent, startDynamoDBFaults } from '../../emulator/index.js';
 import { decodeSnsDelivery } from '../../shared/decoder.js';
 import { EventInProgressError, IdempotencyStoreUnavailableError } from '../../shared/errors.js';
 import { createIdempotentRunner } from '../../shared/idempotency.js';
 import { MessageEncoding } from '../../shared/types.js';
+import { inMemoryIdempotencyStore } from '../../testing/in-memory-store.js';
 import { countingClient, freshTable, testFunction } from '../support/category-function.js';
 import { sampleJson } from '../support/samples.js';
 
@@ -25,6 +26,11 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 const gzipped = (json: string, messageId: string) => snsLambdaEvent(encodeMessage(json, MessageEncoding.Base64Gzip), { messageId });
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
 
 describe('idempotency: duplicates', () => {
   it('runs the handler once for the same delivery twice; the second returns the stored outcome', async () => {
@@ -110,7 +116,12 @@ describe('idempotency: duplicates', () => {
 
 describe('idempotency: the upgrade from <category>#v2 keys (legacy lookup)', () => {
   /** Records the event as done the way the release before did: Powertools under the prefix `<category>#v2`. */
-  async function doneUnderV2(category: string, table: { endpoint: string; tableName: string }, json: string): Promise<void> {
+  async function doneUnderV2(
+    category: string,
+    table: { endpoint: string; tableName: string },
+    json: string,
+    context: Context = lambdaContext(),
+  ): Promise<void> {
     const persistenceStore = new DynamoDBPersistenceLayer({
       tableName: table.tableName,
       awsSdkV3Client: countingClient(table.endpoint).client,
@@ -120,7 +131,36 @@ describe('idempotency: the upgrade from <category>#v2 keys (legacy lookup)', () 
       config: new IdempotencyConfig({ expiresAfterSeconds: 60, throwOnNoIdempotencyKey: true }),
       keyPrefix: `${category}#v2`,
     });
-    await done({ eventKey: decodeSnsDelivery(snsLambdaEvent(json, { messageId: 'v2' })).eventKey }, lambdaContext());
+    await done({ eventKey: decodeSnsDelivery(snsLambdaEvent(json, { messageId: 'v2' })).eventKey }, context);
+  }
+
+  /** Holds the event in progress under `messages#v2`, as a v2 invocation with `timeoutMs` left does until `release`. */
+  async function runningUnderV2(table: { endpoint: string; tableName: string }, timeoutMs: number) {
+    const persistenceStore = new DynamoDBPersistenceLayer({
+      tableName: table.tableName,
+      awsSdkV3Client: countingClient(table.endpoint).client,
+    });
+    let release = () => {};
+    const running = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const v2 = makeIdempotent(
+      async (_key: { eventKey: string }, _context: Context) => {
+        await running;
+        return { done: true };
+      },
+      { persistenceStore, config: new IdempotencyConfig({ expiresAfterSeconds: 60 }), keyPrefix: 'messages#v2' },
+    );
+    const inFlight = v2(
+      { eventKey: decodeSnsDelivery(snsLambdaEvent(messageNew, { messageId: 'v2' })).eventKey },
+      lambdaContext({ timeoutMs }),
+    );
+    return {
+      release: () => {
+        release();
+        return inFlight;
+      },
+    };
   }
 
   it('finds an event that the version before recorded as done under <category>#v2, and does not run it again', async () => {
@@ -177,6 +217,62 @@ describe('idempotency: the upgrade from <category>#v2 keys (legacy lookup)', () 
     expect(fn.runs).toHaveLength(0);
   });
 
+  it('lets the event run once the lock of a v2 invocation that timed out has expired, and not at its last millisecond', async () => {
+    // Prepare: on a clock that stands still, a v2 invocation with 1 s left takes the lock and never finishes.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const table = await freshTable();
+    const lockedAt = Date.now();
+    const v2 = await runningUnderV2(table, 1_000);
+    const fn = await testFunction('messages', table);
+    while ((await fn.records()).length === 0) await sleep(10);
+
+    // Act
+    vi.setSystemTime(lockedAt + 1_000);
+    const atExpiry = await fn.invoke(gzipped(messageNew, 'at-expiry')).catch((error: unknown) => error);
+    vi.setSystemTime(lockedAt + 1_001);
+    const afterExpiry = await fn.invoke(gzipped(messageNew, 'after-expiry'));
+    await v2.release();
+
+    // Assess: at the expiry's millisecond the lock still holds, as in Powertools' own condition on DynamoDB (expiry < now).
+    expect(atExpiry).toBeInstanceOf(EventInProgressError);
+    expect((atExpiry as Error).cause).toBeInstanceOf(IdempotencyAlreadyInProgressError);
+    expect((atExpiry as Error).cause).toMatchObject({ message: 'in progress under the legacy key' });
+    expect(afterExpiry.outcome).toBe('processed');
+    expect(fn.runs).toHaveLength(1);
+  });
+
+  it('runs an event whose v2 record has outlived its lifetime, as an expired v3 record lets it run', async () => {
+    // Prepare: done under v2 by an invocation with 15 minutes left (its lock's expiry lies past the record's 60 s
+    // lifetime); then the clock passes that lifetime. DynamoDB's TTL deletes an expired item only days later.
+    const table = await freshTable();
+    await doneUnderV2('messages', table, messageNew, lambdaContext({ timeoutMs: 15 * 60_000 }));
+    const fn = await testFunction('messages', table);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 2 * 60_000);
+
+    // Act
+    const result = await fn.invoke(gzipped(messageNew, 'outlived'));
+
+    // Assess
+    expect(result.outcome).toBe('processed');
+    expect(fn.runs).toHaveLength(1);
+  });
+
+  it('does not look for a forced reprocess under the v2 key: the label runs the event, whatever ran before', async () => {
+    // Prepare
+    const table = await freshTable();
+    await doneUnderV2('messages', table, messageNew);
+    const fn = await testFunction('messages', table);
+
+    // Act
+    const result = await fn.invoke({ ...gzipped(messageNew, 'forced'), streamReprocess: { label: 'after-upgrade' } });
+
+    // Assess: the lock and the completion, no lookup.
+    expect(result.outcome).toBe('processed');
+    expect(fn.runs).toHaveLength(1);
+    expect(fn.requests()).toBe(2);
+  });
+
   it("reads its own category's legacy record only: another category's, or none, lets the event run", async () => {
     // Prepare
     const table = await freshTable();
@@ -205,6 +301,7 @@ describe('idempotency: the upgrade from <category>#v2 keys (legacy lookup)', () 
     // Assess
     expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
     expect((failure as Error).message).toContain('legacy record');
+    expect((failure as Error).cause).toBeInstanceOf(Error);
     expect(retried.outcome).toBe('processed');
     expect(fn.runs).toHaveLength(1);
   });
@@ -228,6 +325,37 @@ describe('idempotency: reprocessing (streamReprocess beside Records)', () => {
     expect(fn.runs).toHaveLength(3);
     const prefixes = (await fn.records()).map((record) => String(record.id).split('#').slice(0, -1).join('#')).sort();
     expect(prefixes).toEqual(['v3', 'v3#reprocess:a', 'v3#reprocess:b']);
+  });
+
+  it('keeps the stores of the last 8 labels: a label seen again runs nothing, one pushed out gets a new, empty store', async () => {
+    // Prepare: one fresh store per key prefix, as a host injects them (testing/index.ts): a store built again for a
+    // label starts empty, so what the step keeps shows in what runs.
+    let built = 0;
+    const run = createIdempotentRunner('messages', {
+      tableName: 'in-memory',
+      persistenceLayer: () => {
+        built += 1;
+        return inMemoryIdempotencyStore();
+      },
+    });
+    const delivery = decodeSnsDelivery(gzipped(messageNew, 'labels'));
+    const labels = ['a', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'a', 'i', 'a'];
+
+    // Act
+    const outcomes = [];
+    for (const label of labels) outcomes.push(await run(delivery, lambdaContext(), async () => undefined, label));
+
+    // Assess: a..h are 8 labels, so a is still kept; the 9th, i, pushes out the oldest, a.
+    expect(outcomes).toEqual([
+      'processed',
+      'duplicate',
+      ...['b', 'c', 'd', 'e', 'f', 'g', 'h'].map(() => 'processed'),
+      'duplicate',
+      'processed',
+      'processed',
+    ]);
+    // The current and the legacy stores, then one per label kept: a to i, and a again.
+    expect(built).toBe(2 + 10);
   });
 });
 
@@ -368,7 +496,8 @@ describe('idempotency: failures', () => {
   });
 
   it('fails with a transient error when DynamoDB is unreachable, running and recording nothing', async () => {
-    // Prepare: a port nothing listens on.
+    // Prepare: a port nothing listens on; no local endpoint in the environment.
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', undefined);
     const table = await freshTable();
     const fn = await testFunction('messages', { endpoint: 'http://127.0.0.1:9', tableName: table.tableName });
     const reachable = await testFunction('messages', table);
@@ -379,8 +508,28 @@ describe('idempotency: failures', () => {
     // Assess
     expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
     expect((failure as Error).message).toMatch(/idempotency table is unavailable/);
+    expect((failure as Error).message.endsWith(`; table ${table.tableName})`)).toBe(true);
     expect(fn.runs).toHaveLength(0);
     expect(await reachable.records()).toEqual([]);
+  });
+
+  it('says, against a local endpoint where nothing answers, how to get DynamoDB Local and the table there', async () => {
+    // Prepare: AWS_ENDPOINT_URL_DYNAMODB as a newcomer sets it under serverless invoke local, with nothing listening.
+    const endpoint = 'http://127.0.0.1:9';
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoint);
+    const fn = await testFunction('messages', { endpoint, tableName: 'not-there' });
+
+    // Act
+    const failure = await fn.invoke(gzipped(messageNew, 'local')).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect((failure as Error).message).toContain(
+      `; table not-there at DynamoDB endpoint ${endpoint}: is DynamoDB Local running there, with that table? ` +
+        'Unset AWS_ENDPOINT_URL_DYNAMODB and `serverless invoke local` starts one and creates the table itself; ' +
+        `or, with DynamoDB Local running there, create the table: npm run replay -- --endpoint ${endpoint} --table not-there <event file>)`,
+    );
+    expect(fn.runs).toHaveLength(0);
   });
 });
 

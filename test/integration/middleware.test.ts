@@ -378,6 +378,22 @@ describe('event age and failures, as metrics', () => {
     expect(metricLines()[0]).not.toHaveProperty('EventAge');
   });
 
+  it('warns, quoting the value, when created_at cannot be read as a date', async () => {
+    // Prepare
+    logger.setLogLevel('INFO');
+
+    // Act
+    await messages(withCreatedAt({ at: 'soon' }), lambdaContext());
+
+    // Assess
+    expect(output.lines().filter((line) => line.level === 'WARN')).toEqual([
+      expect.objectContaining({
+        message: 'created_at cannot be read as a date; the handler gets createdAt undefined',
+        createdAt: '{"at":"soon"}',
+      }),
+    ]);
+  });
+
   it('writes a reprocessed event’s age as ReplayedEventAge, never as EventAge', async () => {
     // Act
     await messages(withCreatedAt('2026-07-13T12:00:00Z', { streamReprocess: {} }), lambdaContext());
@@ -562,7 +578,11 @@ describe('invocation logs', () => {
     const lines = output.lines();
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
     expect(lines.filter((line) => line.level === 'WARN')).toEqual([
-      expect.objectContaining({ snsMessageId: 'concurrent', detail: expect.any(String) }),
+      expect.objectContaining({
+        message: 'The same event is running in another invocation; Lambda will retry this one',
+        snsMessageId: 'concurrent',
+        detail: expect.any(String),
+      }),
     ]);
     expect(lines.filter((line) => line._aws && line.ConcurrentDuplicateEvents === 1)).toHaveLength(1);
   });

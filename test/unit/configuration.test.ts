@@ -108,6 +108,26 @@ describe('routing of a function, from its environment', () => {
     expect(build).toThrow(SettingValueError);
     expect(build).toThrow(new RegExp(`${variable} is "${value}"; it must be one of`));
   });
+
+  it('names the error SettingValueError and quotes at most 64 characters of the value, listing the choices', () => {
+    // Prepare: a value far longer than any choice, as a hand-edited function could hold.
+    vi.stubEnv('STREAM_ROUTING', `per-category${'x'.repeat(200)}`);
+
+    // Act
+    let failure: unknown;
+    try {
+      routingFromEnvironment();
+    } catch (error) {
+      failure = error;
+    }
+
+    // Assess: the name and the message are what Lambda's init error shows.
+    expect(failure).toBeInstanceOf(SettingValueError);
+    expect(failure).toMatchObject({
+      name: 'SettingValueError',
+      message: `the environment variable STREAM_ROUTING is "per-category${'x'.repeat(52)}"; it must be one of per-category, single-topic`,
+    });
+  });
 });
 
 describe('options a host injects (the local run, serverless invoke local)', () => {
@@ -130,6 +150,22 @@ describe('options a host injects (the local run, serverless invoke local)', () =
 
     // Assess
     expect(result.outcome).toBe('rejected');
+    expect(kept).toEqual(['bad_base64']);
+  });
+
+  it('finds them under the global key the host sets, Symbol.for("stream-chat-sns-lambda.functionOptions")', async () => {
+    // Prepare: set as emulator/lambda-worker.cjs sets it, by the key's text, in a bundle with its own copy of the module.
+    vi.stubEnv('REJECTED_DELIVERIES_QUEUE', undefined);
+    const kept: string[] = [];
+    (globalThis as Record<symbol, unknown>)[Symbol.for('stream-chat-sns-lambda.functionOptions')] = {
+      rejectedDeliveries: { keep: async (r: { reason: string }) => void kept.push(r.reason) },
+    };
+    const other = streamEventFunction('other', { fallback: async () => undefined }, { idempotency: { tableName: 'injected' } });
+
+    // Act
+    await other(poison(), lambdaContext());
+
+    // Assess
     expect(kept).toEqual(['bad_base64']);
   });
 

@@ -150,6 +150,31 @@ describe('decodeSnsDelivery: poison input', () => {
     });
   }
 
+  it('quotes at most 40 characters of the EventSource of a record that is not from SNS', () => {
+    // Act
+    const rejection = rejectionOf({ Records: [{ EventSource: `aws:${'s'.repeat(100)}`, Sns: {} }] });
+
+    // Assess
+    expect(rejection.message).toBe(
+      `not_sns_record: expected an SNS notification (EventSource aws:sns with a string Sns.Message), found EventSource "aws:${'s'.repeat(36)}"`,
+    );
+  });
+
+  it('keeps the error that zlib or the UTF-8 decoder met as the cause of bad_gzip, inflated_too_large and invalid_utf8', () => {
+    // Act
+    const [badGzip, bomb, notUtf8] = [
+      delivery(gzipBase64('{"type":"message.new"}').slice(0, 24)),
+      delivery(gzipBase64(Buffer.alloc(DECODE_LIMITS.maxInflatedBytes + 1, 0x20))),
+      delivery(Buffer.from([0xff, 0xfe, 0x7b, 0x00]).toString('base64')),
+    ].map(rejectionOf);
+
+    // Assess
+    expect(badGzip!.cause).toBeInstanceOf(Error);
+    expect(badGzip!.message).toBe(`bad_gzip: ${(badGzip!.cause as Error).message}`);
+    expect(bomb!.cause).toMatchObject({ code: 'ERR_BUFFER_TOO_LARGE' });
+    expect(notUtf8!.cause).toBeInstanceOf(TypeError);
+  });
+
   it('rejects gzip-compressed JSON nested 100,000 levels without overflowing the stack', () => {
     // Prepare
     const deep = `{"type":"message.new","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;

@@ -75,6 +75,19 @@ describe('ownerOf on the events topic', () => {
     expect(verdicts).toEqual(['other:keep:misrouted', 'other:keep:bad_base64', 'other:run']);
   });
 
+  it('names no topic in the misrouted detail of a delivery that has no TopicArn (a redrive, a direct invocation)', () => {
+    // Prepare
+    const lambdaEvent = onTopic(MESSAGE_NEW);
+    delete (lambdaEvent.Records[0]!.Sns as { TopicArn?: string }).TopicArn;
+
+    // Act
+    const ownership = ownerOf(lambdaEvent, noCatchAll);
+
+    // Assess
+    const failure = (ownership as Extract<Ownership, { basis: 'undecodable' }>).failure as PoisonDeliveryError;
+    expect(failure.message).toBe('misrouted: the event type "message.new" belongs to messages, not on topic ');
+  });
+
   it('with narrowed event types, drops only the named types on the narrowed lists', () => {
     // Act
     const verdicts = [MESSAGE_NEW, '{"type":"message.updated"}', '{"type":"user.banned"}'].map((json) =>

@@ -18,6 +18,17 @@ describe('peekEventType', () => {
     }
   });
 
+  it('reads no further than the first 512 characters of raw JSON', () => {
+    // Prepare: `{`, the spaces and `"type":"message.new"` (20 characters): 512 in all with 491 spaces.
+    const padded = (spaces: number) => `{${' '.repeat(spaces)}"type":"message.new"}`;
+
+    // Act
+    const peeked = [padded(491), padded(492)].map(peekEventType);
+
+    // Assess
+    expect(peeked).toEqual(['message.new', undefined]);
+  });
+
   it('reads the type after whitespace and a byte-order mark', () => {
     // Prepare
     const messages = [

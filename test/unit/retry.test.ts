@@ -2,6 +2,7 @@
  * The project's one retry helper (shared/retry.ts), on vitest's fake clock: attempts, the doubling wait and its cap,
  * a wait the failure names, the deadline (a signal, and the time left), and what each ending throws.
  */
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RetryOptions, retry, sleep } from '../../shared/retry.js';
 import { RetriesExhaustedError, RetryDeadlineError } from '../../shared/retry-errors.js';
@@ -81,8 +82,20 @@ describe('retry: attempts and waits', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(RetriesExhaustedError);
-    expect(failure).toMatchObject({ message: 'test call: 3 attempts failed', attempts: 3, cause: last });
+    expect(failure).toMatchObject({ name: 'RetriesExhaustedError', message: 'test call: 3 attempts failed', attempts: 3, cause: last });
     expect(waits).toEqual([100, 200]);
+  });
+
+  it('says "1 attempt" when the only attempt allowed failed', async () => {
+    // Prepare
+    const { attempt } = flaky(1);
+
+    // Act
+    const failure = await settled(retry(attempt, base({ attempts: 1 })));
+
+    // Assess
+    expect(failure).toBeInstanceOf(RetriesExhaustedError);
+    expect(failure).toMatchObject({ message: 'test call: 1 attempt failed', attempts: 1 });
   });
 
   it('throws a failure that is not retryable at once, as it is', async () => {
@@ -134,7 +147,7 @@ describe('retry: the deadline', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(RetryDeadlineError);
-    expect((failure as Error).message).toBe('test call: the deadline passed before the next attempt');
+    expect(failure).toMatchObject({ name: 'RetryDeadlineError', message: 'test call: the deadline passed before the next attempt' });
     expect(startedAt).toEqual([]);
   });
 
@@ -149,7 +162,7 @@ describe('retry: the deadline', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(RetryDeadlineError);
-    expect(failure).toMatchObject({ wait: 'retry', waitMs: 1_000 });
+    expect(failure).toMatchObject({ wait: 'retry', waitMs: 1_000, cause: { message: 'flaky' } });
     expect(startedAt).toHaveLength(1);
   });
 
@@ -172,6 +185,19 @@ describe('retry: the deadline', () => {
     expect(startedAt).toHaveLength(3);
   });
 
+  it('starts a wait that ends exactly keepMs before the deadline', async () => {
+    // Prepare: 1.1 s left, a 100 ms wait and 1 s to keep: the wait leaves exactly what must be kept.
+    const deadline = Date.now() + 1_100;
+    const { attempt, startedAt } = flaky(1);
+
+    // Act
+    const result = await settled(retry(attempt, base({ remainingMs: () => deadline - Date.now(), keepMs: 1_000 })));
+
+    // Assess
+    expect(result).toBe('done');
+    expect(startedAt).toHaveLength(2);
+  });
+
   it('a failure that came with the abort of the signal is the deadline, not a failure to retry', async () => {
     // Prepare
     const controller = new AbortController();
@@ -179,23 +205,26 @@ describe('retry: the deadline', () => {
       controller.abort();
       throw new Error('aborted');
     };
+    const waits: number[] = [];
 
     // Act
-    const failure = await settled(retry(attempt, base({ signal: controller.signal })));
+    const failure = await settled(retry(attempt, base({ signal: controller.signal, onWait: ({ ms }) => waits.push(ms) })));
 
-    // Assess
+    // Assess: no wait was due, so none is named or announced.
     expect(failure).toBeInstanceOf(RetryDeadlineError);
+    expect(failure).toMatchObject({ message: 'test call: the deadline passed before the next attempt', wait: undefined });
     expect((failure as Error).cause).toMatchObject({ message: 'aborted' });
+    expect(waits).toEqual([]);
   });
 
-  it('stops before the waits together would pass their budget', async () => {
+  it('stops before the waits together would pass their budget, and lets them fill it exactly', async () => {
     // Prepare
     const { attempt, gaps } = flaky(5);
 
     // Act
-    const failure = await settled(retry(attempt, base({ firstDelayMs: 100, maxTotalWaitMs: 350 })));
+    const failure = await settled(retry(attempt, base({ firstDelayMs: 100, maxTotalWaitMs: 300 })));
 
-    // Assess: 100 + 200 fit, the next 400 would not.
+    // Assess: 100 + 200 fill the budget, the next 400 would pass it.
     expect(failure).toBeInstanceOf(RetryDeadlineError);
     expect(gaps()).toEqual([100, 200]);
   });
@@ -217,5 +246,24 @@ describe('sleep', () => {
     expect(already).toBe(false);
     expect(await cut).toBe(false);
     expect(await whole).toBe(true);
+  });
+
+  it('leaves no timer and no abort listener behind, whether the wait passed or was cut short', async () => {
+    // Prepare
+    const cutShort = new AbortController();
+    const passing = new AbortController();
+
+    // Act
+    const cut = sleep(1_000, cutShort.signal);
+    const whole = sleep(100, passing.signal);
+    cutShort.abort();
+    await cut;
+    await vi.advanceTimersByTimeAsync(100);
+    await whole;
+
+    // Assess: nothing keeps the process alive, and a long-lived signal does not collect listeners.
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(passing.signal, 'abort')).toEqual([]);
+    expect(getEventListeners(cutShort.signal, 'abort')).toEqual([]);
   });
 });

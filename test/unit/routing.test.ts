@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, EVENT_TYPE_CATEGORY } from '../../shared/catalog.js';
 import { RoutingListError } from '../../shared/errors.js';
-import { checkHookLists, deliveryTopic, RoutingMode, subscribersOf, topicsCarrying, wantedHooks } from '../../shared/routing.js';
+import {
+  checkHookLists,
+  deliveryTopic,
+  droppedOnEventsTopic,
+  RoutingMode,
+  subscribersOf,
+  topicsCarrying,
+  wantedHooks,
+} from '../../shared/routing.js';
 
 const EVENTS = 'arn:aws:sns:eu-west-1:123456789012:stream-chat-events-prod-events';
 // Expectations come from the catalog itself, not from the module under test.
@@ -51,6 +59,19 @@ describe('wantedHooks', () => {
     ]);
   });
 
+  it('single-topic with narrowing: the one hook lists the narrowed types, custom events off', () => {
+    const hooks = wantedHooks(EVENTS, { mode: RoutingMode.SingleTopic, catchAll: true, streamEventTypes: ['user.banned', 'message.new'] });
+    expect(hooks).toEqual([{ topicArn: EVENTS, role: 'catch-all', eventTypes: ['message.new', 'user.banned'], sendCustomEvents: false }]);
+  });
+
+  it('reads a narrowing of only blank entries as no narrowing: every event', () => {
+    // Act
+    const blank = wantedHooks(EVENTS, { mode: RoutingMode.PerCategory, catchAll: true, streamEventTypes: ['', '  '] });
+
+    // Assess
+    expect(blank).toEqual(wantedHooks(EVENTS, { mode: RoutingMode.PerCategory, catchAll: true, streamEventTypes: [] }));
+  });
+
   it('a narrowing to named types only registers no catch-all at all', () => {
     const hooks = wantedHooks(EVENTS, { mode: RoutingMode.PerCategory, catchAll: true, streamEventTypes: ['user.banned'] });
     expect(hooks.map((hook) => [hook.role, hook.eventTypes])).toEqual([['moderation', ['user.banned']]]);
@@ -87,9 +108,62 @@ describe('checkHookLists', () => {
     expect(() => checkHookLists(lists)).toThrow(/"message.new".*messages.*channels/);
   });
 
-  it('refuses a named type that no list carries', () => {
-    const lists = named.map((category) => ({ role: category, eventTypes: typesOf(category).filter((type) => type !== 'user.banned') }));
-    expect(() => checkHookLists(lists)).toThrow(/"user.banned"/);
+  it('refuses the named types that no list carries, naming each', () => {
+    const lists = named.map((category) => ({
+      role: category,
+      eventTypes: typesOf(category).filter((type) => type !== 'user.banned' && type !== 'message.new'),
+    }));
+    expect(() => checkHookLists(lists)).toThrow(`no named category's hook lists "message.new", "user.banned"`);
+  });
+
+  it('refuses types on a named list that the catalog does not give a named category, naming each, as RoutingListError', () => {
+    // Prepare: an other type and a custom one on the messages hook's list.
+    const lists = named.map((category) => ({ role: category, eventTypes: typesOf(category) }));
+    lists[0]!.eventTypes.push('export.users.success', 'my.custom');
+
+    // Act
+    let failure: unknown;
+    try {
+      checkHookLists(lists);
+    } catch (error) {
+      failure = error;
+    }
+
+    // Assess: the name is what the setup's and the packaging's logs show.
+    expect(failure).toBeInstanceOf(RoutingListError);
+    expect(failure).toMatchObject({
+      name: 'RoutingListError',
+      message:
+        `the Stream hooks' event type lists are inconsistent: the named hooks list types the catalog does not name: ` +
+        `"export.users.success", "my.custom" (shared/catalog.ts gives each type one category)`,
+    });
+  });
+
+  it("accepts a type repeated within one category's list", () => {
+    const lists = named.map((category) => ({ role: category, eventTypes: typesOf(category) }));
+    lists[0]!.eventTypes.push(lists[0]!.eventTypes[0]!);
+    expect(() => checkHookLists(lists)).not.toThrow();
+  });
+});
+
+describe('droppedOnEventsTopic', () => {
+  it('per-category with the catch-all: the named types, which reach their own functions', () => {
+    const dropped = droppedOnEventsTopic({ mode: RoutingMode.PerCategory, catchAll: true, streamEventTypes: [] });
+    expect([...dropped].sort()).toEqual(named.flatMap(typesOf).sort());
+  });
+
+  it('narrowed: only the named types on the narrowed lists, never the types the catch-all itself carries', () => {
+    const dropped = droppedOnEventsTopic({
+      mode: RoutingMode.PerCategory,
+      catchAll: true,
+      streamEventTypes: ['message.new', 'export.users.success', 'my.custom'],
+    });
+    expect([...dropped]).toEqual(['message.new']);
+  });
+
+  it('drops nothing in single-topic mode, where every function gets every event, or without the catch-all', () => {
+    expect([...droppedOnEventsTopic({ mode: RoutingMode.SingleTopic, catchAll: true, streamEventTypes: [] })]).toEqual([]);
+    expect([...droppedOnEventsTopic({ mode: RoutingMode.PerCategory, catchAll: false, streamEventTypes: [] })]).toEqual([]);
   });
 });
 

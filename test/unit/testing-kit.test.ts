@@ -133,9 +133,11 @@ describe('categoryUnderTest', () => {
   it('refuses what streamEventFunction did not build', async () => {
     // Act
     const refused = categoryUnderTest(async () => ({ handler: () => undefined }));
+    const nothing = categoryUnderTest(undefined);
 
-    // Assess
+    // Assess: the kit's own message, not a failure to read a property of undefined.
     await expect(refused).rejects.toBeInstanceOf(TypeError);
+    await expect(nothing).rejects.toThrow('categoryUnderTest takes a handler built by streamEventFunction, or a loader of its module');
   });
 
   it('gives every category of the catalog its own events, deliveries at once taking turns', async () => {
