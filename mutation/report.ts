@@ -281,7 +281,11 @@ function readWhys(markdownText: string, whys: Map<string, string>): void {
       break;
     }
     // Pipes inside a cell were written as \|, so a bare " | " always separates cells.
-    const cells = row.slice(2, -2).split(' | ');
+    // A why file's table may be padded to line up: the cells are compared without it.
+    const cells = row
+      .slice(2, -2)
+      .split(' | ')
+      .map((cell) => cell.trim());
     const [where, why] = [cells[0]!, cells.at(-1)!];
     if (why !== '') whys.set(whyKey(where.replace(/:\d+$/, ''), cells.slice(1, -1)), why);
   }

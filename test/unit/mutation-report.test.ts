@@ -83,6 +83,23 @@ describe('foldIntoReport', () => {
     expect(markdown).not.toMatch(/^\| shared\/a\.ts:1 /m);
   });
 
+  it('takes a why from a why file whose table is padded to line up', () => {
+    // Prepare
+    mkdirSync('mutation/whys');
+    writeFileSync(
+      'mutation/whys/padded.md',
+      '| shared/b.ts:9   | ArithmeticOperator   | survived   | ` 3 - 4 `   | ` 3 + 4 `   | Equivalent: b is never read.   |\n',
+    );
+
+    // Act
+    writeMutationReport([strykerReport({ 'shared/b.ts': ['Survived'] })], 'mutation', { minutes: 1, narrowedTo: [] });
+
+    // Assess
+    expect(readFileSync('mutation/RESULTS.md', 'utf8')).toContain(
+      '| shared/b.ts:1 | ArithmeticOperator | survived | ` 3 - 4 ` | ` 3 + 4 ` | Equivalent: b is never read. |',
+    );
+  });
+
   it('refuses to keep the figures of a file whose code changed since they were measured', () => {
     // Prepare
     writeFileSync('shared/b.ts', 'export const b = 3 * 4;\n');
