@@ -53,6 +53,11 @@ export interface RunFacts {
   minutes: number;
   /** The files a narrowed run mutated; empty for a full run. */
   narrowedTo: string[];
+  /**
+   * For a fold: the commit the reports were made at, when it is not HEAD (a run in another checkout). Their files must
+   * be the same at HEAD as there.
+   */
+  measuredAt?: string;
 }
 
 /** Reads one Stryker JSON report. */
@@ -82,7 +87,13 @@ export function foldIntoReport(reports: StrykerReport[], facts: RunFacts): void 
   const history = committedMarkdown.split('\n').slice(2, committedMarkdown.split('\n').indexOf(SCORE_LINE));
   const fullRun = /^`npm run mutation` on \d{4}-\d{2}-\d{2}, commit ([0-9a-f]+): every file/.exec(history[0] ?? '');
   if (fullRun === null) throw new Error('mutation/RESULTS.md does not start from a full run: run `npm run mutation` first');
-  const { modules, live } = outcomes(reports);
+  const at = facts.measuredAt ?? headCommit();
+  const { modules, live } = outcomes(reports, at);
+  const moved =
+    facts.measuredAt === undefined
+      ? ''
+      : execFileSync('git', ['diff', '--name-only', at, '--', ...Object.keys(modules)], { encoding: 'utf8' }).trim();
+  if (moved !== '') throw new Error(`changed since ${at}, where they were mutated: ${moved.split('\n').join(', ')}`);
   const kept = Object.keys(committed.modules).filter((file) => !(file in modules));
   const changed = kept.filter((file) => {
     const measuredAt = committed.modules[file]!.commit ?? fullRun[1]!;
@@ -93,7 +104,7 @@ export function foldIntoReport(reports: StrykerReport[], facts: RunFacts): void 
   const whys = writtenWhys([join('mutation', 'RESULTS.md'), ...WHY_FILES()]);
   const keptRows = liveRows(committedMarkdown, whys).filter(({ file }) => kept.includes(file));
   const fold =
-    `Then \`npm run mutation -- --fold\` on ${new Date().toISOString().slice(0, 10)}, commit ${headCommit()}: ${facts.narrowedTo.join(', ')} ` +
+    `Then \`npm run mutation -- --fold\` on ${new Date().toISOString().slice(0, 10)}, commit ${at}: ${facts.narrowedTo.join(', ')} ` +
     `again, in ${facts.minutes.toFixed(1)} min. Each file's figures are those of the last run that mutated it (its commit in ` +
     'results.json); a file is folded in only while its code is the same as at that run.';
   writeReport(
@@ -105,13 +116,13 @@ export function foldIntoReport(reports: StrykerReport[], facts: RunFacts): void 
 }
 
 /** The figures and the live mutants of every file in the reports. */
-function outcomes(reports: StrykerReport[]): { modules: Record<string, ModuleScore>; live: LiveMutant[] } {
+function outcomes(reports: StrykerReport[], commit = headCommit()): { modules: Record<string, ModuleScore>; live: LiveMutant[] } {
   const modules: Record<string, ModuleScore> = {};
   const live: LiveMutant[] = [];
   for (const report of reports) {
     for (const [name, { source, mutants }] of Object.entries(report.files)) {
       const file = isAbsolute(name) ? relative(process.cwd(), name) : name;
-      modules[file] = scoreOf(mutants);
+      modules[file] = scoreOf(mutants, commit);
       for (const mutant of mutants) {
         const status = ({ Survived: 'survived', NoCoverage: 'no coverage', Ignored: 'ignored' } as const)[mutant.status as 'Survived'];
         if (status === undefined) continue;
@@ -183,7 +194,7 @@ function header(facts: RunFacts): string {
   return `\`npm run mutation\` on ${new Date().toISOString().slice(0, 10)}, commit ${headCommit()}: ${scope}, in ${facts.minutes.toFixed(1)} min.`;
 }
 
-function scoreOf(mutants: StrykerMutant[]): ModuleScore {
+function scoreOf(mutants: StrykerMutant[], commit: string): ModuleScore {
   const count = (status: string) => mutants.filter((mutant) => mutant.status === status).length;
   const [killed, survived, noCoverage, timeout] = [count('Killed'), count('Survived'), count('NoCoverage'), count('Timeout')];
   const tested = killed + timeout + survived + noCoverage;
@@ -195,7 +206,7 @@ function scoreOf(mutants: StrykerMutant[]): ModuleScore {
     compileErrors: count('CompileError'),
     ignored: count('Ignored'),
     score: tested === 0 ? null : Math.round(((killed + timeout) / tested) * 10_000) / 10_000,
-    commit: headCommit(),
+    commit,
   };
 }
 

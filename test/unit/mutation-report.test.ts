@@ -115,6 +115,28 @@ describe('foldIntoReport', () => {
     expect(readFileSync('mutation/results.json', 'utf8')).toBe(before);
   });
 
+  it('folds a report made at another commit only while its files are the same at HEAD, and names that commit', () => {
+    // Prepare: a.ts mutated at `measured` (in another checkout); then a test lands, and later a.ts itself changes.
+    writeFileSync('a.test.ts', '// the test that kills the survivor\n');
+    commitAll('a test');
+    const measured = git('rev-parse', '--short', 'HEAD');
+    writeFileSync('notes.md', 'unrelated\n');
+    commitAll('notes');
+    const report = [strykerReport({ 'shared/a.ts': ['Killed', 'Killed'] })];
+
+    // Act
+    foldIntoReport(report, { minutes: 3, narrowedTo: ['shared/a.ts'], measuredAt: measured });
+    const folded = JSON.parse(readFileSync('mutation/results.json', 'utf8'));
+    writeFileSync('shared/a.ts', 'export const a = 1 * 2;\n');
+    commitAll('a changed');
+    const stale = () => foldIntoReport(report, { minutes: 3, narrowedTo: ['shared/a.ts'], measuredAt: measured });
+
+    // Assess
+    expect(folded.modules['shared/a.ts']).toMatchObject({ score: 1, commit: measured });
+    expect(readFileSync('mutation/RESULTS.md', 'utf8')).toContain(`commit ${measured}: shared/a.ts again`);
+    expect(stale).toThrow(`changed since ${measured}, where they were mutated: shared/a.ts`);
+  });
+
   it('folds again into a folded report, keeping each run in the header', () => {
     // Prepare
     foldIntoReport([strykerReport({ 'shared/a.ts': ['Killed', 'Killed'] })], { minutes: 3, narrowedTo: ['shared/a.ts'] });
