@@ -10,6 +10,8 @@ import { isAbsolute, join, relative } from 'node:path';
 /** The part of a Stryker JSON report read here. */
 export interface StrykerReport {
   files: Record<string, { source: string; mutants: StrykerMutant[] }>;
+  /** Not Stryker's: the commit a report made in another checkout was made at, for {@link foldIntoReport}. */
+  measuredAt?: string;
 }
 
 interface StrykerMutant {
@@ -87,13 +89,19 @@ export function foldIntoReport(reports: StrykerReport[], facts: RunFacts): void 
   const history = committedMarkdown.split('\n').slice(2, committedMarkdown.split('\n').indexOf(SCORE_LINE));
   const fullRun = /^`npm run mutation` on \d{4}-\d{2}-\d{2}, commit ([0-9a-f]+): every file/.exec(history[0] ?? '');
   if (fullRun === null) throw new Error('mutation/RESULTS.md does not start from a full run: run `npm run mutation` first');
-  const at = facts.measuredAt ?? headCommit();
-  const { modules, live } = outcomes(reports, at);
-  const moved =
-    facts.measuredAt === undefined
-      ? ''
-      : execFileSync('git', ['diff', '--name-only', at, '--', ...Object.keys(modules)], { encoding: 'utf8' }).trim();
-  if (moved !== '') throw new Error(`changed since ${at}, where they were mutated: ${moved.split('\n').join(', ')}`);
+  const modules: Record<string, ModuleScore> = {};
+  const live: LiveMutant[] = [];
+  const runs: string[] = [];
+  for (const report of reports) {
+    const at = report.measuredAt ?? facts.measuredAt ?? headCommit();
+    const outcome = outcomes([report], at);
+    const files = Object.keys(outcome.modules);
+    const moved = at === headCommit() ? '' : execFileSync('git', ['diff', '--name-only', at, '--', ...files], { encoding: 'utf8' }).trim();
+    if (moved !== '') throw new Error(`changed since ${at}, where they were mutated: ${moved.split('\n').join(', ')}`);
+    Object.assign(modules, outcome.modules);
+    live.push(...outcome.live);
+    runs.push(`commit ${at}: ${files.join(', ')}`);
+  }
   const kept = Object.keys(committed.modules).filter((file) => !(file in modules));
   const changed = kept.filter((file) => {
     const measuredAt = committed.modules[file]!.commit ?? fullRun[1]!;
@@ -104,7 +112,7 @@ export function foldIntoReport(reports: StrykerReport[], facts: RunFacts): void 
   const whys = writtenWhys([join('mutation', 'RESULTS.md'), ...WHY_FILES()]);
   const keptRows = liveRows(committedMarkdown, whys).filter(({ file }) => kept.includes(file));
   const fold =
-    `Then \`npm run mutation -- --fold\` on ${new Date().toISOString().slice(0, 10)}, commit ${at}: ${facts.narrowedTo.join(', ')} ` +
+    `Then \`npm run mutation -- --fold\` on ${new Date().toISOString().slice(0, 10)}, ${runs.join('; ')} ` +
     `again, in ${facts.minutes.toFixed(1)} min. Each file's figures are those of the last run that mutated it (its commit in ` +
     'results.json); a file is folded in only while its code is the same as at that run.';
   writeReport(
