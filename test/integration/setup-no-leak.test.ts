@@ -13,7 +13,6 @@ import { fc } from '@fast-check/vitest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../emulator/index.js';
 import { createSetupHandler } from '../../functions/setup/handler.js';
-import { hookIdFor } from '../../functions/setup/hook-id.js';
 import { stackHookIds } from '../../functions/setup/hook-plan.js';
 import { type ResponseUrl, startResponseUrl, streamHookRequest } from '../support/custom-resource.js';
 import {
