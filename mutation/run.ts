@@ -61,7 +61,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       const mutate = narrowedTo.length === 0 ? [`${scope.folder}**/*.ts`] : narrowedTo.filter((file) => file.startsWith(scope.folder));
       if (mutate.length === 0) continue;
       const reportFile = runStryker(node, scope, mutate, options.incremental === true);
-      reports.push(readStrykerReport(reportFile));
+      const report = readStrykerReport(reportFile);
+      // Stryker's incremental mode writes into the report the files of the run before it too, with that run's results:
+      // only the files mutated now are this run's (a glob keeps every file).
+      const ours = (file: string) => mutate.some((pattern) => pattern.includes('*') || pattern === file);
+      reports.push({ ...report, files: Object.fromEntries(Object.entries(report.files).filter(([file]) => ours(file))) });
     }
     const minutes = (performance.now() - started) / 60_000;
     const outputDir = narrowedTo.length === 0 || options.fold === true ? 'mutation' : WORK_DIR;
