@@ -5,8 +5,7 @@
  * body may weigh is counted here, as SQS counts it, against the MaximumMessageSize of the packaged template.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { fc, test } from '@fast-check/vitest';
@@ -17,7 +16,7 @@ import { streamEventFunction } from '../../shared/middleware.js';
 import { MAXIMUM_MESSAGE_BYTES } from '../../shared/queue-limits.js';
 import { type KeptMessage, keptMessage, sqsRejectedDeliveryStore } from '../../shared/rejected-deliveries.js';
 import { type FakeSqs, startFakeSqs } from '../support/fake-sqs.js';
-import { serverless } from '../support/serverless-cli.js';
+import { testPackage } from '../support/test-builds.js';
 
 const QUEUE = 'stream-chat-events-prod-rejected';
 let sqs: FakeSqs;
@@ -346,12 +345,8 @@ describe('rejected-deliveries queue: every body fits the queue the template crea
   let maximumMessageSize: number;
   let queueSizes: Record<string, unknown>;
   beforeAll(async () => {
-    // Prepare: the queue as `serverless package` writes it, in a build folder of this file's own.
-    const dir = mkdtempSync(join(tmpdir(), 'sls-package-rejected-'));
-    await serverless(['package', '--stage', 'dev', '--package', join(dir, 'package')], {
-      env: { ESBUILD_WORK_FOLDER: join(dir, 'esbuild') },
-    });
-    const template = JSON.parse(readFileSync(join(dir, 'package', 'cloudformation-template-update-stack.json'), 'utf8'));
+    // Prepare: the queue as `serverless package` writes it (the run's package of the project).
+    const template = JSON.parse(readFileSync(join(await testPackage('project'), 'cloudformation-template-update-stack.json'), 'utf8'));
     maximumMessageSize = template.Resources.RejectedDeliveriesQueue.Properties.MaximumMessageSize;
     queueSizes = Object.fromEntries(
       Object.entries(template.Resources as Record<string, { Type: string; Properties: { MaximumMessageSize?: unknown } }>)
