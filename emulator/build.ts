@@ -22,6 +22,13 @@ const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** Where builds and unpacked bundles go: inside the project, whose node_modules plays the Lambda runtime's part. */
 const LOCAL_DIR = join(PROJECT_DIR, '.local');
 
+/**
+ * Where osls's Node keeps the code it compiled (NODE_COMPILE_CACHE, Node 22.1 and newer; older ones ignore it), for
+ * every `serverless` the local run and the tests start: each start loads osls and its plugins, and reusing the
+ * compiled code takes 0.4 s of the 2.3 s of CPU of a start (measured on 2026-12-08, Node 24).
+ */
+export const SERVERLESS_COMPILE_CACHE = join(LOCAL_DIR, 'node-compile-cache');
+
 /** A function ready to run: its packaged settings and its unpacked bundle. */
 export interface BuiltFunction extends PackagedFunction {
   /** The unpacked handler module (`.../functions/messages/handler.cjs`). */
@@ -77,6 +84,7 @@ export async function packageService({ stage, serviceDir, into }: BuildOptions &
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         // In the staging folder: a build of its own, whatever the calling shell says.
         ESBUILD_WORK_FOLDER: '.esbuild',
+        NODE_COMPILE_CACHE: SERVERLESS_COMPILE_CACHE,
       },
     });
     return into;

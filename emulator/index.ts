@@ -17,7 +17,16 @@
 
 // 1. Build
 export { archivedNotification, archiveObjectKey, LocalArchive } from './archive.js';
-export { type Build, type BuildOptions, type BuiltFunction, buildService, openBuild, packageService, stagedService } from './build.js';
+export {
+  type Build,
+  type BuildOptions,
+  type BuiltFunction,
+  buildService,
+  openBuild,
+  packageService,
+  SERVERLESS_COMPILE_CACHE,
+  stagedService,
+} from './build.js';
 export { bundleLikeDeploy } from './bundle.js';
 export { DeadLetterFiles, type FailedInvocation } from './dead-letters.js';
 export { type SynthesisedDelivery, type SynthesisOptions, synthesize } from './deliveries.js';

@@ -4,7 +4,9 @@
  * the first file needs it, and every other file takes it from there).
  *
  * `npm test` also type-checks the whole tree here, beside the tests rather than before them: `tsc --noEmit` alone
- * took 5 s of a core while the other core waited, and the run fails at its end if tsc found an error. A focused run
+ * took 5 s of a core while the other core waited, and the run fails at its end if tsc found an error. Incremental,
+ * its state in .local/: a run after the first checks again only what changed and what depends on it (the whole tree
+ * unchanged: 4.0 s of CPU instead of 10.1 s, measured on 2026-12-08). A focused run
  * (`npx vitest run <file>`) skips it: only `npm test` (npm_lifecycle_event `test`) pays for it; `npm run typecheck`
  * runs it alone.
  */
@@ -22,9 +24,13 @@ let operatorNote: string | undefined;
 let typeCheck: Promise<ProcessRun> | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  if (process.env.npm_lifecycle_event === 'test')
-    typeCheck = runProcess(join(PROJECT_DIR, 'node_modules/.bin/tsc'), ['--noEmit', '--pretty', 'false'], { cwd: PROJECT_DIR });
   mkdirSync(join(PROJECT_DIR, '.local'), { recursive: true });
+  if (process.env.npm_lifecycle_event === 'test')
+    typeCheck = runProcess(
+      join(PROJECT_DIR, 'node_modules/.bin/tsc'),
+      ['--noEmit', '--pretty', 'false', '--incremental', '--tsBuildInfoFile', join(PROJECT_DIR, '.local', 'typecheck.tsbuildinfo')],
+      { cwd: PROJECT_DIR },
+    );
   // Inside the project: the unpacked bundles leave the AWS SDK to the runtime, and the project's node_modules plays it.
   buildsDir = mkdtempSync(join(PROJECT_DIR, '.local', 'test-builds-'));
   project.provide('testBuildsDir', buildsDir);

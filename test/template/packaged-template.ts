@@ -2,7 +2,7 @@
  * The packaged CloudFormation template, as `serverless package` writes it (the real osls, offline), and the few
  * ways the template tests read it. Packaging goes through test/support/serverless-cli.ts, the suite's one runner.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serverless } from '../support/serverless-cli.js';
@@ -27,19 +27,32 @@ export interface Packaged {
 
 /**
  * Runs `serverless package` with these arguments (stage dev unless given) into a folder of its own; the project as
- * it is (no arguments) is the run's one package of it (test/support/test-builds.ts), not packaged again.
+ * it is (no arguments) is the run's one package of it (test/support/test-builds.ts), not packaged again. Arguments
+ * that are parameters only (`--param`) give another template of the same code: that package takes the run's zips
+ * instead of bundling them again (`prebuilt`, test/support/serverless-cli.ts), and its template is all that differs.
  */
 export async function packageTemplate(args: string[] = [], projectDir?: string): Promise<Packaged> {
   const asItIs = args.length === 0 && projectDir === undefined;
   const dir = asItIs ? await testPackage('project') : mkdtempSync(join(tmpdir(), 'sls-package-'));
   const stage = args.includes('--stage') ? [] : ['--stage', 'dev'];
-  if (!asItIs) await serverless(['package', ...stage, ...args, '--package', dir], projectDir === undefined ? {} : { projectDir });
+  if (!asItIs) {
+    const prebuilt = projectDir === undefined && parametersOnly(args);
+    if (prebuilt) {
+      const built = await testPackage('project');
+      for (const zip of readdirSync(built).filter((name) => name.endsWith('.zip'))) copyFileSync(join(built, zip), join(dir, zip));
+    }
+    await serverless(['package', ...stage, ...args, '--package', dir], { ...(projectDir === undefined ? {} : { projectDir }), prebuilt });
+  }
   return {
     template: JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')),
     service: JSON.parse(readFileSync(join(dir, 'serverless-state.json'), 'utf8')).service,
     dir,
   };
 }
+
+/** Whether the arguments are `--param name=value` pairs and nothing else (the run's package is stage dev). */
+const parametersOnly = (args: string[]): boolean =>
+  args.length > 0 && args.length % 2 === 0 && args.every((arg, i) => (i % 2 === 0 ? arg === '--param' : arg.includes('=')));
 
 /** The template's resources of one type, as [logical id, resource]. */
 export const resourcesOfType = (template: Template, type: string): Array<[string, Resource]> =>
